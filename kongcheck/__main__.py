@@ -1,0 +1,3 @@
+from kongcheck.cli import run
+
+run()

@@ -1,0 +1,145 @@
+"""The command line: ``kongcheck scan`` and ``kongcheck rules``.
+
+This module only turns flags into Settings, runs the pipeline (scan.py) and hands the
+result to the reporters; it holds no rule logic.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kongcheck import __version__
+from kongcheck.report import FORMATS
+
+EXIT_CODES = """\b
+Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, or input that could not be read or parsed
+     (the rest of the input is still scanned and reported)"""
+
+
+def _versions(kic: str | None, kong: str | None):
+    from kongcheck import versions
+
+    try:
+        return versions.Target(
+            kic=versions.parse(kic, "KIC") if kic else versions.NEWEST_KIC,
+            kong=versions.parse(kong, "Kong") if kong else versions.NEWEST_KONG,
+        )
+    except versions.VersionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pair each --format with the --output at the same position ('-' or none: stdout)."""
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        raise click.UsageError("more --output than --format options: give one --output per --format")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else "-") for i, fmt in enumerate(formats)]
+    if sum(1 for _, out in pairs if out == "-") > 1:
+        raise click.UsageError("only one --format can go to standard output; give the others an --output FILE")
+    return pairs
+
+
+def _write(result, settings, pairs, show_suppressed: bool) -> None:
+    from kongcheck.report import renderer
+
+    for fmt, out in pairs:
+        render = renderer(fmt)
+        kwargs = {"show_suppressed": show_suppressed} if fmt == "text" else {}
+        if out == "-":
+            render(result, settings, sys.stdout, **kwargs)
+            continue
+        try:
+            with open(out, "w", encoding="utf-8") as stream:
+                render(result, settings, stream, **kwargs)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kongcheck")
+def main() -> None:
+    """Find Kong Ingress Controller configuration collisions before `kubectl apply`."""
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
+              help="Output format; repeat for several (pair each with an --output).  [default: text]")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Write the format at the same position to FILE ('-' for standard output).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--ingress-class", default="kong", show_default=True, help="The class KIC runs with (--ingress-class).")
+@click.option("-n", "--namespace", default="default", show_default=True,
+              help="Namespace of namespaced objects that name none (as `kubectl apply -n`).")
+@click.option("--assume-default-class", is_flag=True,
+              help="Treat the ingress class as the cluster's default class (objects without the annotation count).")
+@click.option("--kic-version", metavar="X.Y", help="KIC release to predict for.  [default: 3.5]")
+@click.option("--kong-version", metavar="X.Y", help="Kong Gateway release to predict for.  [default: 3.9]")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB (repeatable).")
+@click.option("--show-values", is_flag=True, help="Print credential values instead of their sha256 fingerprints.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too.")
+@click.option("--parse-all", is_flag=True,
+              help="Parse every document, not only those that can hold Kong objects (slower; reports YAML "
+                   "errors in unrelated files too).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
+def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
+         kong_version, exclude, show_values, show_suppressed, parse_all, verbose) -> None:
+    """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder)."""
+    from kongcheck.loading import LoadOptions
+    from kongcheck.scan import scan as run_scan
+    from kongcheck.settings import Settings
+    from kongcheck.sources import files
+
+    settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
+                        target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on)
+    pairs = _outputs(formats, outputs)
+    sources, errors = files.collect(paths or (".",), exclude)
+    result = run_scan(sources, settings, LoadOptions(parse_all=parse_all), errors)
+    if verbose:
+        for line in result.skipped:
+            click.echo(f"skipped {line}", err=True)
+    _write(result, settings, pairs, show_suppressed)
+    sys.exit(result.exit_code(fail_on))
+
+
+@main.command("rules")
+@click.argument("rule_id", required=False)
+def rules_command(rule_id: str | None) -> None:
+    """List every rule, or explain RULE_ID with a bad example and the fix."""
+    from kongcheck.rules import CATALOG
+
+    if rule_id is None:
+        width = max(len(rule) for rule in CATALOG)
+        for info in CATALOG.values():
+            click.echo(f"{info.id:<{width}}  {info.severity:<7}  {info.summary}")
+        return
+    info = CATALOG.get(rule_id)
+    if info is None:
+        raise click.UsageError(f"unknown rule {rule_id!r}; `kongcheck rules` lists them")
+    click.echo(f"{info.id} ({info.severity})\n\n{info.summary}\n\nWhy: {info.behaviour}\n\n"
+               f"Example:\n\n{_indent(info.example)}\nFix: {info.fix}")
+
+
+def _indent(text: str) -> str:
+    return "".join(f"    {line}\n" for line in text.splitlines())
+
+
+def run() -> None:
+    """Console entry point: no Python traceback ever reaches the user."""
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("kongcheck: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say where, but never the message (it may hold a value)
+        frame = exc.__traceback__
+        while frame and frame.tb_next:
+            frame = frame.tb_next
+        where = f"{frame.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.tb_lineno}" if frame else "?"
+        click.echo(f"kongcheck: internal error ({type(exc).__name__} at {where}); please report it", err=True)
+        sys.exit(2)

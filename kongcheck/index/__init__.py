@@ -1,0 +1,135 @@
+"""Located documents -> the Kong index: what KIC would build from them.
+
+The index keeps the last definition of every object (``kubectl apply`` order), applies the
+controller's class rules, resolves each consumer's credentials in its own namespace, and
+lists the Kong entities with unique fields.  Rules read the index; they never parse YAML.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kongcheck.index.classes import ignored_reason
+from kongcheck.index.objects import FieldError, Obj, identify
+from kongcheck.index.resources import (
+    PARSERS,
+    Classed,
+    Consumer,
+    ConsumerGroup,
+    IngressClass,
+    Secret,
+    Value,
+    Vault,
+)
+from kongcheck.loading import Document
+from kongcheck.model import ScanError
+from kongcheck.settings import Settings
+
+
+@dataclass(slots=True)
+class Attachment:
+    """A consumer's reference to a credential Secret, resolved as KIC resolves it."""
+
+    consumer: Consumer
+    name: Value  # the entry in the consumer's credentials list
+    secret: Secret | None  # None: not in the input
+    cred_type: str | None = None
+    via: str | None = None  # "label" or "legacy"
+
+
+@dataclass(slots=True)
+class KongIndex:
+    settings: Settings
+    records: dict[tuple, object] = field(default_factory=dict)  # winning definition per object
+    shadowed: dict[tuple, list[Obj]] = field(default_factory=dict)  # earlier definitions
+    ignored: list[tuple[Classed, str, bool]] = field(default_factory=list)
+    consumers: list[Consumer] = field(default_factory=list)  # processed by the controller
+    groups: list[ConsumerGroup] = field(default_factory=list)
+    vaults: list[Vault] = field(default_factory=list)
+    secrets: dict[tuple[str, str], Secret] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    default_class: bool = False
+
+    @property
+    def kong_resources(self) -> int:
+        return len(self.records)
+
+
+def _key(obj: Obj) -> tuple:
+    ref = obj.ref
+    return (ref.group, ref.kind, ref.namespace, ref.name)
+
+
+def _collect(documents: list[Document], index: KongIndex) -> None:
+    """Parse every relevant definition; the last one of each object wins."""
+    for doc in documents:
+        try:
+            obj = identify(doc, index.settings.namespace)
+            if obj is None:
+                continue
+            record = PARSERS[obj.ref.kind](obj)
+        except FieldError as exc:
+            index.errors.append(ScanError(doc.source.name, exc.line, str(exc)))
+            continue
+        key = _key(obj)
+        previous = index.records.get(key)
+        if previous is not None:
+            index.shadowed.setdefault(key, []).append(previous.obj)
+        index.records[key] = record
+
+
+def _is_default_class(index: KongIndex) -> bool:
+    settings = index.settings
+    if settings.assume_default_class:
+        return True
+    for record in index.records.values():
+        if isinstance(record, IngressClass) and record.obj.ref.name == settings.ingress_class:
+            return record.is_default
+    return False
+
+
+def _credential_type(secret: Secret, settings: Settings) -> tuple[str | None, str | None]:
+    target = settings.target
+    if secret.label_type is not None and target.reads_label:
+        return secret.label_type, "label"
+    if secret.legacy_type is not None and target.reads_legacy_type:
+        return secret.legacy_type, "legacy"
+    return None, None
+
+
+def _sort(index: KongIndex) -> None:
+    index.default_class = _is_default_class(index)
+    for record in index.records.values():
+        if isinstance(record, Secret):
+            index.secrets[(record.obj.ref.namespace, record.obj.ref.name)] = record
+        elif isinstance(record, (Consumer, ConsumerGroup, Vault)):
+            reason = ignored_reason(record, index.settings, index.default_class)
+            if reason is None and isinstance(record, Vault) and not index.settings.target.supports_vaults:
+                reason = ("KongVault needs KIC 3.1 or newer", True)
+            if reason is not None:
+                index.ignored.append((record, *reason))
+            elif isinstance(record, Consumer):
+                index.consumers.append(record)
+            elif isinstance(record, ConsumerGroup):
+                index.groups.append(record)
+            else:
+                index.vaults.append(record)
+
+
+def _attach(index: KongIndex) -> None:
+    for consumer in index.consumers:
+        namespace = consumer.obj.ref.namespace
+        for name in consumer.credentials:
+            secret = index.secrets.get((namespace, name.text))
+            attachment = Attachment(consumer, name, secret)
+            if secret is not None:
+                attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
+            index.attachments.append(attachment)
+
+
+def build(documents: list[Document], settings: Settings) -> KongIndex:
+    index = KongIndex(settings)
+    _collect(documents, index)
+    _sort(index)
+    _attach(index)
+    return index

@@ -1,0 +1,110 @@
+"""Kubernetes object identity, field access with type checks, and positions.
+
+A :class:`Obj` wraps one definition of an object (one document) and knows how to read
+its fields as the API server would type them and where each value sits.
+"""
+from __future__ import annotations
+
+from kongcheck.loading import Document
+from kongcheck.loading.tree import LMap, LSeq
+from kongcheck.locate import locate
+from kongcheck.model import Location, ResourceRef
+
+CLUSTER_SCOPED = {"KongVault", "IngressClass"}
+KONG_GROUP = "configuration.konghq.com"
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+
+
+class FieldError(Exception):
+    """A field of the wrong type: the API server would refuse the object."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _type_name(value) -> str:
+    if isinstance(value, LMap):
+        return "a mapping"
+    if isinstance(value, LSeq):
+        return "a list"
+    return {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}.get(type(value), "text")
+
+
+class Obj:
+    """One definition of a Kubernetes object, with typed, located field access."""
+
+    __slots__ = ("doc", "body", "ref", "metadata")
+
+    def __init__(self, doc: Document, ref: ResourceRef, metadata: LMap) -> None:
+        self.doc = doc
+        self.body = doc.body
+        self.ref = ref
+        self.metadata = metadata
+
+    @property
+    def is_live(self) -> bool:
+        return self.doc.source.kind == "cluster"
+
+    def get(self, parent: LMap, key: str, kind: type, path: str):
+        """``parent[key]`` if present and of ``kind`` (str, LMap or LSeq); None if absent/null."""
+        value = parent.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, kind):
+            want = {str: "text", LMap: "a mapping", LSeq: "a list"}[kind]
+            raise FieldError(f"{self.ref.kind} {self.ref.name!r}: {path} must be {want}, not {_type_name(value)}",
+                             parent.where(key)[0])
+        return value
+
+    def location(self, parent: LMap | LSeq, key) -> Location:
+        line, column = parent.where(key)
+        return locate(self.doc, line, column)
+
+    def annotation(self, name: str) -> str | None:
+        annotations = self.get(self.metadata, "annotations", LMap, "metadata.annotations")
+        if not annotations:
+            return None
+        value = annotations.get(name)
+        return value if value is None or isinstance(value, str) else str(value)
+
+    def label(self, name: str) -> str | None:
+        labels = self.get(self.metadata, "labels", LMap, "metadata.labels")
+        if not labels:
+            return None
+        value = labels.get(name)
+        return value if value is None or isinstance(value, str) else str(value)
+
+
+def identify(doc: Document, default_namespace: str) -> Obj | None:
+    """Name the object a document defines, or None if kongcheck has no use for its kind.
+
+    Raises FieldError for objects the API server would refuse (wrong types, no name).
+    """
+    body = doc.body
+    kind = body.get("kind")
+    if not isinstance(kind, str):
+        raise FieldError(f"kind must be text, not {_type_name(kind)}", body.where("kind")[0])
+    api_version = body.get("apiVersion")
+    if api_version is not None and not isinstance(api_version, str):
+        raise FieldError(f"apiVersion must be text, not {_type_name(api_version)}", body.where("apiVersion")[0])
+    group = api_version.rpartition("/")[0] if api_version else ""
+    if kind not in RELEVANT_KINDS or (kind.startswith("Kong") and group not in ("", KONG_GROUP)):
+        return None
+    metadata = body.get("metadata")
+    if not isinstance(metadata, LMap):
+        raise FieldError(f"{kind}: metadata must be a mapping, not {_type_name(metadata)}",
+                         body.where("metadata")[0])
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name:
+        raise FieldError(f"{kind}: metadata.name must be non-empty text", metadata.where("name")[0])
+    namespace = ""
+    if kind not in CLUSTER_SCOPED:
+        namespace = metadata.get("namespace", default_namespace)
+        if not isinstance(namespace, str) or not namespace:
+            raise FieldError(f"{kind} {name!r}: metadata.namespace must be non-empty text",
+                             metadata.where("namespace")[0])
+    return Obj(doc, ResourceRef(kind, namespace, name, group), metadata)
+
+
+RELEVANT_KINDS = {"KongConsumer", "KongConsumerGroup", "KongVault", "Secret", "IngressClass"}

@@ -1,0 +1,13 @@
+"""Turn a position in a loaded document into the Location people see.
+
+This is the one place that decides how a position is shown, so rendered output (helm,
+kustomize) can point back to the file a person edits.
+"""
+from __future__ import annotations
+
+from kongcheck.model import Location
+
+
+def locate(doc, line: int | None, column: int | None) -> Location:
+    source = doc.source
+    return Location(file=source.name, line=line, column=column, source=source.kind)

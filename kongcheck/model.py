@@ -1,0 +1,102 @@
+"""The plain data that flows through the pipeline: locations, errors, findings.
+
+Every stage (sources -> loading -> index -> rules -> report) speaks in these types, so
+a position read by the YAML loader reaches every reporter unchanged.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as _field
+
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value lives.
+
+    ``file`` is the path as the user gave it, ``<stdin>``, a rendered template path or
+    ``cluster:<context>/<namespace>/<Kind>/<name>``; ``source`` says which of these it is
+    (file, stdin, helm, kustomize, cluster).  ``stream`` is set when the position in the
+    rendered stream differs from the file a person edits (helm/kustomize output), and
+    ``detail`` carries extra words for people (e.g. ``rendered doc line 7``).
+    """
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    source: str = "file"
+    stream: str | None = None
+    detail: str | None = None
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None and self.stream is None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        extras = [part for part in (self.detail, self.stream) if part]
+        if extras:
+            text += f" ({', '.join(extras)})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """A Kubernetes object as people name it: ``namespace/Kind/name``."""
+
+    kind: str
+    namespace: str  # "" for cluster-scoped kinds
+    name: str
+    group: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.namespace}/{self.kind}/{self.name}"
+
+    def __str__(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """One resource's part in a finding, located at the offending field value."""
+
+    ref: ResourceRef
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class ScanError:
+    """Input that could not be read or understood; makes the run exit 2."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    participants: list[Participant]
+    entity: str | None = None  # Kong entity, e.g. jwt_secrets
+    field: str | None = None  # Kong field, e.g. key
+    value_sha256: str | None = None  # full hex digest of the clashing value
+    outcome: str | None = None
+    kept: list[str] = _field(default_factory=list)
+    dropped: list[str] = _field(default_factory=list)
+    suppressed: bool = False
+
+    def sort_key(self) -> tuple:
+        first = self.participants[0].location if self.participants else Location("")
+        return (first.file, first.line or 0, self.rule, self.message)

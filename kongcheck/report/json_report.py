@@ -1,0 +1,66 @@
+"""``--format json``: a stable, documented object (see README, "JSON output")."""
+from __future__ import annotations
+
+import json
+
+from kongcheck import __version__
+from kongcheck.model import Finding, Participant, ScanError
+
+SCHEMA_VERSION = 1
+
+
+def _resource(participant: Participant) -> dict:
+    ref, location = participant.ref, participant.location
+    return {
+        "kind": ref.kind,
+        "namespace": ref.namespace,
+        "name": ref.name,
+        "file": location.file,
+        "line": location.line,
+        "column": location.column,
+        "source": location.source,
+        **({"stream": location.stream} if location.stream else {}),
+    }
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "entity": finding.entity,
+        "field": finding.field,
+        "value_sha256": finding.value_sha256,
+        "outcome": finding.outcome,
+        "kept": finding.kept,
+        "dropped": finding.dropped,
+        "suppressed": finding.suppressed,
+        "resources": [_resource(p) for p in finding.participants],
+    }
+
+
+def _error(error: ScanError) -> dict:
+    return {"file": error.file, "line": error.line, "message": error.message}
+
+
+def document(result, settings) -> dict:
+    findings = [f for f in result.findings if not f.suppressed]
+    return {
+        "version": SCHEMA_VERSION,
+        "kongcheck": __version__,
+        "summary": {
+            "files": result.files,
+            "documents": result.documents,
+            "kong_resources": result.kong_resources,
+            "findings": len(findings),
+            "suppressed": len(result.findings) - len(findings),
+            "errors": len(result.errors),
+        },
+        "findings": [finding_dict(f) for f in findings],
+        "errors": [_error(e) for e in result.errors],
+    }
+
+
+def render(result, settings, stream) -> None:
+    json.dump(document(result, settings), stream, indent=2)
+    stream.write("\n")

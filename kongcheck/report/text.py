@@ -1,0 +1,85 @@
+"""``--format text``: findings grouped with their participants, then errors, then a summary.
+
+Lines are built as (text, style) segments.  On a terminal they are printed with rich
+(colours); anywhere else they are written plainly, and rich is never imported.
+"""
+from __future__ import annotations
+
+from kongcheck.model import Finding
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _finding_lines(finding: Finding) -> list[list[tuple[str, str]]]:
+    lines = [[(f"{finding.severity:<7}", _SEVERITY_STYLE[finding.severity]), (f" {finding.rule}", "bold"),
+              ("  " + finding.message, "")]]
+    width = max(len(str(p.location)) for p in finding.participants) if finding.participants else 0
+    for participant in finding.participants:
+        lines.append([(f"  {str(participant.location):<{width}}", "cyan"), (f"  {participant.ref.id}", "")])
+    if finding.outcome:
+        detail = f"  outcome: {finding.outcome}"
+        if finding.kept:
+            detail += f"; kept: {', '.join(finding.kept)}"
+        if finding.dropped:
+            detail += f"; dropped: {', '.join(finding.dropped)}"
+        lines.append([(detail, "dim")])
+    if finding.suppressed:
+        lines.append([("  (suppressed)", "dim")])
+    return lines
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(result) -> str:
+    shown = [f for f in result.findings if not f.suppressed]
+    counts = {severity: sum(1 for f in shown if f.severity == severity) for severity in ("error", "warning")}
+    text = (f"{_plural(len(shown), 'finding')} ({_plural(counts['error'], 'error')}, "
+            f"{_plural(counts['warning'], 'warning')}) in {_plural(result.files, 'file')}, "
+            f"{_plural(result.documents, 'document')}, {_plural(result.kong_resources, 'Kong resource')}")
+    suppressed = len(result.findings) - len(shown)
+    if suppressed:
+        text += f"; {suppressed} suppressed"
+    if result.errors:
+        text += f"; {_plural(len(result.errors), 'input error')}"
+    return text
+
+
+def build_lines(result, settings, show_suppressed: bool = False) -> list[list[tuple[str, str]]]:
+    lines: list[list[tuple[str, str]]] = []
+    for finding in result.findings:
+        if finding.suppressed and not show_suppressed:
+            continue
+        lines.extend(_finding_lines(finding))
+        lines.append([])
+    for error in result.errors:
+        lines.append([("error  ", "bold red"), (str(error), "")])
+    if result.errors:
+        lines.append([])
+    style = "bold red" if any(f.severity == "error" and not f.suppressed for f in result.findings) else "green"
+    if not result.findings and not result.errors:
+        lines.append([("no collisions found: ", "green"), (summary_line(result), "")])
+    else:
+        lines.append([(summary_line(result), style)])
+    return lines
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def render(result, settings, stream, show_suppressed: bool = False) -> None:
+    lines = build_lines(result, settings, show_suppressed)
+    if not _is_terminal(stream):
+        stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for line in lines:
+        console.print(Text.assemble(*line))

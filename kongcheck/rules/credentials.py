@@ -1,0 +1,197 @@
+"""Credential Secrets that KIC's translator, its webhook or Kong would refuse."""
+from __future__ import annotations
+
+import re
+
+from kongcheck.index import KongIndex
+from kongcheck.index.credentials import BOOL_FIELDS, CREDENTIAL_TYPES, INT_FIELDS, jwt_webhook_needs
+from kongcheck.index.resources import Secret
+from kongcheck.model import Finding, Location, Participant
+from kongcheck.rules.base import RuleInfo
+from kongcheck.rules.table import BY_CREDENTIAL_TYPE
+from kongcheck.versions import show
+
+RULES = [
+    RuleInfo(
+        id="invalid-credential",
+        severity="error",
+        summary="a credential Secret KIC cannot translate or Kong would reject",
+        behaviour="KIC skips a referenced Secret without a known type ('unsupported credential type'), one "
+        "missing a field its translator needs ('failed to provision credential: <type> is invalid: no "
+        "<field>') or with a bad hash_secret/ttl; the consumer is kept without it. Empty values pass KIC and "
+        "Kong rejects them ('length must be at least 1'), and with them the whole configuration. Invalid "
+        "base64 in `data` makes the API server refuse the Secret.",
+        example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
+        "    konghq.com/credential: jwt\nstringData:\n  algorithm: HS256\n  secret: s3cr3t   # no key\n",
+        fix="Set the credential type label to one of key-auth, basic-auth, hmac-auth, jwt, oauth2, acl, "
+        "mtls-auth and fill every required field with a non-empty value.",
+    ),
+    RuleInfo(
+        id="webhook-rejects",
+        severity="error",
+        summary="an object KIC's admission webhook refuses, so `kubectl apply` fails",
+        behaviour="The webhook checks labelled credential Secrets (KIC >= 3.2; before, the Secrets a consumer "
+        "references): the type must be known and its fields non-empty (jwt: algorithm, key, and secret for "
+        "HS* or rsa_public_key otherwise; basic-auth: password; hmac-auth: secret; oauth2: client_secret and "
+        "redirect_uris). A KongVault prefix must match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$ and must not "
+        "be the name of a vault backend.",
+        example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
+        "    konghq.com/credential: jwt\nstringData:\n  key: alice-issuer\n  secret: s3cr3t   # no algorithm\n",
+        fix="Add the fields the webhook asks for (the translator would default jwt's algorithm to HS256, "
+        "but the webhook does not).",
+    ),
+    RuleInfo(
+        id="credential-value-whitespace",
+        severity="warning",
+        summary="a unique value with leading or trailing whitespace or a trailing newline",
+        behaviour="Kong compares unique values exactly and KIC does not trim them, so 'abc\\n' (the classic "
+        "`echo abc | base64`) is not the key clients send; two values that differ only in whitespace do not "
+        "collide although they look equal.",
+        example="data:\n  key: YWJjCg==   # echo abc | base64 -> 'abc\\n'\n",
+        fix="Encode without the newline (`printf %s abc | base64` or `echo -n`), or use stringData.",
+    ),
+]
+
+_GO_BOOLS = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
+_VAULT_PREFIX = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
+_VAULT_NAMES = {"env", "aws", "gcp", "hcv", "azure", "conjur"}
+
+
+def _problem(rule: str, secret: Secret, location: Location, message: str) -> Finding:
+    ref = secret.obj.ref
+    return Finding(rule, "error", f"Secret {ref.id}: {message}", [Participant(ref, location)])
+
+
+def _kind_location(secret: Secret) -> Location:
+    return secret.obj.location(secret.obj.body, "kind")
+
+
+def _webhook_needs(secret: Secret, cred_type: str, index: KongIndex) -> tuple[str, ...]:
+    if cred_type == "jwt":
+        algorithm = secret.values.get("algorithm")
+        return jwt_webhook_needs(algorithm.text if algorithm else "", index.settings.target.kic)
+    return CREDENTIAL_TYPES[cred_type].webhook_needs
+
+
+def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> tuple[list[Finding], set[str]]:
+    kic = show(index.settings.target.kic)
+    if cred_type not in CREDENTIAL_TYPES or (cred_type == "konnect" and index.settings.target.kic < (3, 4)):
+        return [_problem("webhook-rejects", secret, _kind_location(secret),
+                         f"credential type {cred_type!r} is unknown to the KIC {kic} webhook")], set()
+    missing = [name for name in _webhook_needs(secret, cred_type, index)
+               if not (secret.values.get(name) and secret.values[name].text)]
+    if not missing:
+        return [], set()
+    where = secret.values[missing[0]].location if missing[0] in secret.values else _kind_location(secret)
+    return [_problem("webhook-rejects", secret, where,
+                     f"the KIC {kic} webhook refuses this {cred_type} credential: "
+                     f"{', '.join(missing)} missing or empty")], set(missing)
+
+
+def _translator(secret: Secret, cred_type: str, reported: set[str]) -> list[Finding]:
+    row = CREDENTIAL_TYPES.get(cred_type)
+    if row is None or not row.translated:
+        return [_problem("invalid-credential", secret, _kind_location(secret),
+                         f"unsupported credential type {cred_type!r}; KIC skips this credential")]
+    findings = []
+    unique = BY_CREDENTIAL_TYPE.get(cred_type)
+    for name in dict.fromkeys(row.translator_needs + ((unique.field,) if unique else ())):
+        if name in reported:
+            continue
+        value = secret.values.get(name)
+        if value is None and name in row.translator_needs:
+            findings.append(_problem("invalid-credential", secret, _kind_location(secret),
+                                     f"failed to provision credential: {cred_type} is invalid: no {name}"))
+        elif value is not None and value.text == "":
+            findings.append(_problem("invalid-credential", secret, value.location,
+                                     f"{name} is empty: Kong rejects it (length must be at least 1) and with "
+                                     "it the whole configuration"))
+    return findings + _parsed_fields(secret)
+
+
+def _parsed_fields(secret: Secret) -> list[Finding]:
+    findings = []
+    checks = [(name, lambda t: t in _GO_BOOLS, "true or false") for name in BOOL_FIELDS]
+    checks += [(name, lambda t: re.fullmatch(r"[+-]?\d+", t) is not None, "an integer") for name in INT_FIELDS]
+    for name, valid, want in checks:
+        value = secret.values.get(name)
+        if value is not None and not valid(value.text):
+            findings.append(_problem("invalid-credential", secret, value.location,
+                                     f"{name} must be {want}; KIC fails to translate this credential"))
+    return findings
+
+
+def _whitespace(ref, value, field: str, index: KongIndex) -> Finding | None:
+    text = value.text
+    if not text or text == text.strip():
+        return None
+    what = "a trailing newline" if text.endswith("\n") else "leading or trailing whitespace"
+    return Finding("credential-value-whitespace", "warning",
+                   f"{ref.id}: {field} has {what}; Kong compares it exactly, so clients must send it "
+                   "byte for byte (was it encoded with `echo` instead of `echo -n`?)",
+                   [Participant(ref, value.location)])
+
+
+def _bad_base64(secret: Secret) -> list[Finding]:
+    return [_problem("invalid-credential", secret, bad.location, f"data.{bad.key}: {bad.problem}")
+            for bad in secret.bad_values]
+
+
+def _credential_secrets(index: KongIndex) -> dict:
+    """Secrets to check, with the type KIC gives each: attached ones, and labelled ones."""
+    chosen: dict = {}
+    for attachment in index.attachments:
+        secret = attachment.secret
+        if secret is not None and (attachment.cred_type or secret.legacy_type is None):
+            chosen[secret.obj.ref] = (secret, attachment.cred_type, True)
+    for secret in index.secrets.values():
+        if secret.label_type is not None and secret.obj.ref not in chosen and not secret.obj.is_live:
+            chosen[secret.obj.ref] = (secret, secret.label_type, False)
+    return chosen
+
+
+def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Finding]:
+    findings = _bad_base64(secret)
+    if cred_type is None:
+        return findings + [_problem(
+            "invalid-credential", secret, _kind_location(secret),
+            "referenced as a credential but has no konghq.com/credential label; KIC skips it and keeps the "
+            "consumer without it")]
+    reported: set[str] = set()
+    if secret.label_type is not None and (attached or index.settings.target.webhook_checks_labelled_secrets):
+        found, reported = _webhook(secret, cred_type, index)
+        findings += found
+    if attached:
+        findings += _translator(secret, cred_type, reported)
+    unique = BY_CREDENTIAL_TYPE.get(cred_type)
+    value = secret.values.get(unique.field) if unique else None
+    if value is not None:
+        findings.append(_whitespace(secret.obj.ref, value, unique.field, index))
+    return findings
+
+
+def _check_vault(vault, index: KongIndex) -> Finding | None:
+    prefix = vault.prefix
+    if prefix is None:
+        return None
+    if _VAULT_PREFIX.fullmatch(prefix.text) and prefix.text not in _VAULT_NAMES:
+        return None
+    why = ("is the name of a vault backend" if prefix.text in _VAULT_NAMES
+           else "does not match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$")
+    return Finding("webhook-rejects", "error",
+                   f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}; the webhook refuses it",
+                   [Participant(vault.obj.ref, prefix.location)])
+
+
+def check(index: KongIndex) -> list[Finding]:
+    findings: list = []
+    for secret, cred_type, attached in _credential_secrets(index).values():
+        if not secret.obj.is_live:
+            findings += _check_secret(secret, cred_type, attached, index)
+    for consumer in index.consumers:
+        for name in ("username", "custom_id"):
+            value = getattr(consumer, name)
+            if value is not None and not consumer.obj.is_live:
+                findings.append(_whitespace(consumer.obj.ref, value, name, index))
+    findings += [_check_vault(vault, index) for vault in index.vaults if not vault.obj.is_live]
+    return [finding for finding in findings if finding is not None]

@@ -1,0 +1,82 @@
+"""How a consumer's credential references resolve: missing Secrets and legacy types."""
+from __future__ import annotations
+
+from kongcheck.index import Attachment, KongIndex
+from kongcheck.model import Finding, Participant
+from kongcheck.rules.base import RuleInfo
+from kongcheck.versions import show
+
+RULES = [
+    RuleInfo(
+        id="missing-credential-secret",
+        severity="warning",
+        summary="a KongConsumer names a credential Secret that is not in the input",
+        behaviour="KIC looks Secrets up in the consumer's own namespace only. A missing one is skipped "
+        "('Failed to fetch secret') and the consumer is kept without it; the webhook refuses the consumer "
+        "('consumer referenced non-existent credentials secret'). It may exist in the cluster already: scan "
+        "with --cluster to check.",
+        example="kind: KongConsumer\nmetadata: {name: alice, namespace: team-a}\nusername: alice\n"
+        "credentials: [alice-key]   # no Secret team-a/alice-key in the input\n",
+        fix="Add the Secret in the consumer's namespace, fix the name, or scan together with the files that "
+        "define it.",
+    ),
+    RuleInfo(
+        id="legacy-credential-ignored",
+        severity="error",
+        summary="a consumer's credential Secret is typed only by the legacy kongCredType key, which KIC >= 3.2 ignores",
+        behaviour="KIC 3.2.0 stopped reading the `kongCredType` data key (#5965); the type comes only from the "
+        "label `konghq.com/credential`. The consumer silently loses the credential.",
+        example="kind: Secret\nmetadata: {name: alice-key}\nstringData:\n  kongCredType: key-auth\n  key: k1\n",
+        fix="Add the label `konghq.com/credential: <type>` to the Secret (and drop kongCredType).",
+    ),
+    RuleInfo(
+        id="deprecated-credential-type",
+        severity="warning",
+        summary="a credential Secret typed by kongCredType on KIC 3.0/3.1, which still reads it but deprecates it",
+        behaviour="KIC 3.0-3.1 read the label first, then the deprecated `kongCredType` key; 3.2 removed the "
+        "fallback, so this credential disappears on upgrade.",
+        example="kind: Secret\nmetadata: {name: alice-key}\nstringData:\n  kongCredType: key-auth\n  key: k1\n",
+        fix="Add the label `konghq.com/credential: <type>` to the Secret.",
+    ),
+]
+
+
+def _missing(attachment: Attachment) -> Finding:
+    consumer = attachment.consumer.obj.ref
+    return Finding(
+        rule="missing-credential-secret",
+        severity="warning",
+        message=f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which is not in "
+        f"namespace {consumer.namespace!r} of the input; KIC skips it and the webhook refuses the consumer",
+        participants=[Participant(consumer, attachment.name.location)],
+    )
+
+
+def _legacy(attachment: Attachment, index: KongIndex) -> Finding | None:
+    secret = attachment.secret
+    consumer = attachment.consumer.obj.ref
+    target = index.settings.target
+    where = [Participant(secret.obj.ref, secret.values["kongCredType"].location),
+             Participant(consumer, attachment.name.location)]
+    if attachment.via == "legacy" and target.reads_label:
+        return Finding("deprecated-credential-type", "warning",
+                       f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
+                       f"kongCredType key; KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not",
+                       where)
+    if attachment.via is None and secret.label_type is None and not target.reads_legacy_type:
+        return Finding("legacy-credential-ignored", "error",
+                       f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
+                       f"ignores: KongConsumer {consumer.id} loses this credential", where)
+    return None
+
+
+def check(index: KongIndex) -> list[Finding]:
+    findings = []
+    for attachment in index.attachments:
+        if attachment.secret is None:
+            findings.append(_missing(attachment))
+        elif attachment.secret.legacy_type is not None:
+            finding = _legacy(attachment, index)
+            if finding:
+                findings.append(finding)
+    return findings

@@ -1,0 +1,52 @@
+"""The pipeline in one place: sources -> located documents -> Kong index -> rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from kongcheck import index as kong_index
+from kongcheck import rules
+from kongcheck.loading import LoadOptions, LoadResult, load
+from kongcheck.model import Finding, ScanError, severity_rank
+from kongcheck.settings import Settings
+from kongcheck.sources import Source
+
+
+@dataclass(slots=True)
+class ScanResult:
+    files: int = 0
+    documents: int = 0
+    kong_resources: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def exit_code(self, fail_on: str) -> int:
+        if self.errors:
+            return 2
+        if fail_on == "never":
+            return 0
+        threshold = severity_rank(fail_on)
+        failing = [f for f in self.findings if not f.suppressed and severity_rank(f.severity) >= threshold]
+        return 1 if failing else 0
+
+
+def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | None = None,
+         errors: Iterable[ScanError] = ()) -> ScanResult:
+    options = options or LoadOptions()
+    loaded = LoadResult(errors=list(errors))
+    files = 0
+    for source in sources:
+        files += 1
+        load(source, options, loaded)
+    for order, document in enumerate(loaded.documents):
+        document.order = order
+    built = kong_index.build(loaded.documents, settings)
+    return ScanResult(
+        files=files,
+        documents=loaded.document_count,
+        kong_resources=built.kong_resources,
+        findings=rules.run(built),
+        errors=loaded.errors + built.errors,
+        skipped=loaded.skipped,
+    )

@@ -1,0 +1,72 @@
+"""Target KIC and Kong versions, and the behaviour that changed between them (KIC-NOTES.md)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NEWEST_KIC = (3, 5)
+NEWEST_KONG = (3, 9)
+_KNOWN_KIC = {(2, minor) for minor in range(0, 13)} | {(3, minor) for minor in range(0, NEWEST_KIC[1] + 1)}
+_KNOWN_KONG = {(3, minor) for minor in range(0, NEWEST_KONG[1] + 1)}
+
+
+class VersionError(ValueError):
+    pass
+
+
+def parse(text: str, product: str) -> tuple[int, int]:
+    """Parse ``X.Y`` (a patch part and a leading ``v`` are tolerated) and check it is known."""
+    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", str(text).strip())
+    known = _KNOWN_KIC if product == "KIC" else _KNOWN_KONG
+    if not match:
+        raise VersionError(f"{product} version {text!r} is not of the form X.Y")
+    version = (int(match.group(1)), int(match.group(2)))
+    if version not in known:
+        low, high = min(known), max(known)
+        raise VersionError(
+            f"{product} version {text} is not one kongcheck knows "
+            f"(known: {low[0]}.{low[1]} to {high[0]}.{high[1]})"
+        )
+    return version
+
+
+def show(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What the scan predicts for: a KIC release and a Kong Gateway release."""
+
+    kic: tuple[int, int] = NEWEST_KIC
+    kong: tuple[int, int] = NEWEST_KONG
+
+    # --- KIC ---
+    @property
+    def reads_label(self) -> bool:  # konghq.com/credential label, 3.0+
+        return self.kic >= (3, 0)
+
+    @property
+    def reads_legacy_type(self) -> bool:  # kongCredType data key, until 3.1
+        return self.kic < (3, 2)
+
+    @property
+    def drops_conflicting_consumers(self) -> bool:  # PR #6585
+        return self.kic >= (3, 4)
+
+    @property
+    def supports_vaults(self) -> bool:
+        return self.kic >= (3, 1)
+
+    @property
+    def credential_lists_are_sets(self) -> bool:  # listType=set, 3.2.0
+        return self.kic >= (3, 2)
+
+    @property
+    def webhook_checks_labelled_secrets(self) -> bool:
+        return self.kic >= (3, 2)
+
+    # --- Kong ---
+    @property
+    def kong_rejects_duplicates(self) -> bool:  # DB-less, Kong #11199
+        return self.kong >= (3, 4)
