@@ -50,9 +50,20 @@ class KongIndex:
     errors: list[ScanError] = field(default_factory=list)
     default_class: bool = False
 
+    attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
+
+    def is_kong_relevant(self, record) -> bool:
+        """Kong kinds, and Secrets that are (or are used as) credentials; not every Secret."""
+        if isinstance(record, IngressClass):
+            return False
+        if isinstance(record, Secret):
+            return (record.label_type is not None or record.legacy_type is not None
+                    or record.obj.ref in self.attached)
+        return True
+
     @property
     def kong_resources(self) -> int:
-        return len(self.records)
+        return sum(1 for record in self.records.values() if self.is_kong_relevant(record))
 
 
 def _key(obj: Obj) -> tuple:
@@ -125,6 +136,8 @@ def _attach(index: KongIndex) -> None:
             if secret is not None:
                 attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
             index.attachments.append(attachment)
+            if secret is not None:
+                index.attached.add(secret.obj.ref)
 
 
 def build(documents: list[Document], settings: Settings) -> KongIndex:

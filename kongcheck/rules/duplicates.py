@@ -23,7 +23,10 @@ RULES = [
 def check(index: KongIndex) -> list[Finding]:
     findings = []
     for key, earlier in index.shadowed.items():
-        last = index.records[key].obj
+        record = index.records[key]
+        if not index.is_kong_relevant(record):
+            continue  # a duplicate TLS Secret is not kongcheck's business
+        last = record.obj
         definitions = [obj for obj in earlier + [last] if not obj.is_live]
         if len(definitions) < 2:
             continue  # a manifest replacing a live object is an update, not a duplicate
