@@ -121,12 +121,9 @@ def rules_command(rule_id: str | None) -> None:
     info = CATALOG.get(rule_id)
     if info is None:
         raise click.UsageError(f"unknown rule {rule_id!r}; `kongcheck rules` lists them")
-    click.echo(f"{info.id} ({info.severity})\n\n{info.summary}\n\nWhy: {info.behaviour}\n\n"
-               f"Example:\n\n{_indent(info.example)}\nFix: {info.fix}")
+    from kongcheck.rules import explain
 
-
-def _indent(text: str) -> str:
-    return "".join(f"    {line}\n" for line in text.splitlines())
+    click.echo(explain.text(info))
 
 
 def run() -> None:

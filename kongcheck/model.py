@@ -96,6 +96,7 @@ class Finding:
     kept: list[str] = _field(default_factory=list)
     dropped: list[str] = _field(default_factory=list)
     suppressed: bool = False
+    suppressed_by: str | None = None  # annotation | comment | baseline (when suppressed)
 
     def sort_key(self) -> tuple:
         first = self.participants[0].location if self.participants else Location("")

@@ -10,6 +10,9 @@ import importlib
 FORMATS = {
     "text": "kongcheck.report.text",
     "json": "kongcheck.report.json_report",
+    "sarif": "kongcheck.report.sarif",
+    "github": "kongcheck.report.github",
+    "junit": "kongcheck.report.junit",
 }
 
 

@@ -1,0 +1,41 @@
+"""Stable identities for findings: the same clash gets the same fingerprint on every run.
+
+A fingerprint is built from the rule, the digest of the clashing value and the ids of the
+resources involved (``namespace/Kind/name``), never from line numbers or file paths, so
+moving a manifest or editing the lines around it keeps it.  Used by the baseline file and
+by SARIF ``partialFingerprints``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from kongcheck.model import Finding
+
+VERSION = "v1"
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """32 hex digits identifying a finding across runs."""
+    parts = [finding.rule, finding.entity or "", finding.field or "", finding.value_sha256 or "",
+             sorted(p.ref.id for p in finding.participants)]
+    data = json.dumps(parts, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def participant_fingerprints(finding: Finding) -> list[str]:
+    """One fingerprint per participant of a finding (SARIF reports one result per participant).
+
+    A resource that takes part more than once (a duplicate definition) is told apart by its
+    occurrence number, which does not depend on lines either.
+    """
+    base = finding_fingerprint(finding)
+    seen: dict[str, int] = {}
+    prints = []
+    for participant in finding.participants:
+        ref_id = participant.ref.id
+        occurrence = seen.get(ref_id, 0)
+        seen[ref_id] = occurrence + 1
+        data = f"{base}\0{ref_id}\0{occurrence}".encode("utf-8")
+        prints.append(hashlib.sha256(data).hexdigest()[:32])
+    return prints

@@ -1,0 +1,136 @@
+"""``--format sarif``: SARIF 2.1.0 as GitHub code scanning reads it.
+
+One result per participant location (so each file involved gets its own annotation), the
+other participants as ``relatedLocations``; rule metadata and help come from the rule
+catalogue; ``partialFingerprints`` come from kongcheck.fingerprints (no lines, no paths).
+Messages are the redacted ones every format shows: no credential value is written.
+"""
+from __future__ import annotations
+
+import json
+import os
+from urllib.parse import quote
+
+from kongcheck import __version__
+from kongcheck.fingerprints import participant_fingerprints
+from kongcheck.model import Finding, Location, ScanError
+from kongcheck.rules import CATALOG, explain
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "kongcheck/v1"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_FILE_SOURCES = {"file", "helm", "kustomize"}
+
+
+def artifact_uri(path: str) -> str:
+    """A relative, percent-encoded URI for a path (GitHub matches it against the repository)."""
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        if relative.startswith(".."):
+            return "file://" + quote(path.replace(os.sep, "/"))
+        path = relative
+    path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return quote(path, safe="/")
+
+
+def _physical(location: Location) -> dict | None:
+    if location.source not in _FILE_SOURCES or not location.file:
+        return None
+    physical: dict = {"artifactLocation": {"uri": artifact_uri(location.file)}}
+    if location.line:
+        region = {"startLine": location.line}
+        if location.column:
+            region["startColumn"] = location.column
+        physical["region"] = region
+    return physical
+
+
+def _location(location: Location, ref_id: str, index: int | None = None) -> dict:
+    entry: dict = {}
+    if index is not None:
+        entry["id"] = index
+    physical = _physical(location)
+    if physical:
+        entry["physicalLocation"] = physical
+    entry["logicalLocations"] = [{"fullyQualifiedName": ref_id, "kind": "resource"}]
+    entry["message"] = {"text": f"{ref_id} ({location})"}
+    return entry
+
+
+def _suppressions(finding: Finding) -> list[dict]:
+    if not finding.suppressed:
+        return []
+    if finding.suppressed_by == "baseline":
+        return [{"kind": "external", "justification": "recorded in the kongcheck baseline file"}]
+    return [{"kind": "inSource", "justification": f"kongcheck suppression ({finding.suppressed_by or 'source'})"}]
+
+
+def _results(finding: Finding, rule_index: int) -> list[dict]:
+    results = []
+    prints = participant_fingerprints(finding)
+    for position, participant in enumerate(finding.participants):
+        others = [(i, p) for i, p in enumerate(finding.participants) if i != position]
+        result = {
+            "ruleId": finding.rule,
+            "ruleIndex": rule_index,
+            "level": _LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [_location(participant.location, participant.ref.id)],
+            "partialFingerprints": {FINGERPRINT_KEY: prints[position]},
+            "properties": {"resource": participant.ref.id, "outcome": finding.outcome,
+                           "valueSha256": finding.value_sha256},
+        }
+        if others:
+            result["relatedLocations"] = [_location(p.location, p.ref.id, i) for i, p in others]
+        suppressions = _suppressions(finding)
+        if suppressions:
+            result["suppressions"] = suppressions
+        results.append(result)
+    return results
+
+
+def _rule(info, severity: str) -> dict:
+    return {
+        "id": info.id,
+        "name": "".join(part.capitalize() for part in info.id.split("-")),
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.behaviour},
+        "help": {"text": explain.text(info), "markdown": explain.markdown(info)},
+        "defaultConfiguration": {"level": _LEVEL[severity]},
+        "properties": {"tags": ["kong", "kubernetes"], "precision": "very-high", "problem.severity": severity},
+    }
+
+
+def _notification(error: ScanError) -> dict:
+    note: dict = {"level": "error", "message": {"text": error.message}}
+    if error.file and error.file != "<stdin>" and not error.file.startswith("cluster:"):
+        physical: dict = {"artifactLocation": {"uri": artifact_uri(error.file)}}
+        if error.line:
+            physical["region"] = {"startLine": error.line}
+        note["locations"] = [{"physicalLocation": physical}]
+    return note
+
+
+def document(result, settings) -> dict:
+    severities = getattr(settings, "rule_severity", None) or {}
+    position = {rule_id: i for i, rule_id in enumerate(CATALOG)}
+    rules = [_rule(info, severities.get(rule_id, info.severity)) for rule_id, info in CATALOG.items()]
+    results = []
+    for finding in result.findings:
+        results.extend(_results(finding, position[finding.rule]))
+    run = {
+        "tool": {"driver": {"name": "kongcheck", "version": __version__, "semanticVersion": __version__,
+                            "rules": rules}},
+        "invocations": [{"executionSuccessful": not result.errors,
+                         "toolExecutionNotifications": [_notification(e) for e in result.errors]}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def render(result, settings, stream) -> None:
+    json.dump(document(result, settings), stream, indent=2)
+    stream.write("\n")

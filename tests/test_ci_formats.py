@@ -1,0 +1,191 @@
+"""SARIF, GitHub workflow commands and JUnit, each checked against its consumer's rules."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from kongcheck.cli import main
+from kongcheck.rules import CATALOG
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "fixtures" / "example"
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+SECRETS = ["partner-issuer", "k-7f3a9c", "alice-signing-secret", "cGFydG5lci1pc3N1ZXI="]
+
+
+def run(args, cwd: Path = ROOT):
+    """Run the CLI from ``cwd`` (paths in the output are then as a user in the repo sees them)."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def _sarif(args=("fixtures/example",)):
+    result = run(["scan", *args, "--format", "sarif"])
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)
+
+
+def test_sarif_validates_against_the_official_schema():
+    document = _sarif()
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(document)
+    assert document["version"] == "2.1.0"
+
+
+def test_sarif_has_one_result_per_participant_with_related_locations():
+    run_ = _sarif()["runs"][0]
+    results = run_["results"]
+    assert len(results) == 8  # 4 findings x 2 participants
+    jwt = [r for r in results if r["ruleId"] == "jwt-key-conflict"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in jwt}
+    assert uris == {"fixtures/example/credentials.yaml"}
+    lines = sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in jwt)
+    assert lines == [10, 23]
+    for result in jwt:
+        related = result["relatedLocations"]
+        assert len(related) == 1
+        assert related[0]["physicalLocation"]["region"]["startLine"] != \
+            result["locations"][0]["physicalLocation"]["region"]["startLine"]
+        assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "jwt-key-conflict"
+
+
+def test_sarif_rules_carry_the_catalogue_help():
+    rules = _sarif()["runs"][0]["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(CATALOG)
+    jwt = next(r for r in rules if r["id"] == "jwt-key-conflict")
+    assert jwt["help"]["text"].startswith("jwt-key-conflict (error)")
+    assert "Fix:" in jwt["help"]["text"] and "```yaml" in jwt["help"]["markdown"]
+    explained = run(["rules", "jwt-key-conflict"]).stdout
+    assert explained.strip() == jwt["help"]["text"].strip()
+
+
+def test_sarif_fingerprints_are_stable_and_ignore_lines(tmp_path):
+    first = _sarif()["runs"][0]["results"]
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for source in EXAMPLE.iterdir():
+        (moved / source.name).write_text("# a comment that shifts every line\n\n" + source.read_text())
+    second = json.loads(run(["scan", str(moved), "--format", "sarif"]).stdout)["runs"][0]["results"]
+    key = "kongcheck/v1"
+    prints = [r["partialFingerprints"][key] for r in first]
+    assert len(set(prints)) == len(prints)
+    assert sorted(prints) == sorted(r["partialFingerprints"][key] for r in second)
+    assert first[0]["locations"][0]["physicalLocation"]["region"]["startLine"] + 2 == \
+        second[0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "json", "text"])
+def test_no_credential_value_in_any_format(fmt):
+    output = run(["scan", "fixtures/example", "--format", fmt]).stdout
+    for value in SECRETS:
+        assert value not in output
+
+
+def test_sarif_lists_input_errors_as_notifications(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: KongConsumer\nmetadata: {name: [\n")
+    result = run(["scan", str(bad), "--format", "sarif"])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(document)
+    invocation = document["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["region"]["startLine"]
+
+
+# GitHub: "::{command} {key}={value},{key}={value}::{message}"; properties escape % CR LF : ,
+# and the message escapes % CR LF (actions/toolkit, packages/core/src/command.ts).
+_WORKFLOW = re.compile(r"^::(error|warning|notice)(?: ((?:[a-z]+=[^,:\r\n]*)(?:,[a-z]+=[^,:\r\n]*)*))?::(.*)$")
+
+
+def _commands(text: str):
+    parsed = []
+    for line in text.splitlines():
+        if not line.startswith("::"):
+            continue
+        match = _WORKFLOW.match(line)
+        assert match, line
+        props = dict(part.split("=", 1) for part in match.group(2).split(",")) if match.group(2) else {}
+        parsed.append((match.group(1), props, match.group(3)))
+    return parsed
+
+
+def _unescape(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+def test_github_commands_follow_the_workflow_command_syntax():
+    result = run(["scan", "fixtures/example", "--format", "github"])
+    assert result.exit_code == 1
+    commands = _commands(result.stdout)
+    assert len(commands) == 8
+    name, props, message = commands[0]
+    assert name == "error"
+    assert set(props) == {"file", "line", "col", "title"}
+    assert props["file"] == "fixtures/example/consumers.yaml" and props["line"] == "9" and props["col"] == "11"
+    assert _unescape(props["title"]) == "kongcheck consumer-username-conflict"
+    assert "\n" not in message and "Also involved" in _unescape(message)
+    assert result.stdout.rstrip().splitlines()[-1].startswith("4 findings")
+
+
+def test_github_escapes_hostile_names_and_paths(tmp_path):
+    folder = tmp_path / "a,b:c%d"
+    folder.mkdir()
+    doc = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n"
+           "  name: \"x%0A::error::{n}\"\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: same\n")
+    (folder / "c.yaml").write_text(doc.format(n="one") + "---\n" + doc.format(n="two"))
+    commands = _commands(run(["scan", str(folder), "--format", "github"]).stdout)
+    assert len(commands) == 2
+    for _, props, message in commands:
+        assert _unescape(props["file"]) == str(folder / "c.yaml")
+        assert "x%0A::error::" in _unescape(message)
+
+
+def test_github_warnings_and_input_errors(tmp_path):
+    (tmp_path / "bad.yaml").write_text("kind: KongConsumer\nmetadata: {name: [\n")
+    commands = _commands(run(["scan", str(tmp_path), "--format", "github"]).stdout)
+    assert commands[0][0] == "error" and commands[0][1]["file"].endswith("bad.yaml")
+    assert commands[0][1]["line"].isdigit()
+
+
+def test_junit_one_testcase_per_rule_parsed_by_a_real_parser():
+    result = run(["scan", "fixtures/example", "--format", "junit"])
+    root = ET.fromstring(result.stdout.encode())
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == list(CATALOG)
+    failed = {c.get("name") for c in cases if c.find("failure") is not None}
+    assert failed == {"jwt-key-conflict", "key-auth-key-conflict", "consumer-username-conflict",
+                      "vault-prefix-conflict"}
+    assert suite.get("tests") == str(len(CATALOG)) and suite.get("failures") == "4"
+    text = next(c for c in cases if c.get("name") == "jwt-key-conflict").find("failure").text
+    assert "fixtures/example/credentials.yaml:10:8" in text
+
+
+def test_junit_survives_control_characters(tmp_path):
+    doc = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n"
+           "  name: \"bad\\x01{n}\"\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: same\n")
+    (tmp_path / "c.yaml").write_text(doc.format(n="1") + "---\n" + doc.format(n="2"))
+    root = ET.fromstring(run(["scan", str(tmp_path), "--format", "junit"]).stdout.encode())
+    failure = root.find("testsuite/testcase[@name='consumer-username-conflict']/failure")
+    assert "bad\ufffd1" in failure.text
+
+
+def test_several_formats_in_one_run(tmp_path):
+    sarif, junit = tmp_path / "out.sarif", tmp_path / "out.xml"
+    result = run(["scan", "fixtures/example", "-f", "text", "-f", "sarif", "-o", "-", "-o", str(sarif),
+                  "-f", "junit", "-o", str(junit)])
+    assert result.exit_code == 1
+    assert "4 findings" in result.stdout
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(sarif.read_text()))
+    ET.parse(junit)
