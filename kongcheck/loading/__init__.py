@@ -15,8 +15,9 @@ from kongcheck.loading.tree import Composer, LMap, LoadError
 from kongcheck.model import ScanError
 from kongcheck.sources import Source
 
-_MARKER_LINE = re.compile(rb"^---(?=[ \t\r\n]|$)", re.M)
-_CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
+_MARKER_END = b" \t\r\n"
+# a line that holds document content: not a comment, not a bare marker line
+_CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 
 
 @dataclass(slots=True)
@@ -51,11 +52,22 @@ class LoadResult:
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
 
 
+def _starts(data: bytes) -> list[int]:
+    """Offsets of the pieces of a stream: 0 and every line that is a ``---`` marker."""
+    starts = [0]
+    size = len(data)
+    found = data.find(b"\n---")
+    while found != -1:
+        after = found + 4
+        if after == size or data[after] in _MARKER_END:
+            starts.append(found + 1)
+        found = data.find(b"\n---", after)
+    return starts
+
+
 def split(data: bytes) -> list[tuple[int, bytes]]:
     """Split a YAML stream into (first line, bytes) pieces at ``---`` lines."""
-    starts = [match.start() for match in _MARKER_LINE.finditer(data)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
+    starts = _starts(data)
     pieces = []
     line = 1
     for begin, end in zip(starts, starts[1:] + [len(data)]):
@@ -63,6 +75,15 @@ def split(data: bytes) -> list[tuple[int, bytes]]:
         pieces.append((line, piece))
         line += piece.count(b"\n")
     return pieces
+
+
+def count_documents(data: bytes, is_json: bool = False) -> int:
+    """How many non-empty documents a stream holds, without parsing it."""
+    if is_json:
+        return 1 if _CONTENT.search(data) else 0
+    starts = _starts(data)
+    ends = starts[1:] + [len(data)]
+    return sum(1 for begin, end in zip(starts, ends) if _CONTENT.search(data, begin, end))
 
 
 def _decode(source: Source, piece: bytes, line: int) -> str:
@@ -98,11 +119,13 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     except OSError as exc:
         result.errors.append(ScanError(source.name, None, f"cannot read file: {exc.strerror or exc}"))
         return
+    if not options.parse_all and not may_matter(data):  # most files: nothing to parse
+        result.document_count += count_documents(data, source.is_json)
+        return
     pieces = [(1, data)] if source.is_json else split(data)
     for line, piece in pieces:
         if not options.parse_all and not may_matter(piece):
-            if _CONTENT.search(piece):
-                result.document_count += 1
+            result.document_count += count_documents(piece)
             continue
         try:
             text = _decode(source, piece, line)

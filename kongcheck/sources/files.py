@@ -4,7 +4,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from pathlib import Path
 from typing import Iterable, Iterator
 
 from kongcheck.model import ScanError
@@ -14,6 +13,8 @@ MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
     normalized = path.replace(os.sep, "/")
     name = os.path.basename(normalized.rstrip("/"))
     for pattern in patterns:
@@ -24,11 +25,27 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
+def read_file(path: str) -> bytes:
+    """The bytes of a file, read with one system call when its size is known (the common case)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+        if size == 0 or len(data) > size:  # a pipe or special file, or one that grew: read the rest
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
+        return data
+    finally:
+        os.close(fd)
+
+
 def _file_source(path: str) -> Source:
     return Source(
         name=path,
         kind="file",
-        reader=lambda: Path(path).read_bytes(),
+        reader=lambda: read_file(path),
         is_json=path.lower().endswith(".json"),
     )
 

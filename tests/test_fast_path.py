@@ -1,0 +1,102 @@
+"""The fast path (byte prefilter, no parse of unrelated documents) finds exactly what the
+full path (``--parse-all``) finds: on every fixture and on a generated monorepo."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from kongcheck.loading import LoadOptions, LoadResult, count_documents, load, split
+from kongcheck.loading.prefilter import may_matter
+from kongcheck.report.json_report import finding_dict
+from kongcheck.scan import scan
+from kongcheck.settings import Settings
+from kongcheck.sources import files, from_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+def _run(path: Path, parse_all: bool):
+    sources, errors = files.collect([str(path)])
+    return scan(sources, Settings(), LoadOptions(parse_all=parse_all), errors)
+
+
+def _same(path: Path) -> list[dict]:
+    fast, full = _run(path, False), _run(path, True)
+    found = [finding_dict(f) for f in fast.findings]
+    assert found == [finding_dict(f) for f in full.findings]
+    assert (fast.files, fast.documents, fast.kong_resources) == (full.files, full.documents, full.kong_resources)
+    return found
+
+
+@pytest.mark.parametrize("entry", sorted(p.name for p in FIXTURES.iterdir()))
+def test_fast_path_equals_full_path_on_every_fixture(entry):
+    _same(FIXTURES / entry)
+
+
+def test_fast_path_equals_full_path_on_all_fixtures_together():
+    _same(FIXTURES)
+
+
+def test_fastpath_fixtures_hold_findings_the_prefilter_could_hide():
+    """Escaped kinds, JSON Lists, anchors and late kinds all reach the index."""
+    found = _same(FIXTURES / "fastpath")
+    names = {r["name"] for f in found for r in f["resources"]}
+    assert {"quoted-grace", "quoted-heidi", "escaped-json", "json-alice", "anchor-dave-key", "late-judy"} <= names
+
+
+def test_fast_path_equals_full_path_on_a_generated_tree(tmp_path):
+    writer = generate(str(tmp_path), documents=3000, collisions=3)
+    found = _same(tmp_path)
+    assert writer.documents == 3000
+    assert [f["rule"] for f in found] == ["key-auth-key-conflict"] * 3
+    assert all("key-0" not in str(f) for f in found)  # values only as fingerprints
+
+
+@pytest.mark.parametrize("text, expected", [
+    (b"", 0),
+    (b"# only a comment\n", 0),
+    (b"a: 1\n", 1),
+    (b"---\na: 1\n---\n# note\n---\nb: 2\n...\n", 2),
+    (b"--- {a: 1}\n--- # c\n---\n", 1),
+    (b"a: |\n  ---x\n  text\n---\nb: 1\n", 2),
+    (b"a: 1\r\n---\r\nb: 2\r\n", 2),
+])
+def test_count_documents_matches_a_full_parse(text, expected):
+    assert count_documents(text) == expected
+    result = LoadResult()
+    load(from_bytes("t.yaml", text, "file"), LoadOptions(parse_all=True), result)
+    assert result.document_count == expected
+
+
+def test_split_only_at_marker_lines():
+    pieces = split(b"a: 1\n---\nb: '---'\n--- \nc: 1\n----\n")
+    assert [(line, piece) for line, piece in pieces] == [(1, b"a: 1\n"), (2, b"---\nb: '---'\n"),
+                                                         (4, b"--- \nc: 1\n----\n")]
+
+
+@pytest.mark.parametrize("text", [
+    b'kind: "Kong\\u0043onsumer"', b'kind: "Kong\\x43onsumer"', b'kind: "KongCon\\\n  sumer"',
+    b'"konghq.com\\/credential": jwt', b"\xff\xfek\x00i\x00", b"kind: Secret",
+])
+def test_prefilter_keeps_anything_that_may_spell_a_marker(text):
+    assert may_matter(text)
+
+
+def test_prefilter_drops_ordinary_workloads():
+    assert not may_matter(b"kind: Deployment\nspec:\n  env:\n    - valueFrom: {secretKeyRef: {name: x}}\n")
+
+
+def test_files_are_read_whole(tmp_path):
+    path = tmp_path / "big.yaml"
+    data = b"a: 1\n" * 300_000
+    path.write_bytes(data)
+    assert files.read_file(str(path)) == data
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"kind: Secret\n")
+    os.close(write_end)
+    assert files.read_file(f"/proc/self/fd/{read_end}") == b"kind: Secret\n"
+    os.close(read_end)
