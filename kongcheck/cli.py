@@ -25,8 +25,8 @@ def _versions(kic: str | None, kong: str | None):
 
     try:
         return versions.Target(
-            kic=versions.parse(kic, "KIC") if kic else versions.NEWEST_KIC,
-            kong=versions.parse(kong, "Kong") if kong else versions.NEWEST_KONG,
+            kic=versions.parse(kic, "KIC") if kic is not None else versions.NEWEST_KIC,
+            kong=versions.parse(kong, "Kong") if kong is not None else versions.NEWEST_KONG,
         )
     except versions.VersionError as exc:
         raise click.UsageError(str(exc)) from None
