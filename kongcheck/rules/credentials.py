@@ -150,13 +150,19 @@ def _credential_secrets(index: KongIndex) -> dict:
     return chosen
 
 
+def _untyped(secret: Secret, index: KongIndex) -> str:
+    if secret.label_type is not None:  # only KIC 2.x ignores the label
+        return (f"KIC {show(index.settings.target.kic)} reads the credential type only from the kongCredType data "
+                "key, not from the konghq.com/credential label; it skips this credential and keeps the consumer "
+                "without it")
+    return ("referenced as a credential but has no konghq.com/credential label; KIC skips it and keeps the "
+            "consumer without it")
+
+
 def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Finding]:
     findings = _bad_base64(secret)
     if cred_type is None:
-        return findings + [_problem(
-            "invalid-credential", secret, _kind_location(secret),
-            "referenced as a credential but has no konghq.com/credential label; KIC skips it and keeps the "
-            "consumer without it")]
+        return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
     reported: set[str] = set()
     if secret.label_type is not None and (attached or index.settings.target.webhook_checks_labelled_secrets):
         found, reported = _webhook(secret, cred_type, index)
