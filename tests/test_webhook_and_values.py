@@ -1,0 +1,115 @@
+"""Issue 9 items 5 and 6: the admission webhook's own checks, translator failures, value hygiene."""
+from __future__ import annotations
+
+import pytest
+
+from kchelp import fixture, res, scan_json
+
+WEBHOOK = fixture("webhook-rejects.yaml")
+
+
+def by_name(run) -> dict:
+    return {f["resources"][0]["name"]: f for f in run.findings()}
+
+
+def test_each_webhook_check_on_kic_35():
+    run = scan_json(WEBHOOK)
+    assert run.code == 1
+    assert run.rules() == ["webhook-rejects"] * 9
+    found = by_name(run)
+    expected = {
+        "jwt-no-algorithm": (3, 7, "jwt credential: algorithm, rsa_public_key missing or empty"),
+        "jwt-hs-no-secret": (13, 7, "jwt credential: secret missing or empty"),
+        "jwt-rs-no-public-key": (23, 7, "jwt credential: rsa_public_key missing or empty"),
+        "basic-no-password": (33, 7, "basic-auth credential: password missing or empty"),
+        "hmac-no-secret": (42, 7, "hmac-auth credential: secret missing or empty"),
+        "oauth2-no-client-secret": (51, 7, "oauth2 credential: client_secret missing or empty"),
+        "oauth2-no-redirect": (62, 7, "oauth2 credential: redirect_uris missing or empty"),
+        "unknown-type": (73, 7, "credential type 'jwt_secret' is unknown to the KIC 3.5 webhook"),
+    }
+    for name, (line, column, text) in expected.items():
+        finding = found[name]
+        assert finding["resources"] == [res("Secret", "default", name, WEBHOOK, line, column)]
+        assert finding["severity"] == "error" and text in finding["message"], name
+    vault = found["bad-prefix"]
+    assert vault["resources"] == [res("KongVault", "", "bad-prefix", WEBHOOK, 89, 11)]
+    assert "spec.prefix 'App_Secrets' does not match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$" in vault["message"]
+
+
+def test_kic_33_webhook_asks_rs256_for_a_secret_too_and_checks_labelled_secrets():
+    found = by_name(scan_json("--kic-version", "3.3", WEBHOOK))
+    assert "secret, rsa_public_key missing or empty" in found["jwt-rs-no-public-key"]["message"]
+    assert "secret missing or empty" in found["jwt-hs-no-secret"]["message"]
+
+
+def test_kic_30_webhook_wants_rsa_public_key_even_for_hs256():
+    run = scan_json("--kic-version", "3.0", fixture("clean/secrets.yaml"), fixture("clean/consumers.yaml"))
+    (finding,) = run.findings("webhook-rejects")
+    assert finding["resources"][0]["name"] == "backend-jwt"
+    assert "rsa_public_key missing or empty" in finding["message"]
+
+
+def test_kic_31_webhook_checks_only_secrets_a_consumer_references():
+    """Before 3.2 there is no Secret webhook: unreferenced labelled Secrets are not checked."""
+    run = scan_json("--kic-version", "3.1", WEBHOOK)
+    assert [f["resources"][0]["kind"] for f in run.findings()] == ["KongVault"]
+
+
+@pytest.mark.parametrize("prefix,ok", [("ab", True), ("my-vault-1", True), ("a", False), ("1abc", False),
+                                       ("abc-", False), ("Abc", False), ("env", False), ("my_vault", False)])
+def test_vault_prefix_pattern(tmp_path, prefix, ok):
+    manifest = tmp_path / "vault.yaml"
+    manifest.write_text("apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n"
+                        "  name: v\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
+                        f"spec:\n  backend: env\n  prefix: '{prefix}'\n")
+    run = scan_json(str(manifest))
+    assert run.rules() == ([] if ok else ["webhook-rejects"])
+
+
+def test_translator_failures_are_invalid_credential():
+    path = fixture("invalid-credential.yaml")
+    run = scan_json(path)
+    assert run.code == 1
+    found = [(f["rule"], f["resources"][0]["name"], f["resources"][0]["line"], f["resources"][0]["column"])
+             for f in run.findings()]
+    assert found == [
+        ("invalid-credential", "no-label", 17, 7),
+        ("invalid-credential", "konnect-cred", 25, 7),
+        ("invalid-credential", "bad-ttl", 43, 8),
+        ("webhook-rejects", "bad-base64", 46, 7),
+        ("invalid-credential", "bad-base64", 53, 8),
+    ]
+    messages = [f["message"] for f in run.findings()]
+    assert "has no konghq.com/credential label" in messages[0]
+    assert "unsupported credential type 'konnect'" in messages[1]
+    assert "ttl must be an integer" in messages[2]
+    assert "data.key: data value is not valid base64" in messages[4]
+
+
+def test_empty_required_values_are_errors(tmp_path):
+    manifest = tmp_path / "empty.yaml"
+    manifest.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
+                        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: u-c-1\n"
+                        "credentials: [k]\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: k\n"
+                        "  labels:\n    konghq.com/credential: key-auth\nstringData:\n  key: ''\n")
+    run = scan_json(str(manifest))
+    (finding,) = run.findings()
+    assert finding["severity"] == "error"
+    assert finding["resources"] == [res("Secret", "default", "k", str(manifest), 17, 8)]
+    assert "key missing or empty" in finding["message"]
+    # KIC 3.1 has no Secret webhook, but the consumer webhook checks the Secrets it references
+    assert scan_json("--kic-version", "3.1", str(manifest)).findings() == [finding | {
+        "message": finding["message"].replace("KIC 3.5", "KIC 3.1")}]
+
+
+def test_whitespace_values_warn_and_do_not_collide_with_the_trimmed_value():
+    path = fixture("whitespace.yaml")
+    run = scan_json(path)
+    assert run.code == 0  # warnings only
+    assert run.rules() == ["credential-value-whitespace"] * 2
+    username, key = run.findings()
+    assert username["resources"] == [res("KongConsumer", "ws", "echoer", path, 9, 11)]
+    assert "username has leading or trailing whitespace" in username["message"]
+    assert key["resources"] == [res("Secret", "ws", "echoer-key", path, 20, 8)]
+    assert "key has a trailing newline" in key["message"]
+    assert scan_json("--fail-on", "warning", path).code == 1
