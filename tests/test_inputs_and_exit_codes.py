@@ -1,0 +1,140 @@
+"""Issue 2 items 2, 3, 7, 8 and issue 9 item 7: inputs, locations, exit codes, one object many definitions."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kchelp import ROOT, cli, fixture, res, scan_json
+
+
+def test_lists_json_and_secretlist_with_exact_locations():
+    run = scan_json(fixture("formats"))
+    assert run.code == 1
+    username, jwt = run.findings()
+    assert username["rule"] == "consumer-username-conflict"
+    assert username["resources"] == [
+        res("KongConsumer", "batch", "json-c", fixture("formats/list.json"), 10, 19),
+        res("KongConsumer", "batch", "listed-a", fixture("formats/list.yaml"), 12, 15),
+    ]
+    assert jwt["rule"] == "jwt-key-conflict"
+    # listed-b (a consumer in consumer.json) owns a Secret from a SecretList
+    assert sorted(jwt["resources"], key=lambda r: r["line"]) == [
+        res("Secret", "batch", "listed-a-jwt", fixture("formats/list.yaml"), 23, 12),
+        res("Secret", "batch", "listed-b-jwt", fixture("formats/list.yaml"), 38, 10),
+    ]
+    assert jwt["dropped"] == ["batch/KongConsumer/listed-a", "batch/KongConsumer/listed-b"]
+    assert run.json["summary"] == {"files": 3, "documents": 4, "kong_resources": 5, "findings": 2,
+                                   "suppressed": 0, "errors": 0}
+
+
+def test_anchors_aliases_and_merge_keys():
+    path = fixture("anchors.yaml")
+    run = scan_json(path)
+    (finding,) = run.findings()
+    assert finding["rule"] == "basic-auth-username-conflict"
+    # anchor-b-basic's username comes from the merge key: it is written once, at line 22
+    assert finding["resources"] == [res("Secret", "mesh", "anchor-a-basic", path, 22, 17),
+                                    res("Secret", "mesh", "anchor-b-basic", path, 22, 17)]
+    assert finding["dropped"] == ["mesh/KongConsumer/anchor-a", "mesh/KongConsumer/anchor-b"]
+
+
+def test_stdin_is_named_stdin():
+    data = (ROOT / fixture("consumer-username-conflict.yaml")).read_bytes()
+    run = scan_json("-", input=data)
+    (finding,) = run.findings()
+    assert finding["resources"] == [res("KongConsumer", "analytics", "reporting", "<stdin>", 9, 11, "stdin"),
+                                    res("KongConsumer", "finance", "reporting", "<stdin>", 18, 11, "stdin")]
+
+
+def test_stdin_mixed_with_files_collides_across_them():
+    data = (ROOT / fixture("formats/list.json")).read_bytes()
+    run = scan_json(fixture("formats/list.yaml"), "-", input=data)
+    (username,) = run.findings("consumer-username-conflict")
+    assert [(r["file"], r["line"]) for r in username["resources"]] == [(fixture("formats/list.yaml"), 12),
+                                                                        ("<stdin>", 10)]
+
+
+def test_last_definition_wins_across_files_and_never_collides_with_itself():
+    folder = fixture("duplicate-resource")
+    run = scan_json(folder)
+    assert run.code == 0
+    # erin reuses the username of dana's FIRST definition only: no clash; the Secret's old key is gone
+    assert run.rules() == ["duplicate-resource", "duplicate-resource"]
+    consumer, secret = run.findings()
+    assert consumer["severity"] == "warning"
+    assert consumer["resources"] == [res("KongConsumer", "crm", "dana", f"{folder}/10-consumer.yaml", 3, 7),
+                                     res("KongConsumer", "crm", "dana", f"{folder}/20-consumer.yaml", 3, 7)]
+    assert secret["resources"] == [res("Secret", "crm", "dana-key", f"{folder}/20-consumer.yaml", 13, 7),
+                                   res("Secret", "crm", "dana-key", f"{folder}/30-secret.yaml", 3, 7)]
+    assert f"the last one ({folder}/30-secret.yaml:3:7) is what the cluster keeps" in secret["message"]
+
+
+def test_apply_order_follows_the_command_line(tmp_path):
+    """Given in reverse, 10-consumer.yaml is applied last: its username now clashes with erin's."""
+    folder = fixture("duplicate-resource")
+    run = scan_json(f"{folder}/20-consumer.yaml", f"{folder}/10-consumer.yaml")
+    (clash,) = run.findings("consumer-username-conflict")
+    assert [(r["name"], r["file"], r["line"]) for r in clash["resources"]] == [
+        ("dana", f"{folder}/10-consumer.yaml", 9), ("erin", f"{folder}/20-consumer.yaml", 29)]
+
+
+def test_a_clean_tree_exits_0_with_a_clean_summary():
+    run = cli("scan", fixture("clean"))
+    assert run.code == 0
+    assert run.stdout == ("no collisions found: 0 findings (0 errors, 0 warnings) in 3 files, 9 documents, "
+                          "8 Kong resources\n")
+    data = scan_json(fixture("clean")).json
+    assert data["summary"] == {"files": 3, "documents": 9, "kong_resources": 8, "findings": 0, "suppressed": 0,
+                               "errors": 0}
+    assert data["findings"] == [] and data["errors"] == []
+
+
+@pytest.mark.parametrize("fail_on,errors,warnings", [("error", 1, 0), ("warning", 1, 1), ("never", 0, 0)])
+def test_exit_codes_follow_fail_on(fail_on, errors, warnings):
+    assert cli("scan", "--fail-on", fail_on, fixture("consumer-username-conflict.yaml")).code == errors
+    assert cli("scan", "--fail-on", fail_on, fixture("missing-credential-secret.yaml")).code == warnings
+    assert cli("scan", "--fail-on", fail_on, fixture("clean")).code == 0
+
+
+def test_unreadable_input_exits_2_and_the_rest_is_still_scanned(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: x\n  labels: [\n")
+    run = scan_json("--fail-on", "never", str(broken), fixture("consumer-username-conflict.yaml"),
+                    str(tmp_path / "missing.yaml"))
+    assert run.code == 2
+    assert run.rules() == ["consumer-username-conflict"]
+    errors = run.json["errors"]
+    assert [(e["file"], e["line"]) for e in errors] == [(str(tmp_path / "missing.yaml"), None),
+                                                       (str(broken), 6)]
+    assert all("Traceback" not in e["message"] for e in errors)
+    text = cli("scan", str(broken))
+    assert text.code == 2 and f"{broken}:6: invalid YAML" in text.stdout
+
+
+def test_usage_errors_exit_2():
+    assert cli("scan", "--fail-on", "sometimes", fixture("clean")).code == 2
+    assert cli("scan", "--format", "yaml", fixture("clean")).code == 2
+
+
+def test_text_output_lists_each_participant_as_path_line_col_and_id():
+    run = cli("scan", fixture("vault-prefix-conflict.yaml"))
+    path = fixture("vault-prefix-conflict.yaml")
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith("error   vault-prefix-conflict  3 KongVaults share prefix 'shared-secrets'.")
+    assert lines[1:5] == [
+        f"  {path}:11:11  /KongVault/vault-new",
+        f"  {path}:22:11  /KongVault/vault-old",
+        f"  {path}:32:11  /KongVault/vault-a",
+        "  outcome: losers-skipped; kept: /KongVault/vault-old; dropped: /KongVault/vault-new, /KongVault/vault-a",
+    ]
+    assert lines[-1] == "1 finding (1 error, 0 warnings) in 1 file, 3 documents, 3 Kong resources"
+
+
+def test_output_file_and_python_dash_m(tmp_path):
+    out = tmp_path / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "kongcheck", "scan", "-f", "json", "-o", str(out),
+                           fixture("consumer-custom-id-conflict.yaml")], cwd=ROOT, capture_output=True)
+    assert proc.returncode == 1 and proc.stdout == b""
+    assert '"rule": "consumer-custom-id-conflict"' in out.read_text()
