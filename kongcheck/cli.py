@@ -59,6 +59,44 @@ def _write(result, settings, pairs, show_suppressed: bool) -> None:
             raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
+CONFIG_KEY = "kongcheck.config"
+
+
+def _load_config(ctx: click.Context, param, value: str | None):
+    """Eager --config callback: the file's settings become the defaults, so flags given win."""
+    from kongcheck import config
+
+    if value is None and ctx.params.get("no_config"):
+        return None
+    path = value or config.find()
+    if path is None:
+        return None
+    try:
+        loaded = config.load(path)
+    except config.ConfigError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"kongcheck: {line}", err=True)
+        ctx.exit(2)
+    ctx.default_map = {**(ctx.default_map or {}), **config.defaults(loaded)}
+    ctx.meta[CONFIG_KEY] = loaded
+    return path
+
+
+def _apply_baseline(result, use: str | None, write: str | None) -> None:
+    from kongcheck import baseline
+
+    try:
+        if write:
+            count = baseline.write(write, result.findings)
+            click.echo(f"kongcheck: wrote {count} finding(s) to the baseline {write}", err=True)
+            use = write
+        if use:
+            baseline.apply(result.findings, baseline.read(use))
+    except baseline.BaselineError as exc:
+        click.echo(f"kongcheck: {exc}", err=True)
+        sys.exit(2)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kongcheck")
 def main() -> None:
@@ -87,22 +125,36 @@ def main() -> None:
               help="Parse every document, not only those that can hold Kong objects (slower; reports YAML "
                    "errors in unrelated files too).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
+@click.option("--no-config", is_flag=True, is_eager=True, help="Ignore .kongcheck.yaml and [tool.kongcheck].")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_load_config,
+              help="Read settings from FILE.  [default: .kongcheck.yaml or pyproject.toml [tool.kongcheck], "
+                   "the nearest from the working folder up]")
+@click.option("--baseline", metavar="FILE", help="Fail only on findings that FILE (from --write-baseline) does not list.")
+@click.option("--write-baseline", metavar="FILE",
+              help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
-         kong_version, exclude, show_values, show_suppressed, parse_all, verbose) -> None:
+         kong_version, exclude, show_values, show_suppressed, parse_all, verbose, no_config, config_file,
+         baseline, write_baseline) -> None:
     """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder)."""
     from kongcheck.loading import LoadOptions
     from kongcheck.scan import scan as run_scan
     from kongcheck.settings import Settings
     from kongcheck.sources import files
 
+    from kongcheck.config import rule_settings
+
     settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
-                        target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on)
+                        target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
+                        **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
     pairs = _outputs(formats, outputs)
     sources, errors = files.collect(paths or (".",), exclude)
     result = run_scan(sources, settings, LoadOptions(parse_all=parse_all), errors)
     if verbose:
         for line in result.skipped:
             click.echo(f"skipped {line}", err=True)
+    for warning in result.warnings:
+        click.echo(f"kongcheck: warning: {warning}", err=True)
+    _apply_baseline(result, baseline, write_baseline)
     _write(result, settings, pairs, show_suppressed)
     sys.exit(result.exit_code(fail_on))
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from kongcheck import index as kong_index
-from kongcheck import rules
+from kongcheck import policy, rules, suppress
 from kongcheck.loading import LoadOptions, LoadResult, load
 from kongcheck.model import Finding, ScanError, severity_rank
 from kongcheck.settings import Settings
@@ -20,6 +20,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. unknown rule ids in suppressions
 
     def exit_code(self, fail_on: str) -> int:
         if self.errors:
@@ -42,11 +43,14 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
     for order, document in enumerate(loaded.documents):
         document.order = order
     built = kong_index.build(loaded.documents, settings)
+    findings = policy.apply(rules.run(built), settings)
+    warnings = suppress.apply(findings, built)
     return ScanResult(
         files=files,
         documents=loaded.document_count,
         kong_resources=built.kong_resources,
-        findings=rules.run(built),
+        findings=findings,
         errors=loaded.errors + built.errors,
         skipped=loaded.skipped,
+        warnings=warnings,
     )

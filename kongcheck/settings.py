@@ -14,3 +14,5 @@ class Settings:
     target: Target = field(default_factory=Target)
     show_values: bool = False
     fail_on: str = "error"  # error | warning | never
+    disabled_rules: frozenset = frozenset()  # from the configuration file's rules table
+    rule_severity: dict = field(default_factory=dict)  # rule id -> severity, from the same table

@@ -61,6 +61,12 @@ class KongIndex:
                     or record.obj.ref in self.attached)
         return True
 
+    def definitions(self, ref) -> list[Obj]:
+        """Every definition of the object ``ref`` names, in apply order (the last one wins)."""
+        key = (ref.group, ref.kind, ref.namespace, ref.name)
+        record = self.records.get(key)
+        return self.shadowed.get(key, []) + ([record.obj] if record is not None else [])
+
     @property
     def kong_resources(self) -> int:
         return sum(1 for record in self.records.values() if self.is_kong_relevant(record))

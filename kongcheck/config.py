@@ -1,0 +1,168 @@
+"""kongcheck's configuration file: found, read with positions, validated, merged under the flags.
+
+Looked for from the working directory upwards: ``.kongcheck.yaml`` (or ``.yml``), else a
+``pyproject.toml`` with a ``[tool.kongcheck]`` table; ``--config FILE`` names one directly.
+Finding the file costs a few ``stat`` calls; ruamel.yaml and jsonschema are imported only
+when there is a file to read.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NAMES = (".kongcheck.yaml", ".kongcheck.yml")
+_TOOL_TABLE = re.compile(rb"^\s*\[tool\.kongcheck(\.[\w\-\"]+)*\]", re.M)
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file (and line)."""
+
+
+@dataclass(slots=True)
+class Config:
+    path: str
+    values: dict = field(default_factory=dict)
+
+    @property
+    def folder(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+
+def find(start: str | None = None) -> str | None:
+    """The nearest configuration file from ``start`` (default: the working directory) upwards."""
+    folder = Path(start or os.getcwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        for name in NAMES:
+            if (candidate / name).is_file():
+                return str(candidate / name)
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return str(pyproject)
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return bool(_TOOL_TABLE.search(path.read_bytes()))
+    except OSError:
+        return False
+
+
+def load(path: str) -> Config:
+    from kongcheck.config_check import validate
+
+    if path.endswith(".toml"):
+        data, where = _read_toml(path)
+    else:
+        data, where = _read_yaml(path)
+    validate(data, path, where)
+    return Config(path, data)
+
+
+def _read_yaml(path: str):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ConfigError(f"{path}{f':{line}' if line else ''}: invalid YAML: {exc.problem}") from None
+    except YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    data = {} if data is None else data
+    return data, lambda keys: _yaml_line(data, keys)
+
+
+def _yaml_line(data, keys) -> int | None:
+    """1-based line of the value at ``keys`` (or of its last key), for error messages."""
+    node, line = data, None
+    for key in keys:
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None:
+                line = (lc.item(key) if isinstance(key, int) else lc.key(key))[0] + 1
+            node = node[key]
+        except (KeyError, IndexError, TypeError, AttributeError):
+            break
+    return line
+
+
+def _read_toml(path: str):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        raw = Path(path).read_bytes()
+        document = tomllib.loads(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    data = document.get("tool", {}).get("kongcheck", {})
+    lines = raw.decode("utf-8").splitlines()
+    return data, lambda keys: _toml_line(lines, keys)
+
+
+def _toml_line(lines: list[str], keys) -> int | None:
+    """Best effort: the first line in [tool.kongcheck...] that sets the last key named."""
+    names = [k for k in keys if isinstance(k, str)]
+    if not names:
+        return None
+    wanted = re.compile(r'^\s*(?:[\w.\-"]+\.)?"?' + re.escape(names[-1]) + r'"?\s*[=.]')
+    inside = False
+    for number, line in enumerate(lines, 1):
+        if line.lstrip().startswith("["):
+            inside = line.strip().startswith("[tool.kongcheck")
+            if inside and names[-1] in line:
+                return number
+        elif inside and wanted.match(line):
+            return number
+    return None
+
+
+_FLAGS = {"ingress-class": "ingress_class", "namespace": "namespace", "assume-default-class": "assume_default_class",
+          "fail-on": "fail_on", "kic-version": "kic_version", "kong-version": "kong_version",
+          "parse-all": "parse_all"}
+
+
+def _from_folder(config: Config, path: str) -> str:
+    """A path written in the file, relative to the file's folder, as seen from the working directory."""
+    if os.path.isabs(path):
+        return path
+    return os.path.relpath(os.path.join(config.folder, path))
+
+
+def defaults(config: Config) -> dict:
+    """The file's settings as defaults for `kongcheck scan` (flags given on the command line win)."""
+    values = config.values
+    out = {param: values[key] for key, param in _FLAGS.items() if key in values}
+    if "paths" in values:
+        out["paths"] = tuple(_from_folder(config, p) for p in values["paths"])
+    if "exclude" in values:
+        out["exclude"] = tuple(p if "/" not in p else _from_folder(config, p) for p in values["exclude"])
+    if "baseline" in values:
+        out["baseline"] = _from_folder(config, values["baseline"])
+    return out
+
+
+def rule_settings(config: Config | None) -> dict:
+    """``disabled_rules`` and ``rule_severity`` for Settings, from the file's ``rules`` table."""
+    rules = config.values.get("rules", {}) if config else {}
+    return {
+        "disabled_rules": frozenset(r for r, v in rules.items() if v.get("enabled") is False),
+        "rule_severity": {r: str(v["severity"]) for r, v in rules.items() if "severity" in v},
+    }
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

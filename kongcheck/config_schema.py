@@ -1,0 +1,39 @@
+"""The JSON Schema of kongcheck's configuration file (.kongcheck.yaml or [tool.kongcheck])."""
+from __future__ import annotations
+
+from kongcheck.model import SEVERITIES
+
+
+def _text_list(description: str) -> dict:
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+def schema(rule_ids) -> dict:
+    rule = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "enabled": {"type": "boolean"},
+            "severity": {"enum": list(SEVERITIES)},
+        },
+    }
+    version = {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "paths": _text_list("files and folders to scan when none are given"),
+            "exclude": _text_list("globs of files and folders to skip"),
+            "ingress-class": {"type": "string", "minLength": 1},
+            "namespace": {"type": "string", "minLength": 1},
+            "assume-default-class": {"type": "boolean"},
+            "fail-on": {"enum": ["error", "warning", "never"]},
+            "kic-version": version,
+            "kong-version": version,
+            "parse-all": {"type": "boolean"},
+            "baseline": {"type": "string", "minLength": 1},
+            "rules": {"type": "object", "additionalProperties": False,
+                      "properties": {rule_id: rule for rule_id in rule_ids}},
+        },
+    }

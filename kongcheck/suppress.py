@@ -1,0 +1,126 @@
+"""Suppressions written next to the resources: an annotation or a comment.
+
+``metadata.annotations["kongcheck.io/ignore"]: "rule-id[,rule-id]"`` on a resource, or a
+comment ``# kongcheck: ignore[rule-id,...]`` on the line of its ``kind:`` or on the line of the
+offending field, removes that resource's part from a finding of those rules.  A finding is
+suppressed when every participant's part is; a clash where only some sides are suppressed
+still happens in the cluster, so it stays reported.  ``all`` matches every rule.  An unknown
+rule id is a warning.
+"""
+from __future__ import annotations
+
+import re
+
+from kongcheck.index import KongIndex
+from kongcheck.index.objects import FieldError, Obj
+from kongcheck.model import Finding, Participant
+from kongcheck.rules import CATALOG
+
+ANNOTATION = "kongcheck.io/ignore"
+ALL = "all"
+_COMMENT = re.compile(r"#\s*kongcheck:\s*ignore\[([^\]]*)\]")
+
+
+def _ids(text: str) -> set[str]:
+    return {part.strip() for part in text.split(",") if part.strip()}
+
+
+def _annotation(obj: Obj) -> str | None:
+    try:
+        return obj.annotation(ANNOTATION)
+    except FieldError:
+        return None
+
+
+def _comment_ids(obj: Obj, line: int | None) -> set[str]:
+    if line is None:
+        return set()
+    match = _COMMENT.search(obj.doc.source_line(line))
+    return _ids(match.group(1)) if match else set()
+
+
+def _definition(index: KongIndex, participant: Participant) -> Obj | None:
+    """The definition a participant points into: same file, the last document starting above it."""
+    candidates = index.definitions(participant.ref)
+    location = participant.location
+    same_file = [obj for obj in candidates if obj.doc.source.name == location.file and location.line
+                 and obj.doc.line <= location.line]
+    if same_file:
+        return max(same_file, key=lambda obj: obj.doc.line)
+    return candidates[-1] if candidates else None
+
+
+def _how(obj: Obj, participant: Participant, rule: str) -> str | None:
+    """'annotation' or 'comment' if this participant's part in ``rule`` is suppressed."""
+    annotation = _annotation(obj)
+    if annotation and (_ids(annotation) & {rule, ALL}):
+        return "annotation"
+    lines = {obj.body.where("kind")[0]}
+    location = participant.location
+    if location.stream is None and location.file == obj.doc.source.name:
+        lines.add(location.line)
+    if any(_comment_ids(obj, line) & {rule, ALL} for line in lines):
+        return "comment"
+    return None
+
+
+def _mark(finding: Finding, index: KongIndex) -> None:
+    reasons = []
+    for participant in finding.participants:
+        obj = _definition(index, participant)
+        how = _how(obj, participant, finding.rule) if obj is not None else None
+        if how is None:
+            return
+        reasons.append(how)
+    if reasons:
+        finding.suppressed = True
+        finding.suppressed_by = reasons[0]
+
+
+def _unknown(text: str) -> list[str]:
+    return sorted(rule for rule in _ids(text) if rule not in CATALOG and rule != ALL)
+
+
+def _objects(index: KongIndex):
+    for record in index.records.values():
+        yield record.obj
+    for earlier in index.shadowed.values():
+        yield from earlier
+
+
+def _comment_warnings(obj: Obj, seen: set) -> list[str]:
+    doc = obj.doc
+    if b"kongcheck:" not in doc.chunk or (doc.source.name, doc.chunk_line) in seen:
+        return []
+    seen.add((doc.source.name, doc.chunk_line))
+    warnings = []
+    for offset, text in enumerate(doc.chunk.decode("utf-8", "replace").split("\n")):
+        match = _COMMENT.search(text)
+        unknown = _unknown(match.group(1)) if match else []
+        if unknown:
+            warnings.append(f"{doc.source.name}:{doc.chunk_line + offset}: unknown rule "
+                            f"{', '.join(map(repr, unknown))} in a kongcheck: ignore comment (`kongcheck rules` lists them)")
+    return warnings
+
+
+def _check_ids(index: KongIndex) -> list[str]:
+    """Warnings for unknown rule ids in every suppression of the scanned objects."""
+    warnings: list[str] = []
+    seen: set = set()
+    for obj in _objects(index):
+        annotation = _annotation(obj)
+        unknown = _unknown(annotation) if annotation else []
+        if unknown:
+            line = obj.metadata.where("annotations")[0]
+            warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {', '.join(map(repr, unknown))} "
+                            f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
+        warnings.extend(_comment_warnings(obj, seen))
+    return warnings
+
+
+def apply(findings: list[Finding], index: KongIndex) -> list[str]:
+    """Mark suppressed findings in place; return warnings about the suppressions themselves."""
+    for finding in findings:
+        if not finding.suppressed:
+            _mark(finding, index)
+    return _check_ids(index)

@@ -1,0 +1,115 @@
+"""The configuration file: discovery, validation messages, and flags winning over it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kongcheck import config
+from kongcheck.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example"
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    shutil.copytree(EXAMPLE, tmp_path / "manifests")
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "sub" / "deeper")
+    return tmp_path
+
+
+def scan(*args):
+    return CliRunner().invoke(main, ["scan", *args], catch_exceptions=False)
+
+
+def test_found_walking_up_and_paths_are_relative_to_it(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfail-on: never\n")
+    result = scan()
+    assert result.exit_code == 0
+    assert "../../manifests/credentials.yaml:10:8" in result.stdout
+    assert "4 findings" in result.stdout
+
+
+def test_flags_win_over_the_file(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfail-on: never\nnamespace: elsewhere\n")
+    assert scan("--fail-on", "error").exit_code == 1
+    assert scan(str(repo / "manifests" / "vaults.yaml"), "--fail-on", "error").stdout.count("conflict") == 1
+
+
+def test_pyproject_tool_table(repo):
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.kongcheck]\npaths = ["manifests"]\n'
+                                         '\n[tool.kongcheck.rules.vault-prefix-conflict]\nenabled = false\n')
+    result = scan()
+    assert result.exit_code == 1
+    assert "vault-prefix-conflict" not in result.stdout and "3 findings" in result.stdout
+
+
+def test_per_rule_severity_and_enabled(repo):
+    (repo / ".kongcheck.yaml").write_text(
+        "paths: [manifests]\nrules:\n  jwt-key-conflict: {severity: warning}\n"
+        "  key-auth-key-conflict: {enabled: false}\n  consumer-username-conflict: {severity: warning}\n"
+        "  vault-prefix-conflict: {severity: info}\n")
+    result = scan()
+    assert result.exit_code == 0  # nothing left at error
+    assert "warning jwt-key-conflict" in result.stdout and "key-auth-key-conflict" not in result.stdout
+    assert scan("--fail-on", "warning").exit_code == 1
+
+
+def test_typo_names_key_file_and_line_and_exits_2(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfial-on: warning\nrules:\n  jwt-key-conflcit: {}\n")
+    result = scan()
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == f"kongcheck: {repo / '.kongcheck.yaml'}:2: unknown key 'fial-on' (did you mean 'fail-on'?)"
+    assert lines[1].endswith(":4: unknown rule 'jwt-key-conflcit' in rules (did you mean 'jwt-key-conflict'?)")
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("kic-version: 3.10\n", ":1: kic-version: must be text, not a number (quote it: \"3.10\")"),
+    ("fail-on: sometimes\n", ":1: fail-on: must be one of error, warning, never, not 'sometimes'"),
+    ("exclude: vendor\n", ":1: exclude: must be a list, not text"),
+    ("rules:\n  jwt-key-conflict:\n    enabled: 'no'\n", ":3: rules.jwt-key-conflict.enabled: must be true or false"),
+    ("paths: [a\n", ":2: invalid YAML"),
+    ("- a\n- b\n", "must be a mapping of settings, not a list"),
+])
+def test_bad_values(repo, text, expected):
+    (repo / ".kongcheck.yaml").write_text(text)
+    result = scan()
+    assert result.exit_code == 2
+    assert expected in result.stderr
+
+
+def test_bad_pyproject_names_the_line(repo):
+    (repo / "pyproject.toml").write_text('[tool.kongcheck]\npaths = ["manifests"]\nfailon = "error"\n')
+    result = scan()
+    assert result.exit_code == 2
+    assert f"{repo / 'pyproject.toml'}:3: unknown key 'failon' (did you mean 'fail-on'?)" in result.stderr
+
+
+def test_explicit_config_and_no_config(repo, tmp_path):
+    other = tmp_path / "ci.yaml"
+    other.write_text("paths: [manifests]\nfail-on: never\n")
+    assert scan("--config", str(other)).exit_code == 0
+    (repo / ".kongcheck.yaml").write_text("fail-on: never\n")
+    assert scan("--no-config", str(repo / "manifests")).exit_code == 1
+    missing = scan("--config", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2 and "nope.yaml: cannot read configuration" in missing.stderr
+
+
+def test_excludes_relative_to_the_file(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nexclude: [manifests/vaults.yaml, 'cred*']\n")
+    result = scan()
+    assert "vault-prefix-conflict" not in result.stdout
+    assert "jwt-key-conflict" not in result.stdout and "credentials.yaml" not in result.stdout
+    assert "consumer-username-conflict" in result.stdout
+
+
+def test_find_prefers_kongcheck_yaml_and_ignores_foreign_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n')
+    assert config.find(str(tmp_path)) is None or not config.find(str(tmp_path)).startswith(str(tmp_path))
+    (tmp_path / ".kongcheck.yaml").write_text("{}\n")
+    assert config.find(str(tmp_path)) == str(tmp_path / ".kongcheck.yaml")
