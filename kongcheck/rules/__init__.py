@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from kongcheck.index import KongIndex
 from kongcheck.model import Finding
-from kongcheck.rules import controller, credentials, duplicates, references, shared_credential, uniqueness
+from kongcheck.rules import (
+    consumers,
+    controller,
+    credentials,
+    duplicates,
+    references,
+    shared_credential,
+    uniqueness,
+)
 from kongcheck.rules.base import RuleInfo
 
-MODULES = (uniqueness, shared_credential, references, credentials, controller, duplicates)
+MODULES = (uniqueness, shared_credential, references, credentials, consumers, controller, duplicates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 

@@ -1,0 +1,79 @@
+"""KongConsumers KIC or the API server refuse or cannot handle: no identity, no username on old KIC."""
+from __future__ import annotations
+
+from kongcheck.index import KongIndex
+from kongcheck.index.resources import Consumer
+from kongcheck.model import Finding, Participant
+from kongcheck.rules.base import RuleInfo
+from kongcheck.versions import show
+
+RULES = [
+    RuleInfo(
+        id="consumer-without-identity",
+        severity="error",
+        summary="a KongConsumer with neither username nor custom_id",
+        behaviour="Since KIC 3.1 the KongConsumer CRD requires `username` or `custom_id` (a CEL rule), so the "
+        "API server refuses the object and `kubectl apply` fails. KIC's translator also drops a consumer whose "
+        "username and custom_id are both empty, with its credentials.",
+        example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\ncredentials: [alice-key]   # no username\n",
+        fix="Set `username` (or `custom_id`) to a non-empty value.",
+    ),
+    RuleInfo(
+        id="consumer-without-username",
+        severity="warning",
+        summary="a KongConsumer with a custom_id but no username, on KIC older than 3.4",
+        behaviour="Before KIC 3.4.0 the configuration generator could panic on a consumer without `username` "
+        "(KIC #6552, fixed by #6665), taking the controller down instead of skipping the consumer.",
+        example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\ncustom_id: \"1001\"   # no username\n",
+        fix="Add a `username`, or upgrade KIC to 3.4 or newer.",
+    ),
+]
+
+
+def _has(value) -> bool:
+    return value is not None and value.text != ""
+
+
+def _refused_by_crd(consumer: Consumer, index: KongIndex) -> bool:
+    """KIC >= 3.1 CRDs: CEL requires the field to be set; an empty string is set."""
+    return index.settings.target.kic >= (3, 1) and consumer.username is None and consumer.custom_id is None
+
+
+def _no_identity(consumer: Consumer, index: KongIndex) -> Finding:
+    obj = consumer.obj
+    kic = show(index.settings.target.kic)
+    if _refused_by_crd(consumer, index):
+        effect = (f"the KongConsumer CRD of KIC {kic} requires username or custom_id, so the API server refuses "
+                  "it and `kubectl apply` fails")
+    else:
+        effect = f"KIC {kic} drops this consumer and its credentials (both are empty)"
+    where = consumer.username or consumer.custom_id
+    location = where.location if where else obj.location(obj.body, "kind")
+    return Finding("consumer-without-identity", "error",
+                   f"KongConsumer {obj.ref.id} has neither username nor custom_id: {effect}",
+                   [Participant(obj.ref, location)])
+
+
+def _no_username(consumer: Consumer, index: KongIndex) -> Finding:
+    obj = consumer.obj
+    return Finding("consumer-without-username", "warning",
+                   f"KongConsumer {obj.ref.id} has a custom_id but no username: KIC "
+                   f"{show(index.settings.target.kic)} may panic on it (fixed in KIC 3.4); add a username",
+                   [Participant(obj.ref, consumer.custom_id.location)])
+
+
+def check(index: KongIndex) -> list[Finding]:
+    findings = []
+    processed = {id(consumer) for consumer in index.consumers}
+    for consumer in (r for r in index.records.values() if isinstance(r, Consumer)):
+        if consumer.obj.is_live:
+            continue
+        counted = id(consumer) in processed
+        if not _has(consumer.username) and not _has(consumer.custom_id):
+            if counted or _refused_by_crd(consumer, index):  # the API server checks whatever the class
+                findings.append(_no_identity(consumer, index))
+        elif not _has(consumer.username) and counted and index.settings.target.kic < (3, 4):
+            findings.append(_no_username(consumer, index))
+    return findings
