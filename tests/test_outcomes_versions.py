@@ -18,7 +18,7 @@ CREDENTIAL_FIXTURES = [
 def outcome(path: str, kic: str, kong: str) -> dict:
     run = scan_json("--kic-version", kic, "--kong-version", kong, fixture(path))
     assert run.code == 1
-    (finding,) = run.findings()
+    (finding,) = [f for f in run.findings() if f["outcome"]]  # hmac: custom_id-only consumers also warn on 3.3
     return finding
 
 
