@@ -14,11 +14,12 @@ from kongcheck.rules import (
     duplicates,
     references,
     shared_credential,
+    tags,
     uniqueness,
 )
 from kongcheck.rules.base import RuleInfo
 
-MODULES = (uniqueness, shared_credential, references, credentials, consumers, controller, duplicates)
+MODULES = (uniqueness, shared_credential, references, credentials, consumers, tags, controller, duplicates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
