@@ -161,14 +161,18 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
 
 @main.command("rules")
 @click.argument("rule_id", required=False)
-def rules_command(rule_id: str | None) -> None:
+@click.option("--markdown", is_flag=True, help="Print every rule as Markdown (the source of docs/rules.md).")
+def rules_command(rule_id: str | None, markdown: bool) -> None:
     """List every rule, or explain RULE_ID with a bad example and the fix."""
     from kongcheck.rules import CATALOG
 
+    if markdown:
+        from kongcheck import docs
+
+        click.echo(docs.render(CATALOG), nl=False)
+        return
     if rule_id is None:
-        width = max(len(rule) for rule in CATALOG)
-        for info in CATALOG.values():
-            click.echo(f"{info.id:<{width}}  {info.severity:<7}  {info.summary}")
+        _list_rules(CATALOG)
         return
     info = CATALOG.get(rule_id)
     if info is None:
@@ -176,6 +180,16 @@ def rules_command(rule_id: str | None) -> None:
     from kongcheck.rules import explain
 
     click.echo(explain.text(info))
+
+
+def _list_rules(catalog) -> None:
+    """One line per rule (id, severity, what it catches), then the KIC/Kong behaviour behind it."""
+    import textwrap
+
+    width = max(len(rule) for rule in catalog)
+    for info in catalog.values():
+        click.echo(f"{info.id:<{width}}  {info.severity:<7}  {info.summary}")
+        click.echo(textwrap.fill(info.behaviour, 100, initial_indent="    ", subsequent_indent="    "))
 
 
 def run() -> None:
