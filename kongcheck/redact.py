@@ -1,10 +1,10 @@
 """Credential values never reach output by default: they are shown as fingerprints."""
 from __future__ import annotations
 
-import hashlib
-
 
 def sha256_hex(value: str) -> str:
+    import hashlib  # only when there is a value to show: keeps start-up short
+
     return hashlib.sha256(value.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -6,7 +6,7 @@ its fields as the API server would type them and where each value sits.
 from __future__ import annotations
 
 from kongcheck.loading import Document
-from kongcheck.loading.tree import LMap, LSeq
+from kongcheck.loading.values import LMap, LSeq
 from kongcheck.locate import locate
 from kongcheck.model import Location, ResourceRef
 

@@ -10,7 +10,7 @@ import binascii
 from dataclasses import dataclass, field
 
 from kongcheck.index.objects import CLASS_ANNOTATION, FieldError, Obj
-from kongcheck.loading.tree import LMap, LSeq
+from kongcheck.loading.values import LMap, LSeq
 from kongcheck.model import Location
 
 CREDENTIAL_LABEL = "konghq.com/credential"

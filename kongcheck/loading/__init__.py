@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from kongcheck.loading.prefilter import may_matter
-from kongcheck.loading.tree import Composer, LMap, LoadError
+from kongcheck.loading.values import LMap, LoadError
 from kongcheck.model import ScanError
 from kongcheck.sources import Source
 
@@ -127,6 +127,8 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         if not options.parse_all and not may_matter(piece):
             result.document_count += count_documents(piece)
             continue
+        from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
+
         try:
             text = _decode(source, piece, line)
             for start, value in Composer(text, line - 1, options.max_depth).documents():

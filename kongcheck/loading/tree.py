@@ -22,6 +22,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from kongcheck.loading.values import LMap, LoadError, LSeq
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # libyaml missing: the pure-Python parser gives the same events
@@ -37,32 +39,6 @@ _CONSTRUCT = {
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
     "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
 }
-
-
-class LoadError(Exception):
-    """A document that cannot be used; ``line`` is 1-based in the whole stream."""
-
-    def __init__(self, message: str, line: int | None) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-class LMap(dict):
-    """A mapping that knows the (line, column) where it and each of its values start."""
-
-    __slots__ = ("line", "column", "pos")
-
-    def where(self, key: str) -> tuple[int, int]:
-        return self.pos.get(key, (self.line, self.column))
-
-
-class LSeq(list):
-    """A sequence that knows where it and each of its items start."""
-
-    __slots__ = ("line", "column", "pos")
-
-    def where(self, index: int) -> tuple[int, int]:
-        return self.pos[index] if index < len(self.pos) else (self.line, self.column)
 
 
 def _scalar(event: ScalarEvent):
