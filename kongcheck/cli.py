@@ -83,6 +83,8 @@ def _load_config(ctx: click.Context, param, value: str | None):
 
 
 def _apply_baseline(result, use: str | None, write: str | None) -> None:
+    if not use and not write:
+        return  # keeps json/hashlib out of a plain scan's start-up
     from kongcheck import baseline
 
     try:
@@ -95,6 +97,18 @@ def _apply_baseline(result, use: str | None, write: str | None) -> None:
     except baseline.BaselineError as exc:
         click.echo(f"kongcheck: {exc}", err=True)
         sys.exit(2)
+
+
+def _run_with_progress(run_scan, sources, settings, options, errors):
+    """Run the scan; on a terminal, a scan that takes over a second shows progress on stderr."""
+    from kongcheck.progress import for_stream
+
+    progress = for_stream(sys.stderr, len(sources))
+    try:
+        return run_scan(sources, settings, options, errors, progress=progress.advance if progress else None)
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +162,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                         **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
     pairs = _outputs(formats, outputs)
     sources, errors = files.collect(paths or (".",), exclude)
-    result = run_scan(sources, settings, LoadOptions(parse_all=parse_all), errors)
+    result = _run_with_progress(run_scan, sources, settings, LoadOptions(parse_all=parse_all), errors)
     if verbose:
         for line in result.skipped:
             click.echo(f"skipped {line}", err=True)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kongcheck import index as kong_index
 from kongcheck import policy, rules, suppress
@@ -33,13 +33,16 @@ class ScanResult:
 
 
 def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | None = None,
-         errors: Iterable[ScanError] = ()) -> ScanResult:
+         errors: Iterable[ScanError] = (), progress: Callable[[int], None] | None = None) -> ScanResult:
+    """Run the pipeline; ``progress(files_done)`` is called after each source if given."""
     options = options or LoadOptions()
     loaded = LoadResult(errors=list(errors))
     files = 0
     for source in sources:
         files += 1
         load(source, options, loaded)
+        if progress is not None:
+            progress(files)
     for order, document in enumerate(loaded.documents):
         document.order = order
     built = kong_index.build(loaded.documents, settings)
