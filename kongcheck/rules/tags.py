@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kongcheck.index import KongIndex
 from kongcheck.index.objects import Obj
-from kongcheck.loading.tree import LMap
+from kongcheck.loading.values import LMap
 from kongcheck.model import Finding, Participant
 from kongcheck.rules.base import RuleInfo
 
