@@ -2,7 +2,7 @@
 
 Most documents are ordinary workloads (Deployments, Services, ConfigMaps, Ingresses,
 KongPlugins); about 5% are KongConsumers and their credential Secrets, and a few
-collisions are planted (a shared jwt key, a shared key-auth key, a shared username).
+collisions are planted (consumers whose key-auth Secrets share a key).
 The tree is deterministic for a given size and seed.
 
     python -m benchmarks.generate OUT_DIR --documents 100000
