@@ -161,6 +161,8 @@ def _untyped(secret: Secret, index: KongIndex) -> str:
 
 def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Finding]:
     findings = _bad_base64(secret)
+    if findings:
+        return findings  # the API server refuses the whole Secret: its fields never reach KIC
     if cred_type is None:
         return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
     reported: set[str] = set()
