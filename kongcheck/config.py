@@ -7,7 +7,6 @@ when there is a file to read.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
@@ -164,5 +163,7 @@ def rule_settings(config: Config | None) -> dict:
 
 
 def suggest(word: str, choices) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
