@@ -1,0 +1,118 @@
+"""action.yml: its steps parsed and their run: scripts executed as the runner would.
+
+GitHub substitutes ``${{ inputs.x }}`` and ``${{ github.action_path }}`` into each step's
+``env`` and runs ``run:`` with ``bash --noprofile --norc -eo pipefail {0}``; the test does the
+same with a temporary RUNNER_TEMP and GITHUB_OUTPUT, installing this checkout with pip.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
+SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json").read_text())
+_EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+
+
+def _substitute(text: str, inputs: dict) -> str:
+    def value(match):
+        name = match.group(1)
+        if name.startswith("inputs."):
+            return str(inputs[name[len("inputs."):]])
+        if name == "github.action_path":
+            return str(ROOT)
+        raise AssertionError(f"unexpected expression {name}")
+    return _EXPRESSION.sub(value, text)
+
+
+def _inputs(**given) -> dict:
+    inputs = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
+    for name, value in given.items():
+        assert name.replace("_", "-") in inputs, name
+        inputs[name.replace("_", "-")] = value
+    return inputs
+
+
+def run_step(step: dict, inputs: dict, workdir: Path, runner_temp: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    output = runner_temp / f"output-{step['id']}"
+    output.write_text("")
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output),
+           "GITHUB_ACTION_PATH": str(ROOT)}
+    env.pop("PYTHONPATH", None)
+    env.update({key: _substitute(str(value), inputs) for key, value in step.get("env", {}).items()})
+    script = runner_temp / f"{step['id']}.sh"
+    script.write_text(step["run"])
+    assert step["shell"] == "bash"
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workdir,
+                          env=env, capture_output=True, text=True, timeout=900)
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    return done, outputs
+
+
+def _step(step_id: str) -> dict:
+    return next(step for step in ACTION["runs"]["steps"] if step.get("id") == step_id)
+
+
+def test_action_metadata():
+    assert ACTION["runs"]["using"] == "composite"
+    assert set(ACTION["inputs"]) == {"paths", "format", "fail-on", "config", "version", "sarif-file", "extra-args"}
+    assert set(ACTION["outputs"]) == {"findings", "sarif-file"}
+    ids = {step.get("id") for step in ACTION["runs"]["steps"]}
+    for output in ACTION["outputs"].values():
+        step_id = re.search(r"steps\.([\w-]+)\.outputs", output["value"]).group(1)
+        assert step_id in ids
+    for step in ACTION["runs"]["steps"]:
+        assert "${{" not in step["run"], "inputs must reach scripts through env only"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    runner_temp = tmp_path_factory.mktemp("runner-temp")
+    done, _ = run_step(_step("install"), _inputs(), ROOT, runner_temp)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "kongcheck" in done.stdout
+    return runner_temp
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    shutil.copytree(ROOT / "fixtures" / "example", tmp_path / "k8s")
+    return tmp_path
+
+
+def test_scan_step_fails_on_clashes_and_writes_outputs(installed, workspace):
+    done, outputs = run_step(_step("scan"), _inputs(paths="k8s"), workspace, installed)
+    assert done.returncode == 1, done.stderr
+    assert outputs == {"findings": "4", "sarif-file": "kongcheck.sarif"}
+    assert done.stdout.startswith("::error file=k8s/consumers.yaml,line=9,col=11,")
+    sarif = json.loads((workspace / "kongcheck.sarif").read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+
+
+def test_scan_step_with_config_fail_on_and_extra_args(installed, workspace):
+    (workspace / "ci.yaml").write_text("paths: [k8s]\n")
+    done, outputs = run_step(_step("scan"), _inputs(config="ci.yaml", fail_on="never", format="text",
+                                                    sarif_file="", extra_args="--exclude vaults.yaml"),
+                             workspace, installed)
+    assert done.returncode == 0, done.stderr
+    assert outputs == {"findings": "3", "sarif-file": ""}
+    assert "3 findings" in done.stdout and not (workspace / "kongcheck.sarif").exists()
+
+
+def test_scan_step_reports_bad_input_with_exit_2(installed, workspace):
+    (workspace / "k8s" / "broken.yaml").write_text("kind: KongConsumer\nmetadata: {name: [\n")
+    done, outputs = run_step(_step("scan"), _inputs(paths="k8s", sarif_file=""), workspace, installed)
+    assert done.returncode == 2
+    assert outputs["findings"] == "4"
+    assert "::error file=k8s/broken.yaml,line=" in done.stdout
