@@ -113,3 +113,15 @@ def test_find_prefers_kongcheck_yaml_and_ignores_foreign_pyproject(tmp_path):
     assert config.find(str(tmp_path)) is None or not config.find(str(tmp_path)).startswith(str(tmp_path))
     (tmp_path / ".kongcheck.yaml").write_text("{}\n")
     assert config.find(str(tmp_path)) == str(tmp_path / ".kongcheck.yaml")
+
+
+def test_readme_configuration_examples_are_valid(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme[readme.index("### Configuration file"):readme.index("### Suppressions")]
+    yaml_block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    toml_block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / ".kongcheck.yaml").write_text(yaml_block)
+    loaded = config.load(str(tmp_path / ".kongcheck.yaml"))
+    assert loaded.values["rules"]["duplicate-resource"]["enabled"] is False
+    (tmp_path / "pyproject.toml").write_text(toml_block)
+    assert config.load(str(tmp_path / "pyproject.toml")).values["fail-on"] == "warning"
