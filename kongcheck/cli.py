@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from kongcheck import __version__
+from kongcheck import __version__, limits
 from kongcheck.report import FORMATS
 
 EXIT_CODES = """\b
@@ -146,6 +146,7 @@ def main() -> None:
 @click.option("--baseline", metavar="FILE", help="Fail only on findings that FILE (from --write-baseline) does not list.")
 @click.option("--write-baseline", metavar="FILE",
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
+@limits.options
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
          kong_version, exclude, show_values, show_suppressed, parse_all, verbose, no_config, config_file,
          baseline, write_baseline) -> None:
@@ -162,7 +163,10 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                         **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
     pairs = _outputs(formats, outputs)
     sources, errors = files.collect(paths or (".",), exclude)
-    result = _run_with_progress(run_scan, sources, settings, LoadOptions(parse_all=parse_all), errors)
+    bounds = limits.current()
+    options = LoadOptions(parse_all=parse_all, **bounds.load_options())
+    result = _run_with_progress(run_scan, sources, settings, options, errors)
+    limits.check_empty(result, paths, bounds)
     if verbose:
         for line in result.skipped:
             click.echo(f"skipped {line}", err=True)

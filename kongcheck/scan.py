@@ -20,6 +20,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    manifests: int = 0  # documents with a kind (Kubernetes objects), parsed or not
     warnings: list[str] = field(default_factory=list)  # e.g. unknown rule ids in suppressions
 
     def exit_code(self, fail_on: str) -> int:
@@ -55,5 +56,6 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
         findings=findings,
         errors=loaded.errors + built.errors,
         skipped=loaded.skipped,
+        manifests=loaded.manifests,
         warnings=warnings,
     )

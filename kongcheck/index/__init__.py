@@ -88,6 +88,9 @@ def _collect(documents: list[Document], index: KongIndex) -> None:
         except FieldError as exc:
             index.errors.append(ScanError(doc.source.name, exc.line, str(exc)))
             continue
+        for bad in getattr(record, "bad_values", ()):  # the API server refuses the whole Secret
+            index.errors.append(ScanError(doc.source.name, bad.location.line,
+                                          f"Secret {obj.ref.name!r}: data.{bad.key}: {bad.problem}"))
         key = _key(obj)
         previous = index.records.get(key)
         if previous is not None:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kongcheck.loading import jsonfile
+from kongcheck.loading.jsonfile import looks_like_json
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.loading.values import LMap, LoadError
 from kongcheck.model import ScanError
-from kongcheck.sources import Source
+from kongcheck.sources import Source, TooLarge
 
 _MARKER_END = b" \t\r\n"
+# a ``kind`` key, as a YAML block key or a JSON member: counts manifests that are not parsed
+_KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
 _CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 
@@ -23,7 +27,9 @@ _CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 @dataclass(slots=True)
 class LoadOptions:
     parse_all: bool = False  # skip the prefilter (the "full path")
-    max_depth: int = 1000
+    max_depth: int = 1000  # nesting levels of one document (--max-depth)
+    max_file_size: int = 64 * 1024 * 1024  # bytes of one file or stream (--max-file-size)
+    max_documents: int = 100_000  # documents (and List items) of one file or stream (--max-documents)
 
 
 @dataclass(slots=True)
@@ -49,32 +55,42 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     document_count: int = 0
+    manifests: int = 0  # documents with a kind: zero means the scan found no manifests at all
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
 
 
-def _starts(data: bytes) -> list[int]:
+def _iter_starts(data: bytes):
     """Offsets of the pieces of a stream: 0 and every line that is a ``---`` marker."""
-    starts = [0]
+    yield 0
     size = len(data)
     found = data.find(b"\n---")
     while found != -1:
         after = found + 4
         if after == size or data[after] in _MARKER_END:
-            starts.append(found + 1)
+            yield found + 1
         found = data.find(b"\n---", after)
-    return starts
+
+
+def _starts(data: bytes) -> list[int]:
+    return list(_iter_starts(data))
+
+
+def iter_pieces(data: bytes):
+    """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
+    line = 1
+    starts = _iter_starts(data)
+    begin = next(starts)
+    for end in starts:
+        piece = data[begin:end]
+        yield line, piece
+        line += piece.count(b"\n")
+        begin = end
+    yield line, data[begin:]
 
 
 def split(data: bytes) -> list[tuple[int, bytes]]:
     """Split a YAML stream into (first line, bytes) pieces at ``---`` lines."""
-    starts = _starts(data)
-    pieces = []
-    line = 1
-    for begin, end in zip(starts, starts[1:] + [len(data)]):
-        piece = data[begin:end]
-        pieces.append((line, piece))
-        line += piece.count(b"\n")
-    return pieces
+    return list(iter_pieces(data))
 
 
 def count_documents(data: bytes, is_json: bool = False) -> int:
@@ -97,44 +113,113 @@ def _decode(source: Source, piece: bytes, line: int) -> str:
     return text.lstrip("\ufeff") if line == 1 else text
 
 
+def _what(value) -> str:
+    if isinstance(value, LMap):
+        return "a mapping without kind"
+    return "a list" if isinstance(value, list) else "a scalar"
+
+
 def _objects(value, result: LoadResult, source: Source, start: int):
-    """Yield the Kubernetes objects in a parsed document, expanding ``*List`` kinds."""
-    if not isinstance(value, LMap) or "kind" not in value:
+    """Yield the Kubernetes objects in a parsed document, expanding ``*List`` kinds (depth first,
+    without recursion: Lists may nest as deep as --max-depth allows)."""
+    stack = [iter([(value, start)])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        value, line = item
+        if not isinstance(value, LMap) or "kind" not in value:
+            if value is not None:
+                result.skipped.append(f"{source.name}:{line}: {_what(value)}, not a Kubernetes object")
+            continue
+        kind, items = value.get("kind"), value.get("items")
+        if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+            stack.append(iter([(entry, getattr(entry, "line", line)) for entry in items]))
+            continue
+        yield value
+
+
+class _Budget:
+    """Counts the documents of one source against --max-documents."""
+
+    def __init__(self, source: Source, limit: int, result: LoadResult) -> None:
+        self.source, self.limit, self.result, self.used = source, limit, result, 0
+
+    def take(self, count: int, line: int) -> bool:
+        """Count ``count`` more documents; False (and one error) once the limit is passed."""
+        self.used += count
+        if self.used <= self.limit:
+            return True
+        self.result.errors.append(ScanError(
+            self.source.name, line, f"more than {self.limit} documents in one file or stream "
+            "(--max-documents); the rest was not scanned"))
+        return False
+
+
+def _read(source: Source, options: LoadOptions, result: LoadResult) -> bytes | None:
+    try:
+        return source.read(options.max_file_size)
+    except TooLarge as exc:
+        result.errors.append(ScanError(source.name, None, str(exc)))
+    except OSError as exc:
+        result.errors.append(ScanError(source.name, None, f"cannot read file: {exc.strerror or type(exc).__name__}"))
+    return None
+
+
+def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget, line: int) -> bool:
+    """Count a piece the prefilter rules out; False once --max-documents is passed."""
+    count = count_documents(piece, source.is_json)
+    result.document_count += count
+    result.manifests += len(_KIND_KEY.findall(piece))
+    return budget.take(count, line)
+
+
+def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
+    text = _decode(source, piece, line)
+    if source.is_json and looks_like_json(text):
+        return jsonfile.documents(text, line - 1, options.max_depth)
+    from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
+
+    return Composer(text, line - 1, options.max_depth).documents()
+
+
+def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
+                budget: _Budget) -> bool:
+    for start, value in _parse(source, piece, line, options):
         if value is not None:
-            result.skipped.append(f"{source.name}:{start}: not a Kubernetes object (no kind)")
-        return
-    kind = value.get("kind")
-    items = value.get("items")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        for item in items:
-            yield from _objects(item, result, source, getattr(item, "line", start))
-        return
-    yield value
+            result.document_count += 1
+            if not budget.take(1, start):
+                return False
+        for body in _objects(value, result, source, start):
+            result.manifests += 1
+            if value is not body and not budget.take(1, body.line):
+                return False
+            result.documents.append(Document(source, body, start, piece, line))
+    return True
 
 
 def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     """Read one source and append its documents and errors to ``result``."""
-    try:
-        data = source.read()
-    except OSError as exc:
-        result.errors.append(ScanError(source.name, None, f"cannot read file: {exc.strerror or exc}"))
+    data = _read(source, options, result)
+    if data is None:
         return
+    budget = _Budget(source, options.max_documents, result)
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
-        result.document_count += count_documents(data, source.is_json)
+        before = result.document_count
+        _unparsed(source, data, result, budget, 1)
+        count = result.document_count - before
+        result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads (not parsed)"
+                              if count else f"{source.name}: empty or only comments")
         return
-    pieces = [(1, data)] if source.is_json else split(data)
+    pieces = [(1, data)] if source.is_json else iter_pieces(data)
     for line, piece in pieces:
         if not options.parse_all and not may_matter(piece):
-            result.document_count += count_documents(piece)
+            if not _unparsed(source, piece, result, budget, line):
+                return
             continue
-        from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
-
         try:
-            text = _decode(source, piece, line)
-            for start, value in Composer(text, line - 1, options.max_depth).documents():
-                if value is not None:
-                    result.document_count += 1
-                for body in _objects(value, result, source, start):
-                    result.documents.append(Document(source, body, start, piece, line))
+            if not _load_piece(source, piece, line, options, result, budget):
+                return
         except LoadError as exc:
             result.errors.append(ScanError(source.name, exc.line, str(exc)))

@@ -7,6 +7,8 @@ lets us bound nesting depth, resolve merge keys and reject duplicate keys oursel
 """
 from __future__ import annotations
 
+import re
+
 import yaml
 from yaml.events import (
     AliasEvent,
@@ -41,6 +43,27 @@ _CONSTRUCT = {
 }
 
 
+# kubectl decodes YAML with go-yaml, which refuses a document when too large a share of the
+# nodes it decodes comes from expanding aliases ("document contains excessive aliasing").
+# kongcheck never expands aliases, but applies the same rule so an alias bomb is refused
+# exactly where kubectl would refuse it.
+_ALIAS_LOW, _ALIAS_HIGH = 400_000, 4_000_000
+_QUOTED = re.compile(r"'[^'\s]{2,}'|\"[^\"\s]{2,}\"")  # input text, never "' or '"
+
+
+def allowed_alias_ratio(decoded: int) -> float:
+    if decoded <= _ALIAS_LOW:
+        return 0.99
+    if decoded >= _ALIAS_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - _ALIAS_LOW) / (_ALIAS_HIGH - _ALIAS_LOW)
+
+
+def parser_problem(text: str) -> str:
+    """A parser message without any quoted input text (it could be part of a credential)."""
+    return _QUOTED.sub("'...'", text)
+
+
 def _scalar(event: ScalarEvent):
     value = event.value
     tag = event.tag
@@ -69,10 +92,11 @@ class _MergeKey:
 
 
 class _Frame:
-    __slots__ = ("container", "key", "key_pos", "merges", "anchor")
+    __slots__ = ("container", "key", "key_pos", "merges", "anchor", "size")
 
     def __init__(self, container, anchor) -> None:
         self.container = container
+        self.size = 1  # nodes once aliases are expanded, as kubectl's decoder counts them
         self.key = _NO_KEY
         self.key_pos = None
         self.merges: list = []
@@ -110,47 +134,66 @@ class Composer:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + self.offset if mark else None
-            raise LoadError(f"invalid YAML: {exc.problem or exc.context}", line) from None
-        except yaml.YAMLError as exc:
-            raise LoadError(f"invalid YAML: {exc}", None) from None
+            raise LoadError(f"invalid YAML: {parser_problem(exc.problem or exc.context or 'unreadable')}",
+                            line) from None
+        except yaml.YAMLError:
+            raise LoadError("invalid YAML", None) from None
 
     def _pos(self, event) -> tuple[int, int]:
         mark = event.start_mark
         return mark.line + 1 + self.offset, mark.column + 1
 
+    def _alias(self, event, anchors: dict, sizes: dict, counts: list[int]):
+        if event.anchor not in anchors:
+            raise LoadError("invalid YAML: an alias (*) names no anchor defined before it", self._pos(event)[0])
+        size = sizes[event.anchor]
+        counts[0] += size + 1
+        counts[1] += size
+        decoded, aliased = counts
+        if aliased > 100 and decoded > 1000 and aliased / decoded > allowed_alias_ratio(decoded):
+            raise LoadError("excessive aliasing (an alias bomb?): kubectl refuses this document with "
+                            "'document contains excessive aliasing'", self._pos(event)[0])
+        return anchors[event.anchor], size + 1
+
     def _document(self):
         anchors: dict[str, object] = {}
+        sizes: dict[str, int] = {}
+        counts = [0, 0]  # nodes decoded with aliases expanded, and how many of them came from aliases
         stack: list[_Frame] = []
         result = None
         while True:
             event = self._next()
+            size = 1
             if isinstance(event, DocumentEndEvent):
                 return result
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 frame = stack.pop()
                 value = self._close(frame)
+                size = frame.size
             elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 if len(stack) >= self.max_depth:
-                    raise LoadError(f"nesting deeper than {self.max_depth} levels refused", self._pos(event)[0])
+                    raise LoadError(f"nesting deeper than {self.max_depth} levels refused (--max-depth)", self._pos(event)[0])
                 container = LMap() if isinstance(event, MappingStartEvent) else LSeq()
                 container.line, container.column = self._pos(event)
                 container.pos = {} if isinstance(container, LMap) else []
+                counts[0] += 1
                 stack.append(_Frame(container, event.anchor))
                 continue
             elif isinstance(event, AliasEvent):
-                if event.anchor not in anchors:
-                    raise LoadError(f"invalid YAML: unknown alias *{event.anchor}", self._pos(event)[0])
-                value = anchors[event.anchor]
+                value, size = self._alias(event, anchors, sizes, counts)
             else:
                 value = _scalar(event)
                 if event.anchor:
-                    anchors[event.anchor] = value
+                    anchors[event.anchor], sizes[event.anchor] = value, 1
+            if isinstance(event, ScalarEvent):
+                counts[0] += 1
             if not stack:
                 result = value
             else:
+                stack[-1].size += size
                 self._add(stack[-1], value, event)
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)) and frame.anchor:
-                anchors[frame.anchor] = value
+                anchors[frame.anchor], sizes[frame.anchor] = value, frame.size
 
     def _close(self, frame: _Frame):
         container = frame.container
@@ -169,7 +212,10 @@ class Composer:
             container.pos.append(pos or (value.line, value.column))
             return
         if frame.key is _NO_KEY:
-            frame.key = value if value is _MergeKey or not isinstance(value, (LMap, LSeq)) else repr(value)
+            if isinstance(value, (LMap, LSeq)):
+                raise LoadError("a mapping or list used as a mapping key; Kubernetes manifests need text keys",
+                                pos[0] if pos else value.line)
+            frame.key = value
             frame.key_pos = pos
             return
         key, frame.key = frame.key, _NO_KEY
@@ -182,8 +228,8 @@ class Composer:
             line = frame.key_pos[0] if frame.key_pos else None
             first = container.pos[key][0]
             raise LoadError(
-                f"duplicate key {key!r} in a mapping (first at line {first}); "
-                "kubectl and the API server refuse this document",
+                f"duplicate key {key!r} in a mapping (first at line {first}); kubectl refuses the document: "
+                f"'mapping key already defined at line {first}'",
                 line,
             )
         container[key] = value

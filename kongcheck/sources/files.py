@@ -7,7 +7,7 @@ import sys
 from typing import Iterable, Iterator
 
 from kongcheck.model import ScanError
-from kongcheck.sources import Source
+from kongcheck.sources import Source, TooLarge
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -41,17 +41,40 @@ def read_file(path: str) -> bytes:
         os.close(fd)
 
 
+def read_file_limited(path: str, limit: int) -> bytes:
+    """Like read_file, but never reads more than ``limit`` + 1 bytes; a regular file over the
+    limit is refused from its size alone."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise TooLarge(limit, size)
+        return _read_upto(lambda count: os.read(fd, count), limit + 1)
+    finally:
+        os.close(fd)
+
+
+def _read_upto(read, count: int) -> bytes:
+    chunks, left = [], count
+    while left > 0 and (chunk := read(min(left, 1 << 20))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
 def _file_source(path: str) -> Source:
     return Source(
         name=path,
         kind="file",
         reader=lambda: read_file(path),
         is_json=path.lower().endswith(".json"),
+        limited_reader=lambda limit: read_file_limited(path, limit),
     )
 
 
 def _stdin_source() -> Source:
-    return Source(name="<stdin>", kind="stdin", reader=lambda: sys.stdin.buffer.read())
+    return Source(name="<stdin>", kind="stdin", reader=lambda: sys.stdin.buffer.read(),
+                  limited_reader=lambda limit: _read_upto(sys.stdin.buffer.read, limit + 1))
 
 
 def _entries(folder: str, seen: set, errors: list[ScanError]) -> list[os.DirEntry]:
@@ -89,7 +112,17 @@ def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError]) -> Iter
             if not entry.name.startswith("."):
                 stack.append(iter(_entries(path, seen, errors)))
         elif entry.name.lower().endswith(MANIFEST_SUFFIXES):
-            yield _file_source(path)
+            if _is_regular(entry):
+                yield _file_source(path)
+            else:  # a FIFO would block the scan forever; sockets and devices are no manifests
+                errors.append(ScanError(path, None, "not a regular file (a FIFO, socket or device?), skipped"))
+
+
+def _is_regular(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file() or not os.path.exists(entry.path)
+    except OSError:
+        return True  # vanished, dangling or unreadable: reading it reports why
 
 
 def collect(paths: Iterable[str], excludes: Iterable[str] = ()) -> tuple[list[Source], list[ScanError]]:
