@@ -55,7 +55,7 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
         kong_resources=built.kong_resources,
         findings=findings,
         errors=loaded.errors + built.errors,
-        skipped=loaded.skipped,
+        skipped=loaded.skipped + built.skipped,
         manifests=loaded.manifests,
         warnings=warnings,
     )

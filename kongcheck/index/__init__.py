@@ -48,6 +48,7 @@ class KongIndex:
     secrets: dict[tuple[str, str], Secret] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # for --verbose
     default_class: bool = False
 
     attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
@@ -83,6 +84,8 @@ def _collect(documents: list[Document], index: KongIndex) -> None:
         try:
             obj = identify(doc, index.settings.namespace)
             if obj is None:
+                index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
+                                     "is not one kongcheck reads")
                 continue
             record = PARSERS[obj.ref.kind](obj)
         except FieldError as exc:

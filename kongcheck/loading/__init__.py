@@ -206,13 +206,20 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         return
     budget = _Budget(source, options.max_documents, result)
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
-        before = result.document_count
-        _unparsed(source, data, result, budget, 1)
-        count = result.document_count - before
-        result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads (not parsed)"
-                              if count else f"{source.name}: empty or only comments")
-        return
+        count = count_documents(data, source.is_json)
+        if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
+            _unparsed(source, data, result, budget, 1)
+            result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads "
+                                  "(not parsed)" if count else f"{source.name}: empty or only comments")
+            return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)
+    before = (result.document_count, len(result.errors))
+    _load_pieces(source, pieces, options, result, budget)
+    if (result.document_count, len(result.errors)) == before:
+        result.skipped.append(f"{source.name}: empty or only comments")
+
+
+def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
     for line, piece in pieces:
         if not options.parse_all and not may_matter(piece):
             if not _unparsed(source, piece, result, budget, line):

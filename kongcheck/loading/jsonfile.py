@@ -35,22 +35,25 @@ def _values(text: str):
             _, end = _DECODER.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-        except RecursionError:
-            raise LoadError("invalid JSON: nested too deeply to read", text.count("\n", 0, index) + 1) from None
         yield index, end
         index = _SPACE.match(text, end).end()
 
 
 def documents(text: str, line_offset: int, max_depth: int):
     """Yield ``(start_line, value)`` for each JSON object of the stream."""
-    spans = list(_values(text))
-    if len(spans) == 1:
+    try:
+        spans = list(_values(text))
+    except RecursionError:  # deeper than Python's json reader goes: libyaml reads it, with --max-depth
+        spans = None
+    if spans is None or len(spans) == 1:
         # tabs are only ever whitespace in valid JSON: spaces keep every line and column
         from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
 
         try:
             composed = list(Composer(text.replace("\t", " "), line_offset, max_depth).documents())
         except LoadError:
+            if spans is None:
+                raise
             composed = None  # valid JSON that libyaml refuses, or a duplicate key: read it as JSON
         if composed is not None:
             yield from composed

@@ -111,6 +111,7 @@ class Composer:
 
     def __init__(self, text: str, line_offset: int = 0, max_depth: int = 1000) -> None:
         self.loader = _Loader(text)
+        self.text = text
         self.offset = line_offset
         self.max_depth = max_depth
 
@@ -134,10 +135,18 @@ class Composer:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + self.offset if mark else None
-            raise LoadError(f"invalid YAML: {parser_problem(exc.problem or exc.context or 'unreadable')}",
-                            line) from None
+            problem = parser_problem(exc.problem or exc.context or "unreadable")
+            raise LoadError(f"invalid YAML: {problem}{self._tab_hint(mark, problem)}", line) from None
         except yaml.YAMLError:
             raise LoadError("invalid YAML", None) from None
+
+    def _tab_hint(self, mark, problem: str) -> str:
+        """Name the usual cause when the offending line is indented with a tab."""
+        if mark is None or "tab" in problem:
+            return ""
+        lines = self.text.split("\n", mark.line + 1)
+        tabbed = mark.line < len(lines) and lines[mark.line].startswith("\t")
+        return " (a tab? YAML indents with spaces only)" if tabbed else ""
 
     def _pos(self, event) -> tuple[int, int]:
         mark = event.start_mark
