@@ -1,0 +1,91 @@
+"""Live cluster state for `--cluster` and `--cluster-snapshot`.
+
+fetch_live_objects() reads KongConsumers, KongConsumerGroups, KongVaults and
+credential Secrets read-only from the API server; load_snapshot() reads the
+same state from `kubectl get ... -o yaml` output. Both return plain object
+dicts reduced at once: Secrets keep only their credential type and the one
+unique field (key / username / client_id), never any other value.
+The Kubernetes client (optional extra `kongcheck[cluster]`) is imported only
+when fetch_live_objects() runs.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .kube.errors import ClusterError
+from .kube.reduce import CREDENTIAL_LABEL, consumer_secret_refs, reduce_object, reduce_secret, resource_of
+from .kube.resources import KONG_RESOURCES, SECRETS
+
+__all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot_located"]
+
+
+def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None,
+                       namespaces: Iterable[str] = (), timeout: float = 30.0,
+                       referenced_secrets: Iterable[tuple[str, str]] = (),
+                       page_size: int | None = None) -> tuple[str, list[dict]]:
+    """(context name, reduced objects) from the cluster of `context` (default: current-context).
+
+    `namespaces` limits namespaced kinds (KongVaults are cluster-scoped and always read).
+    `referenced_secrets` are (namespace, name) of Secrets that manifests name: any of them
+    not listed by label is fetched one by one, like those the live KongConsumers name.
+    """
+    from .kube.api import PAGE_SIZE, KubeApi
+    from .kube.connect import connect
+
+    conn = connect(context=context, kubeconfig=kubeconfig)
+    api = KubeApi(conn, timeout)
+    scopes = sorted(set(namespaces)) or [None]
+    size = page_size or PAGE_SIZE
+    objects: list[dict] = []
+    for resource in KONG_RESOURCES:
+        for namespace in scopes if resource.namespaced else [None]:
+            objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r), page_size=size))
+    for namespace in scopes:
+        objects.extend(api.list_objects(SECRETS, namespace, reduce_secret, CREDENTIAL_LABEL, size))
+    wanted = _unlisted_refs(objects, referenced_secrets, scopes)
+    for namespace, name in sorted(wanted):
+        secret = api.get_object(SECRETS, namespace, name)
+        if secret is not None:
+            objects.append(reduce_secret(secret))
+    return conn.context, objects
+
+
+def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes: list) -> set[tuple[str, str]]:
+    listed = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects if o["kind"] == "Secret"}
+    wanted = consumer_secret_refs(objects) | {(ns, name) for ns, name in extra}
+    if scopes != [None]:
+        wanted = {(ns, name) for ns, name in wanted if ns in scopes}
+    return wanted - listed
+
+
+def load_snapshot(path: str, referenced_secrets: Iterable[tuple[str, str]] = ()) -> list[dict]:
+    """Reduced objects from `kubectl get kongconsumers,kongconsumergroups,kongvaults -A -o yaml`
+    and `kubectl get secrets -A -l konghq.com/credential -o yaml` output (YAML or JSON)."""
+    return [obj for obj, _ in load_snapshot_located(path, referenced_secrets)]
+
+
+def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str]] = ()) -> list[tuple[dict, int]]:
+    """As load_snapshot, with the 1-based line of each object in the file.
+
+    Kinds kongcheck does not read are skipped; Secrets are kept when labelled
+    `konghq.com/credential` or named by a consumer (the snapshot's or `referenced_secrets`).
+    """
+    from .kube.snapshot import read_snapshot
+
+    located = []
+    for obj, line in read_snapshot(path):
+        resource = resource_of(obj)
+        if resource is None:
+            continue
+        meta = obj.get("metadata")
+        if not isinstance(meta, dict) or not meta.get("name"):
+            raise ClusterError(f"--cluster-snapshot {path}:{line}: {resource.kind} without metadata.name")
+        located.append((reduce_object(obj, resource), line))
+    refs = consumer_secret_refs([o for o, _ in located]) | set(referenced_secrets)
+    return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]
+
+
+def _kept_secret(secret: dict, refs: set[tuple[str, str]]) -> bool:
+    meta = secret["metadata"]
+    return CREDENTIAL_LABEL in meta["labels"] or (meta.get("namespace") or "default", meta["name"]) in refs

@@ -1,0 +1,123 @@
+"""Reduce live or snapshot objects to the fields kongcheck needs.
+
+Secrets are cut down at once to their credential type and the one unique
+field Kong indexes (key / username / client_id); every other value, the
+`last-applied-configuration` annotation (which repeats the whole Secret) and
+managedFields are dropped before the object is kept anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from .resources import BY_KIND, Resource
+
+CREDENTIAL_LABEL = "konghq.com/credential"
+LEGACY_TYPE_KEY = "kongCredType"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+# Credential type -> the field Kong keeps unique for it (KIC-NOTES "Uniqueness in Kong").
+# The *_credential / jwt_secret aliases are legacy spellings; keeping their field is harmless.
+UNIQUE_FIELD = {
+    "key-auth": "key",
+    "keyauth_credential": "key",
+    "jwt": "key",
+    "jwt_secret": "key",
+    "basic-auth": "username",
+    "basicauth_credential": "username",
+    "hmac-auth": "username",
+    "hmacauth_credential": "username",
+    "oauth2": "client_id",
+}
+
+CONSUMER_FIELDS = ("username", "custom_id", "credentials", "consumerGroups", "spec")
+
+
+def reduce_metadata(meta: dict, secret: bool = False) -> dict:
+    """Keep name, namespace, labels, annotations and creationTimestamp."""
+    out = {"name": meta.get("name")}
+    for key in ("namespace", "creationTimestamp"):
+        if meta.get(key) is not None:
+            out[key] = meta[key]
+    out["labels"] = dict(meta.get("labels") or {})
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
+    if secret:
+        annotations = {k: v for k, v in annotations.items() if k.startswith("konghq.com/")}
+    out["annotations"] = annotations
+    return out
+
+
+def reduce_object(obj: dict, resource: Resource) -> dict:
+    """Reduce one object of a known resource; list items may lack apiVersion/kind."""
+    if resource.kind == "Secret":
+        return reduce_secret(obj)
+    out = {
+        "apiVersion": resource.api_version,
+        "kind": resource.kind,
+        "metadata": reduce_metadata(obj.get("metadata") or {}),
+    }
+    fields = CONSUMER_FIELDS if resource.kind == "KongConsumer" else ("spec",)
+    for field in fields:
+        if field in obj:
+            out[field] = obj[field]
+    return out
+
+
+def reduce_secret(obj: dict) -> dict:
+    """Keep the credential label, the legacy type key and the unique field, base64 as stored."""
+    meta = reduce_metadata(obj.get("metadata") or {}, secret=True)
+    merged = _merged_data(obj)
+    cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
+    keep = {LEGACY_TYPE_KEY, UNIQUE_FIELD.get(cred_type or "", "")}
+    out = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
+    if obj.get("type"):
+        out["type"] = obj["type"]
+    out["data"] = {k: v for k, v in merged.items() if k in keep}
+    return out
+
+
+def credential_type(secret: dict) -> str | None:
+    """The type a reduced Secret declares: the label first, else legacy `kongCredType`."""
+    label = (secret.get("metadata") or {}).get("labels", {}).get(CREDENTIAL_LABEL)
+    return label or _decode((secret.get("data") or {}).get(LEGACY_TYPE_KEY))
+
+
+def _merged_data(obj: dict) -> dict:
+    """data as base64 strings, with stringData merged over it as the API server does."""
+    merged = {k: v for k, v in (obj.get("data") or {}).items() if isinstance(v, str)}
+    for key, value in (obj.get("stringData") or {}).items():
+        if isinstance(value, str):
+            merged[key] = base64.b64encode(value.encode()).decode()
+    return merged
+
+
+def _decode(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def resource_of(obj: dict) -> Resource | None:
+    """The known resource an object with apiVersion/kind belongs to, else None."""
+    resource = BY_KIND.get(obj.get("kind"))
+    if resource is None:
+        return None
+    group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+    return resource if group == resource.group else None
+
+
+def consumer_secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
+    """(namespace, name) of every Secret a KongConsumer names (same namespace only)."""
+    refs = set()
+    for obj in objects:
+        if obj.get("kind") != "KongConsumer":
+            continue
+        namespace = obj["metadata"].get("namespace") or "default"
+        for name in obj.get("credentials") or []:
+            if isinstance(name, str):
+                refs.add((namespace, name))
+    return refs
