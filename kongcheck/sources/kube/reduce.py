@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 
 from .resources import BY_KIND, Resource
 
@@ -37,9 +38,10 @@ CONSUMER_FIELDS = ("username", "custom_id", "credentials", "consumerGroups", "sp
 def reduce_metadata(meta: dict, secret: bool = False) -> dict:
     """Keep name, namespace, labels, annotations and creationTimestamp."""
     out = {"name": meta.get("name")}
-    for key in ("namespace", "creationTimestamp"):
-        if meta.get(key) is not None:
-            out[key] = meta[key]
+    if meta.get("namespace") is not None:
+        out["namespace"] = meta["namespace"]
+    if meta.get("creationTimestamp") is not None:
+        out["creationTimestamp"] = _timestamp(meta["creationTimestamp"])
     out["labels"] = dict(meta.get("labels") or {})
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
     if secret:
@@ -81,6 +83,15 @@ def credential_type(secret: dict) -> str | None:
     """The type a reduced Secret declares: the label first, else legacy `kongCredType`."""
     label = (secret.get("metadata") or {}).get("labels", {}).get(CREDENTIAL_LABEL)
     return label or _decode((secret.get("data") or {}).get(LEGACY_TYPE_KEY))
+
+
+def _timestamp(value) -> str:
+    """RFC 3339 text; a hand-written snapshot may hold an unquoted YAML timestamp."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
 
 
 def _merged_data(obj: dict) -> dict:
