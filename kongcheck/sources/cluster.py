@@ -15,7 +15,7 @@ from typing import Iterable
 
 from .kube.errors import ClusterError
 from .kube.reduce import CREDENTIAL_LABEL, consumer_secret_refs, reduce_object, reduce_secret, resource_of
-from .kube.resources import KONG_RESOURCES, SECRETS
+from .kube.resources import INGRESS_CLASSES, KONG_RESOURCES, SECRETS
 
 __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot_located"]
 
@@ -23,12 +23,13 @@ __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot
 def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None,
                        namespaces: Iterable[str] = (), timeout: float = 30.0,
                        referenced_secrets: Iterable[tuple[str, str]] = (),
-                       page_size: int | None = None) -> tuple[str, list[dict]]:
+                       page_size: int | None = None, ingress_class: str | None = None) -> tuple[str, list[dict]]:
     """(context name, reduced objects) from the cluster of `context` (default: current-context).
 
     `namespaces` limits namespaced kinds (KongVaults are cluster-scoped and always read).
     `referenced_secrets` are (namespace, name) of Secrets that manifests name: any of them
     not listed by label is fetched one by one, like those the live KongConsumers name.
+    `ingress_class`: also GET that IngressClass (it says whether the class is the default).
     """
     from .kube.api import PAGE_SIZE, KubeApi
     from .kube.connect import connect
@@ -48,6 +49,10 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
         secret = api.get_object(SECRETS, namespace, name)
         if secret is not None:
             objects.append(reduce_secret(secret))
+    if ingress_class:
+        found = api.get_object(INGRESS_CLASSES, None, ingress_class)
+        if found is not None:
+            objects.append(reduce_object(found, INGRESS_CLASSES))
     return conn.context, objects
 
 
@@ -80,7 +85,7 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
             continue
         meta = obj.get("metadata")
         if not isinstance(meta, dict) or not meta.get("name"):
-            raise ClusterError(f"--cluster-snapshot {path}:{line}: {resource.kind} without metadata.name")
+            raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
         located.append((reduce_object(obj, resource), line))
     refs = consumer_secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]

@@ -123,7 +123,7 @@ def test_kubeconfig_without_current_context(fake_server, tmp_path):
 def test_broken_kubeconfig_yaml_names_the_line(isolated_env, tmp_path):
     config = tmp_path / "kc"
     config.write_text("apiVersion: v1\nclusters:\n  - name: [unclosed\n")
-    assert fetch_error(kubeconfig=str(config)) == f"kubeconfig {config}:4: did not find expected ',' or ']'"
+    assert fetch_error(kubeconfig=str(config)) == f"{config}:4: invalid YAML in kubeconfig: did not find expected ',' or ']'"
 
 
 def test_without_the_client_library_says_how_to_install(fake_server, token_kubeconfig, monkeypatch):

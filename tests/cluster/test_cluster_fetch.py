@@ -165,3 +165,13 @@ def test_importing_the_module_does_not_load_the_client():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "False"
+
+
+def test_ingress_class_is_read_when_named(fake_server, token_kubeconfig):
+    _, objects = fetch_live_objects(kubeconfig=str(token_kubeconfig), ingress_class="kong")
+    (klass,) = [o for o in objects if o["kind"] == "IngressClass"]
+    assert klass["apiVersion"] == "networking.k8s.io/v1"
+    assert klass["metadata"]["annotations"] == {"ingressclass.kubernetes.io/is-default-class": "true"}
+    assert fake_server.paths()[-1] == "/apis/networking.k8s.io/v1/ingressclasses/kong"
+    _, objects = fetch_live_objects(kubeconfig=str(token_kubeconfig), ingress_class="other")
+    assert not any(o["kind"] == "IngressClass" for o in objects)  # 404: no such class

@@ -81,13 +81,13 @@ def test_other_kinds_and_unreferenced_secrets_are_dropped(tmp_path):
 
 def test_missing_file():
     assert snapshot_error("/nonexistent/live.yaml") == (
-        "--cluster-snapshot /nonexistent/live.yaml: cannot read: No such file or directory")
+        "/nonexistent/live.yaml: cannot read cluster snapshot: No such file or directory")
 
 
 def test_bad_yaml_names_the_line(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("apiVersion: v1\nitems:\n- kind: KongConsumer\n  metadata: {name: [x\nkind: List\n")
-    assert snapshot_error(path).startswith(f"--cluster-snapshot {path}:5: ")
+    assert snapshot_error(path).startswith(f"{path}:5: invalid YAML in cluster snapshot: ")
 
 
 def test_joined_without_separator_is_caught(tmp_path):
@@ -102,13 +102,13 @@ def test_object_without_name(tmp_path):
     path = tmp_path / "noname.yaml"
     path.write_text("apiVersion: v1\nkind: List\nitems:\n- apiVersion: configuration.konghq.com/v1\n"
                     "  kind: KongConsumer\n  metadata: {namespace: a}\n")
-    assert snapshot_error(path) == f"--cluster-snapshot {path}:4: KongConsumer without metadata.name"
+    assert snapshot_error(path) == f"{path}:4: KongConsumer without metadata.name in cluster snapshot"
 
 
 def test_not_kubectl_output(tmp_path):
     path = tmp_path / "list.yaml"
     path.write_text("- a\n- b\n")
-    assert "expected kubectl get -o yaml output" in snapshot_error(path)
+    assert snapshot_error(path).startswith(f"{path}:1: not a cluster snapshot: expected `kubectl get -o yaml`")
 
 
 def test_snapshot_needs_no_kubernetes_client(tmp_path):

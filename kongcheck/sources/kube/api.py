@@ -88,7 +88,7 @@ class KubeApi:
             raise self.status_error(exc, "list", resource, namespace) from None
         return [reduce(item) for item in page.get("items") or []]
 
-    def get_object(self, resource: Resource, namespace: str, name: str) -> dict | None:
+    def get_object(self, resource: Resource, namespace: str | None, name: str) -> dict | None:
         """One object, or None when it does not exist (404)."""
         try:
             return self.get_json(resource.object_path(namespace, name))

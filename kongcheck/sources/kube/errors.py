@@ -7,10 +7,17 @@ RBAC_HINT = "see README 'Live cluster state' for a minimal ClusterRole"
 
 
 class ClusterError(Exception):
-    """A cluster or snapshot problem, with a one-line actionable message."""
+    """A cluster or snapshot problem, with a one-line actionable message.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(" ".join(str(message).split()))
+    `file`/`line` are set for problems in a file (a snapshot, a kubeconfig); `problem` is the
+    message without them.
+    """
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        self.problem = " ".join(str(message).split())
+        self.file, self.line = file, line
+        where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
+        super().__init__(where + self.problem)
 
 
 def missing_client() -> ClusterError:

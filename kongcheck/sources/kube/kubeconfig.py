@@ -52,14 +52,13 @@ def _load(path: str) -> dict:
         with open(path, encoding="utf-8") as handle:
             doc = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except OSError as exc:
-        raise ClusterError(f"kubeconfig {path}: cannot read: {exc.strerror}") from None
+        raise ClusterError(f"cannot read kubeconfig: {exc.strerror}", path) from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        where = f":{line + 1}" if line is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ClusterError(f"kubeconfig {path}{where}: {problem}") from None
+        raise ClusterError(f"invalid YAML in kubeconfig: {problem}", path, None if line is None else line + 1) from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):
-        raise ClusterError(f"kubeconfig {path}: not a kubeconfig (top level is not a mapping)")
+        raise ClusterError("not a kubeconfig (top level is not a mapping)", path)
     return doc

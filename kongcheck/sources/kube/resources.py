@@ -31,7 +31,7 @@ class Resource:
             return f"{prefix}/namespaces/{quote(namespace, safe='')}/{self.plural}"
         return f"{prefix}/{self.plural}"
 
-    def object_path(self, namespace: str, name: str) -> str:
+    def object_path(self, namespace: str | None, name: str) -> str:
         return f"{self.list_path(namespace)}/{quote(name, safe='')}"
 
 
@@ -39,6 +39,7 @@ CONSUMERS = Resource("KongConsumer", KONG_GROUP, "v1", "kongconsumers", True)
 CONSUMER_GROUPS = Resource("KongConsumerGroup", KONG_GROUP, "v1beta1", "kongconsumergroups", True)
 VAULTS = Resource("KongVault", KONG_GROUP, "v1alpha1", "kongvaults", False, "KIC >= 3.1.0")
 SECRETS = Resource("Secret", "", "v1", "secrets", True)
+INGRESS_CLASSES = Resource("IngressClass", "networking.k8s.io", "v1", "ingressclasses", False)
 
 KONG_RESOURCES = (CONSUMERS, CONSUMER_GROUPS, VAULTS)
-BY_KIND = {r.kind: r for r in (*KONG_RESOURCES, SECRETS)}
+BY_KIND = {r.kind: r for r in (*KONG_RESOURCES, SECRETS, INGRESS_CLASSES)}

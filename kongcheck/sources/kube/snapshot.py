@@ -17,9 +17,9 @@ def read_snapshot(path: str) -> Iterator[tuple[dict, int]]:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as exc:
-        raise ClusterError(f"--cluster-snapshot {path}: cannot read: {exc.strerror}") from None
+        raise ClusterError(f"cannot read cluster snapshot: {exc.strerror}", path) from None
     except UnicodeDecodeError:
-        raise ClusterError(f"--cluster-snapshot {path}: not UTF-8 text") from None
+        raise ClusterError("cluster snapshot is not UTF-8 text", path) from None
     loader = Loader(text)
     try:
         while True:
@@ -37,9 +37,9 @@ def _next_node(loader, path: str):
         return loader.get_node() if loader.check_node() else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise ClusterError(f"--cluster-snapshot {path}{where}: {problem}") from None
+        raise ClusterError(f"invalid YAML in cluster snapshot: {problem}", path,
+                           mark.line + 1 if mark is not None else None) from None
 
 
 def _reject_duplicate_keys(node, path: str) -> None:
@@ -49,9 +49,8 @@ def _reject_duplicate_keys(node, path: str) -> None:
     for key, _ in node.value:
         if key.value in seen:
             raise ClusterError(
-                f"--cluster-snapshot {path}:{key.start_mark.line + 1}: duplicate key '{key.value}' "
-                "(two kubectl outputs joined without a '---' line between them?)"
-            )
+                f"duplicate key '{key.value}' in cluster snapshot (two kubectl outputs joined without a "
+                "'---' line between them?)", path, key.start_mark.line + 1)
         seen.add(key.value)
 
 
@@ -60,18 +59,19 @@ def _objects(doc, node, path: str) -> Iterator[tuple[dict, int]]:
     if doc is None:
         return
     if not isinstance(doc, dict):
-        raise ClusterError(f"--cluster-snapshot {path}:{line}: expected kubectl get -o yaml output (a List or an object)")
+        raise ClusterError("not a cluster snapshot: expected `kubectl get -o yaml` output (a List or an object)",
+                           path, line)
     if "items" not in doc:
         yield doc, line
         return
     items = doc.get("items") or []
     if not isinstance(items, list):
-        raise ClusterError(f"--cluster-snapshot {path}:{line}: 'items' is not a list")
+        raise ClusterError("cluster snapshot: 'items' is not a list", path, line)
     item_nodes = _items_node(node)
     for index, item in enumerate(items):
         item_line = item_nodes[index].start_mark.line + 1 if item_nodes else line
         if not isinstance(item, dict):
-            raise ClusterError(f"--cluster-snapshot {path}:{item_line}: list item is not an object")
+            raise ClusterError("cluster snapshot: list item is not an object", path, item_line)
         yield item, item_line
 
 
