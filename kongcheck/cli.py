@@ -99,13 +99,14 @@ def _apply_baseline(result, use: str | None, write: str | None) -> None:
         sys.exit(2)
 
 
-def _run_with_progress(run_scan, sources, settings, options, errors):
+def _run_with_progress(run_scan, sources, settings, options, errors, live=None):
     """Run the scan; on a terminal, a scan that takes over a second shows progress on stderr."""
     from kongcheck.progress import for_stream
 
     progress = for_stream(sys.stderr, len(sources))
     try:
-        return run_scan(sources, settings, options, errors, progress=progress.advance if progress else None)
+        return run_scan(sources, settings, options, errors, progress=progress.advance if progress else None,
+                        live=live)
     finally:
         if progress is not None:
             progress.close()
@@ -115,6 +116,51 @@ def _run_with_progress(run_scan, sources, settings, options, errors):
 @click.version_option(__version__, prog_name="kongcheck")
 def main() -> None:
     """Find Kong Ingress Controller configuration collisions before `kubectl apply`."""
+
+
+def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, snapshots, fail_on_live):
+    """--cluster / --cluster-snapshot flags -> sources/live.py:LiveOptions (None when neither is given)."""
+    if cluster and snapshots:
+        raise click.UsageError("give either --cluster or --cluster-snapshot, not both")
+    if not cluster:
+        given = [flag for flag, value in (("--context", context), ("--kubeconfig", kubeconfig),
+                                          ("--cluster-namespace", namespaces), ("--cluster-timeout", timeout))
+                 if value]
+        if given:
+            raise click.UsageError(f"{given[0]} needs --cluster")
+        if fail_on_live and not snapshots:
+            raise click.UsageError("--fail-on-live needs --cluster or --cluster-snapshot")
+        if not snapshots:
+            return None
+    from kongcheck.sources.live import LiveOptions
+
+    return LiveOptions(cluster=cluster, context=context, kubeconfig=kubeconfig, namespaces=tuple(namespaces),
+                       timeout=timeout or 30.0, snapshots=tuple(snapshots), fail_on_live=fail_on_live)
+
+
+def _cluster_options(command):
+    """The live-state flags of `scan` (README, "Live cluster state")."""
+    options = [
+        click.option("--cluster", is_flag=True,
+                     help="Merge live state from the current kubeconfig context, as `kubectl apply` would "
+                          "(needs pip install 'kongcheck[cluster]')."),
+        click.option("--context", metavar="NAME", help="kubeconfig context for --cluster.  [default: current]"),
+        click.option("--kubeconfig", metavar="PATH", help="kubeconfig file for --cluster.  [default: $KUBECONFIG, "
+                     "~/.kube/config, or the pod's service account]"),
+        click.option("--cluster-namespace", "cluster_namespaces", multiple=True, metavar="NS",
+                     help="Read only these namespaces with --cluster (repeatable; KongVaults are cluster-scoped "
+                          "and always read).  [default: all]"),
+        click.option("--cluster-timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+                     help="Timeout of each API request with --cluster.  [default: 30]"),
+        click.option("--cluster-snapshot", "cluster_snapshots", multiple=True, metavar="FILE",
+                     type=click.Path(dir_okay=False),
+                     help="Merge live state saved with `kubectl get ... -o yaml` instead of --cluster (repeatable)."),
+        click.option("--fail-on-live", is_flag=True,
+                     help="Also fail on collisions wholly inside the cluster (otherwise they are warnings)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @main.command(epilog=EXIT_CODES)
@@ -147,9 +193,11 @@ def main() -> None:
 @click.option("--write-baseline", metavar="FILE",
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @limits.options
+@_cluster_options
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
          kong_version, exclude, show_values, show_suppressed, parse_all, verbose, no_config, config_file,
-         baseline, write_baseline) -> None:
+         baseline, write_baseline, cluster, context, kubeconfig, cluster_namespaces, cluster_timeout,
+         cluster_snapshots, fail_on_live) -> None:
     """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder)."""
     from kongcheck.loading import LoadOptions
     from kongcheck.scan import scan as run_scan
@@ -162,10 +210,12 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                         target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
                         **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
     pairs = _outputs(formats, outputs)
+    live = _live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
+                         fail_on_live)
     sources, errors = files.collect(paths or (".",), exclude)
     bounds = limits.current()
     options = LoadOptions(parse_all=parse_all, **bounds.load_options())
-    result = _run_with_progress(run_scan, sources, settings, options, errors)
+    result = _run_with_progress(run_scan, sources, settings, options, errors, live)
     limits.check_empty(result, paths, bounds)
     if verbose:
         for line in result.skipped:

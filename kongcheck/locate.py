@@ -10,4 +10,6 @@ from kongcheck.model import Location
 
 def locate(doc, line: int | None, column: int | None) -> Location:
     source = doc.source
+    if source.kind == "cluster":  # a live object: its name is the location (sources/live.py)
+        return Location(file=source.name, source="cluster", detail=source.detail)
     return Location(file=source.name, line=line, column=column, source=source.kind)

@@ -97,6 +97,7 @@ class Finding:
     dropped: list[str] = _field(default_factory=list)
     suppressed: bool = False
     suppressed_by: str | None = None  # annotation | comment | baseline (when suppressed)
+    live_only: bool = False  # every participant is a live cluster object (--cluster, --cluster-snapshot)
 
     def sort_key(self) -> tuple:
         first = self.participants[0].location if self.participants else Location("")

@@ -22,6 +22,8 @@ class ScanResult:
     skipped: list[str] = field(default_factory=list)
     manifests: int = 0  # documents with a kind (Kubernetes objects), parsed or not
     warnings: list[str] = field(default_factory=list)  # e.g. unknown rule ids in suppressions
+    live_objects: int = 0  # objects read from the cluster or a cluster snapshot
+    fail_on_live: bool = False  # collisions wholly inside the cluster count for the exit code
 
     def exit_code(self, fail_on: str) -> int:
         if self.errors:
@@ -29,13 +31,18 @@ class ScanResult:
         if fail_on == "never":
             return 0
         threshold = severity_rank(fail_on)
-        failing = [f for f in self.findings if not f.suppressed and severity_rank(f.severity) >= threshold]
+        failing = [f for f in self.findings if not f.suppressed and severity_rank(f.severity) >= threshold
+                   and (self.fail_on_live or not f.live_only)]
         return 1 if failing else 0
 
 
 def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | None = None,
-         errors: Iterable[ScanError] = (), progress: Callable[[int], None] | None = None) -> ScanResult:
-    """Run the pipeline; ``progress(files_done)`` is called after each source if given."""
+         errors: Iterable[ScanError] = (), progress: Callable[[int], None] | None = None,
+         live=None) -> ScanResult:
+    """Run the pipeline; ``progress(files_done)`` is called after each source if given.
+
+    ``live`` (sources/live.py:LiveOptions) merges live cluster state in before the manifests.
+    """
     options = options or LoadOptions()
     loaded = LoadResult(errors=list(errors))
     files = 0
@@ -44,10 +51,16 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
         load(source, options, loaded)
         if progress is not None:
             progress(files)
-    for order, document in enumerate(loaded.documents):
+    live_documents = _live_documents(live, loaded, settings) if live is not None and live.enabled else []
+    documents = live_documents + loaded.documents  # live first: a manifest replaces the live object
+    for order, document in enumerate(documents):
         document.order = order
-    built = kong_index.build(loaded.documents, settings)
+    built = kong_index.build(documents, settings)
     findings = policy.apply(rules.run(built), settings)
+    if live is not None and live.enabled:
+        from kongcheck.sources.live import apply_live_policy
+
+        findings = apply_live_policy(findings, live.fail_on_live)
     warnings = suppress.apply(findings, built)
     return ScanResult(
         files=files,
@@ -58,4 +71,19 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
         skipped=loaded.skipped + built.skipped,
         manifests=loaded.manifests,
         warnings=warnings,
+        live_objects=len(live_documents),
+        fail_on_live=bool(live is not None and live.fail_on_live),
     )
+
+
+def _live_documents(live, loaded: LoadResult, settings: Settings) -> list:
+    """Fetch (or read) the live objects; their problems become input errors of the scan."""
+    from kongcheck.sources.live import live_sources
+
+    sources, errors = live_sources(live, loaded.documents, settings)
+    loaded.errors.extend(errors)
+    live_loaded = LoadResult()
+    for source in sources:
+        load(source, LoadOptions(parse_all=True), live_loaded)
+    loaded.errors.extend(live_loaded.errors)
+    return live_loaded.documents

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kongcheck.index.classes import ignored_reason
-from kongcheck.index.objects import FieldError, Obj, identify
+from kongcheck.index.objects import KONG_GROUP, FieldError, Obj, identify
 from kongcheck.index.resources import (
     PARSERS,
     Classed,
@@ -75,7 +75,8 @@ class KongIndex:
 
 def _key(obj: Obj) -> tuple:
     ref = obj.ref
-    return (ref.group, ref.kind, ref.namespace, ref.name)
+    group = ref.group or (KONG_GROUP if ref.kind.startswith("Kong") else "")  # one object with or without apiVersion
+    return (group, ref.kind, ref.namespace, ref.name)
 
 
 def _collect(documents: list[Document], index: KongIndex) -> None:

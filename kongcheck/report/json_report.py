@@ -20,6 +20,7 @@ def _resource(participant: Participant) -> dict:
         "column": location.column,
         "source": location.source,
         **({"stream": location.stream} if location.stream else {}),
+        **({"detail": location.detail} if location.detail else {}),
     }
 
 
@@ -35,6 +36,7 @@ def finding_dict(finding: Finding) -> dict:
         "kept": finding.kept,
         "dropped": finding.dropped,
         "suppressed": finding.suppressed,
+        "live_only": finding.live_only,
         "resources": [_resource(p) for p in finding.participants],
     }
 
@@ -55,6 +57,7 @@ def document(result, settings) -> dict:
             "findings": len(findings),
             "suppressed": len(result.findings) - len(findings),
             "errors": len(result.errors),
+            "live_objects": result.live_objects,
         },
         "findings": [finding_dict(f) for f in findings],
         "errors": [_error(e) for e in result.errors],

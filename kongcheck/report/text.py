@@ -25,6 +25,9 @@ def _finding_lines(finding: Finding) -> list[list[tuple[str, str]]]:
         lines.append([(detail, "dim")])
     if finding.suppressed:
         lines.append([("  (suppressed)", "dim")])
+    if finding.live_only:
+        lines.append([("  already in the cluster: no manifest takes part (fails the run only with --fail-on-live)",
+                       "dim")])
     return lines
 
 
@@ -38,6 +41,8 @@ def summary_line(result) -> str:
     text = (f"{_plural(len(shown), 'finding')} ({_plural(counts['error'], 'error')}, "
             f"{_plural(counts['warning'], 'warning')}) in {_plural(result.files, 'file')}, "
             f"{_plural(result.documents, 'document')}, {_plural(result.kong_resources, 'Kong resource')}")
+    if result.live_objects:
+        text += f" (with {_plural(result.live_objects, 'live object')} from the cluster)"
     suppressed = len(result.findings) - len(shown)
     if suppressed:
         text += f"; {suppressed} suppressed"

@@ -34,6 +34,7 @@ class Source:
     is_json: bool = False
     # reads at most ``limit`` + 1 bytes (files, stdin): a huge input is refused without loading it
     limited_reader: Callable[[int], bytes] | None = field(default=None, repr=False)
+    detail: str | None = None  # shown beside locations, e.g. the snapshot file:line of a live object
 
     def read(self, limit: int | None = None) -> bytes:
         """The bytes of the source; raises TooLarge when there are more than ``limit``."""
