@@ -23,13 +23,15 @@ __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot
 def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None,
                        namespaces: Iterable[str] = (), timeout: float = 30.0,
                        referenced_secrets: Iterable[tuple[str, str]] = (),
-                       page_size: int | None = None, ingress_class: str | None = None) -> tuple[str, list[dict]]:
+                       page_size: int | None = None, ingress_class: str | None = None,
+                       skip_kinds: Iterable[str] = (), optional_kinds: Iterable[str] = ()) -> tuple[str, list[dict]]:
     """(context name, reduced objects) from the cluster of `context` (default: current-context).
 
     `namespaces` limits namespaced kinds (KongVaults are cluster-scoped and always read).
     `referenced_secrets` are (namespace, name) of Secrets that manifests name: any of them
     not listed by label is fetched one by one, like those the live KongConsumers name.
     `ingress_class`: also GET that IngressClass (it says whether the class is the default).
+    `skip_kinds` are not read; for `optional_kinds` an absent CRD means none (older KIC).
     """
     from .kube.api import PAGE_SIZE, KubeApi
     from .kube.connect import connect
@@ -39,9 +41,10 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
     scopes = sorted(set(namespaces)) or [None]
     size = page_size or PAGE_SIZE
     objects: list[dict] = []
-    for resource in KONG_RESOURCES:
+    for resource in [r for r in KONG_RESOURCES if r.kind not in set(skip_kinds)]:
         for namespace in scopes if resource.namespaced else [None]:
-            objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r), page_size=size))
+            objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r), page_size=size,
+                                            missing_ok=resource.kind in set(optional_kinds)))
     for namespace in scopes:
         objects.extend(api.list_objects(SECRETS, namespace, reduce_secret, CREDENTIAL_LABEL, size))
     wanted = _unlisted_refs(objects, referenced_secrets, scopes)

@@ -62,7 +62,8 @@ def live_sources(options: LiveOptions, documents, settings) -> tuple[list[Source
         try:
             context, objects = fetch_live_objects(
                 context=options.context, kubeconfig=options.kubeconfig, namespaces=options.namespaces,
-                timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class)
+                timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class,
+                **_kinds_for(settings.target))
             sources += [_source(f"cluster:{context}", obj) for obj in objects]
         except ClusterError as exc:
             errors.append(ScanError(exc.file or "--cluster", exc.line, exc.problem))
@@ -74,6 +75,12 @@ def live_sources(options: LiveOptions, documents, settings) -> tuple[list[Source
             continue
         sources += [_source(SNAPSHOT_LABEL, obj, f"{path}:{line}") for obj, line in located]
     return sources, errors
+
+
+def _kinds_for(target) -> dict:
+    """KIC < 3.1 has no KongVault (and ignores them): not read. KIC 2.x may lack the KongConsumerGroup CRD."""
+    return {"skip_kinds": () if target.supports_vaults else ("KongVault",),
+            "optional_kinds": () if target.kic >= (3, 0) else ("KongConsumerGroup",)}
 
 
 def _source(prefix: str, obj: dict, detail: str | None = None) -> Source:

@@ -268,3 +268,18 @@ def test_a_scan_without_cluster_flags_never_imports_the_client():
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 1 and "vault-prefix-conflict" in result.stdout
     assert "kubernetes" not in result.stderr and "kongcheck.sources.live" not in result.stderr
+
+
+def test_older_kic_targets_read_only_the_kinds_they_have(fake_server, token_kubeconfig, tmp_path):
+    folder = manifests(tmp_path, consumer("a", "x", "u"))
+    fake_server.missing.add("kongvaults")
+    assert "KongVault needs KIC >= 3.1.0 (for an older KIC pass --kic-version)" in run(
+        folder, *live_args(token_kubeconfig)).output
+    assert run(folder, *live_args(token_kubeconfig), "--kic-version", "3.0").exit_code == 0
+    fake_server.missing.add("kongconsumergroups")
+    result = run(folder, *live_args(token_kubeconfig), "--kic-version", "3.0")
+    assert "kongconsumergroups" in result.output and result.exit_code == 2  # KIC 3.x has the group CRD
+    fake_server.requests.clear()
+    result = run(folder, *live_args(token_kubeconfig), "--kic-version", "2.12")
+    assert result.exit_code == 0, result.output
+    assert not any("kongvaults" in p for p in fake_server.paths())

@@ -55,11 +55,13 @@ class KubeApi:
             raise ClusterError(f"the API server of context '{self.conn.context}' sent non-JSON data for GET {path}") from None
 
     def list_objects(self, resource: Resource, namespace: str | None, reduce: Callable[[dict], dict],
-                     label_selector: str | None = None, page_size: int = PAGE_SIZE) -> list[dict]:
+                     label_selector: str | None = None, page_size: int = PAGE_SIZE,
+                     missing_ok: bool = False) -> list[dict]:
         """All objects of `resource` (in `namespace`, or all), reduced page by page.
 
         Pages with limit/continue; if a continue token expires (410), fall back to
-        one full list without limit, as kubectl's pager does.
+        one full list without limit, as kubectl's pager does. `missing_ok`: a 404
+        (CRD not installed) means no objects.
         """
         path = resource.list_path(namespace)
         query = {"limit": page_size, **({"labelSelector": label_selector} if label_selector else {})}
@@ -71,6 +73,8 @@ class KubeApi:
             except StatusError as exc:
                 if exc.code == 410 and token:
                     return self._full_list(resource, namespace, reduce, label_selector)
+                if exc.code == 404 and missing_ok and not token:
+                    return []
                 raise self.status_error(exc, "list", resource, namespace) from None
             items.extend(reduce(item) for item in page.get("items") or [])
             token = (page.get("metadata") or {}).get("continue")

@@ -48,7 +48,7 @@ def forbidden(verb: str, resource, namespace: str | None, context: str, server_m
 
 
 def crd_missing(resource, context: str, path: str) -> ClusterError:
-    needs = f"; {resource.kind} needs {resource.since}" if resource.since else ""
+    needs = f"; {resource.kind} needs {resource.since} (for an older KIC pass --kic-version)" if resource.since else ""
     return ClusterError(
         f"CRD {resource.crd_name} (version {resource.version}) is not installed in the cluster of "
         f"context '{context}' (404 on GET {path}): install the Kong Ingress Controller CRDs{needs}"
