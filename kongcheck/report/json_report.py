@@ -36,7 +36,7 @@ def finding_dict(finding: Finding) -> dict:
         "kept": finding.kept,
         "dropped": finding.dropped,
         "suppressed": finding.suppressed,
-        "live_only": finding.live_only,
+        **({"live_only": True} if finding.live_only else {}),
         "resources": [_resource(p) for p in finding.participants],
     }
 
@@ -57,7 +57,7 @@ def document(result, settings) -> dict:
             "findings": len(findings),
             "suppressed": len(result.findings) - len(findings),
             "errors": len(result.errors),
-            "live_objects": result.live_objects,
+            **({"live_objects": result.live_objects} if result.live_objects else {}),
         },
         "findings": [finding_dict(f) for f in findings],
         "errors": [_error(e) for e in result.errors],

@@ -26,8 +26,8 @@ def _finding_lines(finding: Finding) -> list[list[tuple[str, str]]]:
     if finding.suppressed:
         lines.append([("  (suppressed)", "dim")])
     if finding.live_only:
-        lines.append([("  already in the cluster: no manifest takes part (fails the run only with --fail-on-live)",
-                       "dim")])
+        note = " (fails the run only with --fail-on-live)" if finding.severity == "warning" else ""
+        lines.append([(f"  already in the cluster: no manifest takes part{note}", "dim")])
     return lines
 
 

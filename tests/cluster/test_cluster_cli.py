@@ -68,7 +68,7 @@ def live_args(kubeconfig):
 
 def rules_of(output_json: str) -> list[tuple[str, str, bool]]:
     doc = json.loads(output_json)
-    return [(f["rule"], f["severity"], f["live_only"]) for f in doc["findings"]]
+    return [(f["rule"], f["severity"], f.get("live_only", False)) for f in doc["findings"]]
 
 
 def test_a_manifest_clashing_with_live_state_fails(fake_server, token_kubeconfig, tmp_path):

@@ -54,8 +54,8 @@ def test_label_wins_over_legacy_key():
 def test_secret_annotations_keep_only_kong_ones():
     reduced = reduce_secret(secret({"konghq.com/credential": "acl"}, annotations={
         "konghq.com/tags": "a", "kubectl.kubernetes.io/last-applied-configuration": "{...}",
-        "meta.helm.sh/release-name": "r"}))
-    assert reduced["metadata"]["annotations"] == {"konghq.com/tags": "a"}
+        "meta.helm.sh/release-name": "r", "kongcheck.io/ignore": "all"}))
+    assert reduced["metadata"]["annotations"] == {"konghq.com/tags": "a", "kongcheck.io/ignore": "all"}
 
 
 def test_undecodable_legacy_type_is_no_type():

@@ -17,6 +17,7 @@ from .resources import BY_KIND, Resource
 CREDENTIAL_LABEL = "konghq.com/credential"
 LEGACY_TYPE_KEY = "kongCredType"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+SECRET_ANNOTATIONS = ("konghq.com/", "kongcheck.io/")  # Kong tags, kongcheck suppressions; nothing else
 
 # Credential type -> the field Kong keeps unique for it (KIC-NOTES "Uniqueness in Kong").
 # The *_credential / jwt_secret aliases are legacy spellings; keeping their field is harmless.
@@ -45,7 +46,7 @@ def reduce_metadata(meta: dict, secret: bool = False) -> dict:
     out["labels"] = dict(meta.get("labels") or {})
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
     if secret:
-        annotations = {k: v for k, v in annotations.items() if k.startswith("konghq.com/")}
+        annotations = {k: v for k, v in annotations.items() if k.startswith(SECRET_ANNOTATIONS)}
     out["annotations"] = annotations
     return out
 
