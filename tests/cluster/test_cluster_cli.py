@@ -283,3 +283,15 @@ def test_older_kic_targets_read_only_the_kinds_they_have(fake_server, token_kube
     result = run(folder, *live_args(token_kubeconfig), "--kic-version", "2.12")
     assert result.exit_code == 0, result.output
     assert not any("kongvaults" in p for p in fake_server.paths())
+
+
+def test_snapshot_in_two_files(tmp_path):
+    kong_part, secrets_part = SNAPSHOT.read_text().split("---\n")
+    (tmp_path / "kong.yaml").write_text(kong_part)
+    (tmp_path / "secrets.yaml").write_text(secrets_part)
+    folder = manifests(tmp_path, consumer("robert", "team-c", "robert", "robert-key"),
+                       secret("robert-key", "team-c", "key-auth", "key", "ALICE-live-key-9f8e7d"))
+    result = run(folder, "--cluster-snapshot", str(tmp_path / "kong.yaml"),
+                 "--cluster-snapshot", str(tmp_path / "secrets.yaml"), "-f", "json")
+    assert rules_of(result.output) == [("key-auth-key-conflict", "error", False)]
+    assert json.loads(result.output)["summary"]["live_objects"] == 9
