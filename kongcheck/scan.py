@@ -1,6 +1,7 @@
 """The pipeline in one place: sources -> located documents -> Kong index -> rules."""
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -42,7 +43,21 @@ def scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | N
     """Run the pipeline; ``progress(files_done)`` is called after each source if given.
 
     ``live`` (sources/live.py:LiveOptions) merges live cluster state in before the manifests.
+    The cyclic garbage collector is paused meanwhile: the pipeline builds many containers and
+    no cycles worth collecting, and full collections made time grow faster than the input
+    (100,000 consumers: 28 s with it, 13 s without).
     """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _scan(sources, settings, options, errors, progress, live)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | None,
+          errors: Iterable[ScanError], progress: Callable[[int], None] | None, live) -> ScanResult:
     options = options or LoadOptions()
     loaded = LoadResult(errors=list(errors))
     files = 0
