@@ -295,3 +295,13 @@ def test_snapshot_in_two_files(tmp_path):
                  "--cluster-snapshot", str(tmp_path / "secrets.yaml"), "-f", "json")
     assert rules_of(result.output) == [("key-auth-key-conflict", "error", False)]
     assert json.loads(result.output)["summary"]["live_objects"] == 9
+
+
+def test_auditing_the_cluster_alone(fake_server, token_kubeconfig, tmp_path):
+    add_live_clash(fake_server)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run(str(empty), *live_args(token_kubeconfig)).exit_code == 2  # no manifests: a wrong path?
+    result = run(str(empty), *live_args(token_kubeconfig), "--allow-empty", "--fail-on-live", "-f", "json")
+    assert result.exit_code == 1
+    assert rules_of(result.stdout) == [("key-auth-key-conflict", "error", True)]
