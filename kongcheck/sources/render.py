@@ -1,0 +1,242 @@
+"""Render Helm charts and Kustomize overlays by running the real tools.
+
+`render_helm` runs `helm template`; `render_kustomize` runs `kustomize build`
+(or `kubectl kustomize` when only kubectl is installed) on a small wrapper
+kustomization that turns origin annotations on, so every rendered object says
+which file it came from. Each returns a `Rendered`: the text, a display name
+such as `helm:charts/shop` or `kustomize:overlays/prod`, and what
+`kongcheck.sources.origins` needs to map objects back to files.
+
+Any failure -- binary missing, non-zero exit, no answer within the timeout --
+raises `RenderError` with one line naming the command and the first lines of
+its stderr. Values given with `--set` never appear in that line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from kongcheck.sources.origins import KustomizeRoot
+
+DEFAULT_TIMEOUT = 120.0
+STDERR_LINES = 3
+MESSAGE_LIMIT = 400
+HIDDEN = "<hidden>"
+WRAPPER = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+# Written by kongcheck: build {target} with origin annotations.
+resources:
+  - {resource}
+buildMetadata:
+  - originAnnotations
+"""
+
+
+class RenderError(Exception):
+    """A render failed; str() is one line naming the command and the cause."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    name: str  # "helm:<chart dir>" or "kustomize:<dir>", as the user gave it
+    kind: str  # "helm" or "kustomize"
+    command: str  # for messages, with --set values hidden
+    chart_dir: str | None = None  # helm: the chart folder as given
+    kustomize_root: KustomizeRoot | None = None
+
+
+@dataclass(frozen=True)
+class HelmRequest:
+    chart: str
+    values: tuple[str, ...] = ()
+    sets: tuple[str, ...] = ()
+    release: str | None = None
+    namespace: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+
+def find_binary(name: str, env_var: str) -> str | None:
+    """$env_var if set (a path or a name on PATH), else `name` on PATH."""
+    override = os.environ.get(env_var, "").strip()
+    if override:
+        return shutil.which(override) or (override if os.access(override, os.X_OK) else None)
+    return shutil.which(name)
+
+
+def not_found(name: str, env_var: str) -> str:
+    override = os.environ.get(env_var, "").strip()
+    if override:
+        return f"{env_var}={override} is not an executable file"
+    return f"{name} was not found on PATH (install it, or set {env_var})"
+
+
+def helm_argv(helm: str, request: HelmRequest) -> list[str]:
+    argv = [helm, "template"]
+    if request.release:
+        argv.append(request.release)
+    argv.append(request.chart)
+    if request.namespace:
+        argv += ["--namespace", request.namespace]
+    for values_file in request.values:
+        argv += ["--values", values_file]
+    for assignment in request.sets:
+        argv += ["--set", assignment]
+    return argv
+
+
+def set_values(sets: tuple[str, ...]) -> list[str]:
+    """The secret-looking parts of --set K=V assignments: each V and its comma parts."""
+    found = []
+    for assignment in sets:
+        _, _, value = assignment.partition("=")
+        found += [value, *value.split(",")]
+    return [v for v in found if len(v) >= 4]
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        text = text.replace(secret, HIDDEN)
+    return text
+
+
+def shown_command(argv: list[str]) -> str:
+    """The command line for messages: binary by its name, --set values hidden."""
+    shown, hide_next = [os.path.basename(argv[0])], False
+    for arg in argv[1:]:
+        if hide_next:
+            key = arg.partition("=")[0]
+            arg = f"{key}={HIDDEN}"
+        hide_next = arg == "--set"
+        shown.append(arg)
+    return " ".join(shown)
+
+
+def stderr_summary(stderr: str) -> str:
+    """The first non-empty stderr lines on one line; long text keeps its start and its end,
+    where kustomize puts the innermost cause."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    text = " | ".join(lines[:STDERR_LINES]) or "no error output"
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    head = MESSAGE_LIMIT // 3
+    return f"{text[:head]} ... {text[-(MESSAGE_LIMIT - head - 5):]}"
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+
+
+def run_render(argv: list[str], shown: str, timeout: float, secrets: list[str],
+               rewrite: Callable[[str], str] = str) -> str:
+    """Run argv in its own process group and return stdout; RenderError on any failure.
+
+    rewrite(stderr) may tidy the error text before it is summarised."""
+    try:
+        process = subprocess.Popen(
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        raise RenderError(f"`{shown}` could not start: {exc.strerror or exc}") from None
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)  # also ends children (git clones) that hold the pipes
+        process.communicate()
+        raise RenderError(f"`{shown}` did not finish within {timeout:g} s and was stopped") from None
+    if process.returncode != 0:
+        cause = scrub(stderr_summary(rewrite(err.decode("utf-8", "replace"))), secrets)
+        raise RenderError(f"`{shown}` failed (exit {process.returncode}): {cause}")
+    return out.decode("utf-8", "replace")
+
+
+def render_helm(request: HelmRequest) -> Rendered:
+    helm = find_binary("helm", "KONGCHECK_HELM")
+    if helm is None:
+        raise RenderError(
+            f"`helm template {request.chart}` cannot run: {not_found('helm', 'KONGCHECK_HELM')}"
+        )
+    argv = helm_argv(helm, request)
+    shown = shown_command(argv)
+    secrets = set_values(request.sets) + list(request.secrets)
+    text = run_render(argv, shown, request.timeout, secrets)
+    return Rendered(text=text, name=f"helm:{request.chart}", kind="helm", command=shown,
+                    chart_dir=request.chart)
+
+
+def kustomize_argv(target: str) -> list[str] | None:
+    """`kustomize build TARGET`, else `kubectl kustomize TARGET`, else None."""
+    kustomize = find_binary("kustomize", "KONGCHECK_KUSTOMIZE")
+    if kustomize:
+        return [kustomize, "build", target]
+    kubectl = find_binary("kubectl", "KONGCHECK_KUBECTL")
+    return [kubectl, "kustomize", target] if kubectl else None
+
+
+def is_remote(target: str) -> bool:
+    """A kustomize remote target (git URL), which kustomize clones itself."""
+    return "://" in target or target.startswith("git@")
+
+
+def write_wrapper(target: str, wrapper_dir: Path) -> str | None:
+    """Write the wrapper kustomization into wrapper_dir; return the real target folder.
+
+    kustomize refuses absolute paths for kustomization roots, so a local target is
+    named relative to the wrapper. Remote targets are passed on as they are (None).
+    """
+    target_real = None if is_remote(target) else os.path.realpath(target)
+    resource = target
+    if target_real is not None:
+        resource = os.path.relpath(target_real, os.path.realpath(wrapper_dir))
+    (wrapper_dir / "kustomization.yaml").write_text(WRAPPER.format(target=target, resource=resource))
+    return target_real
+
+
+def wrapper_noise(wrapper_dir: Path, target: str, target_real: str | None) -> Callable[[str], str]:
+    """Drop the error layer our wrapper adds and name the user's folder, not the wrapper."""
+    resource = target if target_real is None else os.path.relpath(target_real, wrapper_dir)
+    layer = re.compile(
+        r"accumulating resources: accumulation err='accumulating resources from '"
+        + re.escape(resource) + r"': .*?recursed accumulation of path '[^']*': "
+    )
+
+    def rewrite(stderr: str) -> str:
+        return layer.sub("", stderr, count=1).replace(str(wrapper_dir), f"<{target}>")
+
+    return rewrite
+
+
+def render_kustomize(target: str, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+    shown_target = f"kustomize build {target}"
+    if not is_remote(target) and not os.path.isdir(target):
+        raise RenderError(f"`{shown_target}` cannot run: {target} is not a folder")
+    with tempfile.TemporaryDirectory(prefix="kongcheck-kustomize-") as scratch:
+        wrapper_dir = Path(os.path.realpath(scratch))
+        target_real = write_wrapper(target, wrapper_dir)
+        argv = kustomize_argv(str(wrapper_dir))
+        if argv is None:
+            raise RenderError(
+                f"`{shown_target}` cannot run: neither kustomize nor kubectl was found "
+                f"({not_found('kustomize', 'KONGCHECK_KUSTOMIZE')}; "
+                f"{not_found('kubectl', 'KONGCHECK_KUBECTL')})"
+            )
+        shown = " ".join([os.path.basename(argv[0]), argv[1], target])
+        rewrite = wrapper_noise(wrapper_dir, target, target_real)
+        text = run_render(argv, shown, timeout, [], rewrite)
+    root = KustomizeRoot(build_dir=str(wrapper_dir), target_real=target_real, target_given=target)
+    return Rendered(text=text, name=f"kustomize:{target}", kind="kustomize", command=shown,
+                    kustomize_root=root)
