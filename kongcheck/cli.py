@@ -194,15 +194,28 @@ def _cluster_options(command):
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @limits.options
 @_cluster_options
+@click.option("--helm", "helm_charts", multiple=True, metavar="CHART_DIR",
+              help="Render CHART_DIR with `helm template` and scan the result (repeatable).")
+@click.option("--helm-values", multiple=True, metavar="FILE", help="Values file for every --helm chart (repeatable).")
+@click.option("--helm-set", multiple=True, metavar="K=V", help="`helm template --set K=V` (repeatable).")
+@click.option("--helm-release", metavar="NAME", help="Release name for `helm template`.  [default: helm's]")
+@click.option("--helm-namespace", metavar="NS",
+              help="Release namespace; objects that name none go there, as with `helm install -n NS`.")
+@click.option("--kustomize", "kustomizations", multiple=True, metavar="DIR",
+              help="Render DIR with `kustomize build` (or `kubectl kustomize`), origin annotations on (repeatable).")
+@click.option("--render-timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+              metavar="SECONDS", help="Stop a helm or kustomize render that runs longer.")
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
          kong_version, exclude, show_values, show_suppressed, parse_all, verbose, no_config, config_file,
          baseline, write_baseline, cluster, context, kubeconfig, cluster_namespaces, cluster_timeout,
-         cluster_snapshots, fail_on_live) -> None:
-    """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder)."""
+         cluster_snapshots, fail_on_live, helm_charts, helm_values, helm_set, helm_release, helm_namespace,
+         kustomizations, render_timeout) -> None:
+    """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder),
+    and charts and overlays rendered with --helm and --kustomize."""
     from kongcheck.loading import LoadOptions
     from kongcheck.scan import scan as run_scan
     from kongcheck.settings import Settings
-    from kongcheck.sources import files
+    from kongcheck.sources import files, rendered
 
     from kongcheck.config import rule_settings
 
@@ -212,11 +225,14 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     pairs = _outputs(formats, outputs)
     live = _live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
                          fail_on_live)
-    sources, errors = files.collect(paths or (".",), exclude)
+    requests = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout)
+    sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude)
+    more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
     bounds = limits.current()
     options = LoadOptions(parse_all=parse_all, **bounds.load_options())
-    result = _run_with_progress(run_scan, sources, settings, options, errors, live)
-    limits.check_empty(result, paths, bounds)
+    result = _run_with_progress(run_scan, sources + more, settings, options, errors + render_errors, live)
+    limits.check_empty(result, [*paths, *(f"helm:{c}" for c in helm_charts),
+                                *(f"kustomize:{k}" for k in kustomizations)], bounds)
     if verbose:
         for line in result.skipped:
             click.echo(f"skipped {line}", err=True)
@@ -224,7 +240,33 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
         click.echo(f"kongcheck: warning: {warning}", err=True)
     _apply_baseline(result, baseline, write_baseline)
     _write(result, settings, pairs, show_suppressed)
+    _origin_hint(result)
     sys.exit(result.exit_code(fail_on))
+
+
+def _helm_requests(charts, values, sets, release, namespace, timeout) -> list:
+    from kongcheck.sources.render import HelmRequest
+
+    if not charts and (values or sets or release or namespace):
+        raise click.UsageError("--helm-values, --helm-set, --helm-release and --helm-namespace need --helm CHART_DIR")
+    for assignment in sets:
+        if "=" not in assignment:
+            raise click.UsageError(f"--helm-set takes KEY=VALUE, got {assignment.partition('=')[0]!r} without '='")
+    return [HelmRequest(chart=chart, values=tuple(values), sets=tuple(sets), release=release,
+                        namespace=namespace, timeout=timeout) for chart in charts]
+
+
+ORIGIN_HINT = (
+    "note: findings in <stdin> are shown at their stream lines. To see the files you edit: keep helm's "
+    "'# Source:' comments, add 'buildMetadata: [originAnnotations]' to the kustomization you build, "
+    "or let kongcheck render with --helm CHART_DIR / --kustomize DIR."
+)
+
+
+def _origin_hint(result) -> None:
+    """Say once how to get file origins when a finding could only name a stdin line."""
+    if any(p.location.source == "stdin" for f in result.findings if not f.suppressed for p in f.participants):
+        click.echo(ORIGIN_HINT, err=True)
 
 
 @main.command("rules")

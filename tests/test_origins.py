@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kongcheck.loading import split
 from kongcheck.sources.origins import (
     ORIGIN_ANNOTATION,
-    HelmSourceMap,
     KustomizeRoot,
     Origin,
-    has_helm_sources,
+    helm_origin,
+    helm_source,
     kustomize_origin,
     parse_origin_annotation,
 )
@@ -37,54 +38,55 @@ def helm_text() -> str:
     return recorded("helm-gateway-consumers.yaml")
 
 
+def origin_at(text: str, line: int) -> Origin | None:
+    """What locate() sees: the piece (from `---` to `---`) holding `line`, as the loader splits it."""
+    pieces = split(text.encode())
+    piece_line, piece = [p for p in pieces if p[0] <= line][-1]
+    return helm_origin(piece, piece_line, line)
+
+
 def test_helm_collision_keys_map_to_parent_and_subchart_templates(helm_text):
-    sources = HelmSourceMap.from_text(helm_text)
     sub_line = line_of(helm_text, 'key: "ka-checkout-7d41c0e9b2"', 1)
     parent_line = line_of(helm_text, 'key: "ka-checkout-7d41c0e9b2"', 2)
-    assert (sub_line, parent_line) == (26, 42)  # as recorded
-    assert sources.origin_at(sub_line) == Origin(tool="helm", path=SUBCHART, line=11)
-    assert sources.origin_at(parent_line) == Origin(tool="helm", path=PARENT, line=14)
+    assert (sub_line, parent_line) == (24, 40)  # as recorded
+    assert origin_at(helm_text, sub_line) == Origin(tool="helm", path=SUBCHART, line=10)
+    assert origin_at(helm_text, parent_line) == Origin(tool="helm", path=PARENT, line=14)
 
 
 def test_helm_rendered_doc_line_counts_from_the_line_below_source(helm_text):
-    sources = HelmSourceMap.from_text(helm_text)
     source_line = line_of(helm_text, "# Source: gateway-consumers/templates/consumers.yaml")
     lines = helm_text.splitlines()
-    assert lines[source_line].startswith("apiVersion:")
-    assert sources.origin_at(source_line + 1).line == 1
-    assert sources.origin_at(source_line) is None  # the comment itself
     assert lines[source_line - 2] == "---"  # helm opens every document with a marker
+    assert lines[source_line].startswith("apiVersion:")
+    assert origin_at(helm_text, source_line + 1).line == 1
+    assert origin_at(helm_text, source_line).line is None  # the comment itself
 
 
 def test_helm_every_document_of_the_recording_has_its_template(helm_text):
-    sources = HelmSourceMap.from_text(helm_text)
-    docs = helm_text.split("\n---\n")
-    assert len(docs) == 8
-    first_lines = [n + 1 for n, line in enumerate(helm_text.splitlines()) if line.startswith("apiVersion")]
-    paths = [sources.origin_at(n).path for n in first_lines]
-    assert paths == [SUBCHART, SUBCHART, PARENT, PARENT, SUBCHART, SUBCHART,
-                     "gateway-consumers/templates/consumers.yaml",
-                     "gateway-consumers/templates/consumers.yaml"]
-    assert all(sources.origin_at(n).line == 1 for n in first_lines)
+    pieces = split(helm_text.encode())
+    assert len(pieces) == 8
+    assert [helm_source(piece) for _, piece in pieces] == [
+        (1, SUBCHART), (1, SUBCHART), (1, PARENT), (1, PARENT), (1, SUBCHART), (1, SUBCHART),
+        (1, "gateway-consumers/templates/consumers.yaml"), (1, "gateway-consumers/templates/consumers.yaml"),
+    ]
 
 
 def test_helm_source_comment_after_content_is_not_a_source():
-    text = "---\napiVersion: v1\n# Source: not/a/header.yaml\nkind: Secret\n"
-    assert not has_helm_sources(text)
-    assert HelmSourceMap.from_text(text).origin_at(4) is None
+    assert helm_source(b"---\napiVersion: v1\n# Source: not/a/header.yaml\nkind: Secret\n") is None
+    assert helm_source(b"--- {a: 1}\n# Source: x.yaml\n") is None
+    assert helm_source(b"---\n# Source: \nkind: A\n") is None
 
 
-def test_helm_source_map_handles_crlf_leading_comments_and_no_first_marker():
-    text = ("# Source: c/templates/a.yaml\r\nkind: A\r\n"
-            "---\r\n# a note\r\n# Source: c/charts/s/templates/b.yaml\r\nkind: B\r\n")
-    sources = HelmSourceMap.from_text(text)
-    assert sources.origin_at(2) == Origin(tool="helm", path="c/templates/a.yaml", line=1)
-    assert sources.origin_at(6) == Origin(tool="helm", path="c/charts/s/templates/b.yaml", line=1)
+def test_helm_source_with_crlf_leading_comments_and_no_first_marker():
+    assert helm_source(b"# Source: c/templates/a.yaml\r\nkind: A\r\n") == (0, "c/templates/a.yaml")
+    piece = b"---\r\n# a note\r\n\r\n# Source: c/charts/s/templates/b.yaml\r\nkind: B\r\n"
+    assert helm_source(piece) == (3, "c/charts/s/templates/b.yaml")
+    assert helm_origin(piece, 10, 14) == Origin(tool="helm", path="c/charts/s/templates/b.yaml", line=1)
 
 
 def test_plain_stream_has_no_helm_sources():
-    assert not has_helm_sources(recorded("kustomize-staging.yaml"))
-    assert HelmSourceMap.from_text("").origin_at(1) is None
+    assert all(helm_source(p) is None for _, p in split(recorded("kustomize-staging.yaml").encode()))
+    assert helm_origin(b"", 1, 1) is None
 
 
 def test_helm_describe_matches_the_issue_format():
@@ -108,7 +110,7 @@ def test_kustomize_local_origins_as_recorded():
         Origin(tool="kustomize", path="../../base/credentials.yaml")
     assert found[("KongConsumer", "reporting")].path == "reporting-consumer.yaml"
     assert found[("KongConsumer", "billing-api")].describe("<stdin>:57") == \
-        "../../base/consumers.yaml (kustomize origin, <stdin>:57)"
+        "../../base/consumers.yaml (<stdin>:57)"
 
 
 def test_kustomize_origin_paths_rebased_onto_the_folder_the_user_named(tmp_path):
@@ -145,7 +147,7 @@ def test_kustomize_generated_secret_names_its_generator():
     found = origins_of("kustomize-prod.yaml")
     origin = found[("Secret", "ledger-export-hmac")]
     assert origin.generated_by == "SecretGenerator"
-    assert origin.describe() == "SecretGenerator in kustomization.yaml (kustomize origin)"
+    assert origin.describe() == "SecretGenerator in kustomization.yaml"
 
 
 @pytest.mark.parametrize("annotations", [
@@ -159,3 +161,11 @@ def test_kustomize_origin_ignores_missing_or_malformed_annotations(annotations):
 
 def test_parse_origin_annotation_refuses_non_safe_yaml():
     assert parse_origin_annotation("!!python/object/apply:os.system ['true']") is None
+
+
+def test_simple_and_yaml_origin_texts_parse_alike():
+    simple = "path: base/credentials.yaml\nrepo: git@github.com:acme/kong-consumers-base\nref: v1.4.0\n"
+    assert parse_origin_annotation(simple) == yaml.safe_load(simple)
+    quoted = "path: 'base/my file.yaml'\nref: \"1.4\"\n"
+    assert parse_origin_annotation(quoted) == {"path": "base/my file.yaml", "ref": "1.4"}
+    assert parse_origin_annotation("path: a: b\n") is None

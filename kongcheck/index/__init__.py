@@ -83,7 +83,7 @@ def _collect(documents: list[Document], index: KongIndex) -> None:
     """Parse every relevant definition; the last one of each object wins."""
     for doc in documents:
         try:
-            obj = identify(doc, index.settings.namespace)
+            obj = identify(doc, doc.source.namespace or index.settings.namespace)
             if obj is None:
                 index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
                                      "is not one kongcheck reads")

@@ -42,6 +42,7 @@ class Document:
     chunk: bytes = field(repr=False, default=b"")  # the raw text of the document piece
     chunk_line: int = 1  # line number of the piece's first line
     order: int = 0  # position in apply order across the whole scan
+    origin: object = None  # cache for kongcheck.locate: the helm/kustomize origin, or False
 
     def source_line(self, line: int) -> str:
         """The raw text of one line of this document (for suppression comments)."""

@@ -35,6 +35,9 @@ class Source:
     # reads at most ``limit`` + 1 bytes (files, stdin): a huge input is refused without loading it
     limited_reader: Callable[[int], bytes] | None = field(default=None, repr=False)
     detail: str | None = None  # shown beside locations, e.g. the snapshot file:line of a live object
+    # helm/kustomize renders: how to map objects back to files (kongcheck.sources.render.Rendered)
+    rendered: object | None = field(default=None, repr=False)
+    namespace: str | None = None  # default namespace for this source's objects (helm --namespace)
 
     def read(self, limit: int | None = None) -> bytes:
         """The bytes of the source; raises TooLarge when there are more than ``limit``."""

@@ -2,10 +2,10 @@
 
 Helm: `helm template` writes `# Source: <chart>/templates/<file>.yaml` right
 after the `---` that opens each document (subcharts keep their full path,
-`<chart>/charts/<sub>/templates/...`). `HelmSourceMap` finds those comments in
-a stream once and answers, for any stream line, which template the line came
-from and its line within the rendered document (line 1 is the line right
-below the `# Source:` comment).
+`<chart>/charts/<sub>/templates/...`). `helm_source` finds that comment in one
+document piece (the text from its `---` to the next), and `helm_origin` gives,
+for a stream line inside the document, the template and the line within the
+rendered document (line 1 is the line right below the `# Source:` comment).
 
 Kustomize: with `buildMetadata: [originAnnotations]`, each object carries the
 annotation `config.kubernetes.io/origin`, a small YAML text such as
@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping
 
 import yaml
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+SOURCE_PREFIX = b"# Source: "
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-# A document marker (`---` at column 0, alone or followed by blanks/content) or a Source comment.
-_MARKS = re.compile(r"^(?:(---)(?:[ \t].*)?|# Source: (.*?))[ \t]*\r?$", re.MULTILINE)
-_ONLY_COMMENTS = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+_HEADER_SCAN = 4096  # the Source comment sits in the first lines of a piece
+# Plain `key: value` lines with path/URL characters only; anything else goes to the YAML parser.
+_SIMPLE_ORIGIN = re.compile(r"(?:(?:path|repo|ref|configuredIn): [\w./@~+-][\w./@:~+-]*\n)+")
 
 
 @dataclass(frozen=True)
@@ -52,61 +53,50 @@ class Origin:
             path = f"{self.generated_by} in {path}"
         return path
 
+    def detail(self) -> str | None:
+        """Extra words for people: `rendered doc line 7` for helm."""
+        if self.tool == "helm" and self.line is not None:
+            return f"rendered doc line {self.line}"
+        return None
+
     def describe(self, stream_location: str | None = None) -> str:
         """E.g. `mychart/templates/consumers.yaml (rendered doc line 7, <stdin>:4212)`."""
-        details = []
-        if self.tool == "helm" and self.line is not None:
-            details.append(f"rendered doc line {self.line}")
-        elif self.tool == "kustomize":
-            details.append("kustomize origin")
-        if stream_location:
-            details.append(stream_location)
+        details = [part for part in (self.detail(), stream_location) if part]
         return f"{self.where()} ({', '.join(details)})" if details else self.where()
 
 
-class HelmSourceMap:
-    """The `# Source:` comments of one rendered stream, looked up by stream line."""
+def helm_source(piece: bytes) -> tuple[int, str] | None:
+    """(0-based line of the `# Source:` comment within piece, template path), or None.
 
-    def __init__(self, segment_starts: list[int], sources: list[tuple[int, str] | None]):
-        self._starts = segment_starts  # first line of each document segment, ascending
-        self._sources = sources  # per segment: (line of its Source comment, path) or None
-
-    @classmethod
-    def from_text(cls, text: str) -> "HelmSourceMap":
-        starts, sources = [1], [None]
-        segment_body_at, line, last_pos = 0, 1, 0
-        for match in _MARKS.finditer(text):
-            line += text.count("\n", last_pos, match.start())
-            last_pos = match.start()
-            if match.group(1):  # `---`: a new segment starts on the next line
-                starts.append(line + 1)
-                sources.append(None)
-                segment_body_at = match.end() + 1
-            elif sources[-1] is None and _only_comments(text, segment_body_at, match.start()):
-                sources[-1] = (line, match.group(2))
-        return cls(starts, sources)
-
-    def __bool__(self) -> bool:
-        return any(self._sources)
-
-    def origin_at(self, stream_line: int) -> Origin | None:
-        """The template and rendered-document line for a 1-based stream line, if known."""
-        index = bisect_right(self._starts, stream_line) - 1
-        found = self._sources[index] if index >= 0 else None
-        if found is None or stream_line <= found[0]:
-            return None
-        source_line, path = found
-        return Origin(tool="helm", path=path, line=stream_line - source_line)
+    The comment counts only where helm writes it: after the piece's `---` line and any
+    blank or comment lines, before the document's first content line.
+    """
+    if piece.find(SOURCE_PREFIX, 0, _HEADER_SCAN) < 0:
+        return None
+    offset = 0
+    for raw in piece[:_HEADER_SCAN].split(b"\n"):
+        line = raw.rstrip(b"\r")
+        if line.startswith(SOURCE_PREFIX):
+            path = line[len(SOURCE_PREFIX):].decode("utf-8", "replace").strip()
+            return (offset, path) if path else None
+        if offset == 0 and line.startswith(b"---"):
+            line = line[3:]  # the piece's own marker; content after it counts as content
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            return None  # content came first: not helm's header
+        offset += 1
+    return None
 
 
-def _only_comments(text: str, start: int, end: int) -> bool:
-    if start >= end:
-        return True
-    return _ONLY_COMMENTS.fullmatch(text, start, end) is not None
-
-
-def has_helm_sources(text: str) -> bool:
-    return bool(HelmSourceMap.from_text(text))
+def helm_origin(piece: bytes, piece_line: int, line: int | None) -> Origin | None:
+    """The template of the document in piece (which starts at stream line piece_line),
+    and the rendered-document line of stream line `line`."""
+    found = helm_source(piece)
+    if found is None:
+        return None
+    source_line = piece_line + found[0]
+    rendered = line - source_line if line is not None and line > source_line else None
+    return Origin(tool="helm", path=found[1], line=rendered)
 
 
 @dataclass(frozen=True)
@@ -123,25 +113,31 @@ class KustomizeRoot:
     target_given: str
 
     def display(self, path: str) -> str:
-        """An origin path as the user would write it, e.g. `overlays/prod/../../base/x.yaml`
-        becomes `base/x.yaml` when the user built `overlays/prod` from the repo root."""
+        """An origin path as the user would write it: `../../base/x.yaml` built from
+        `overlays/prod` (as the user named it) becomes `base/x.yaml`."""
         if self.target_real is None:
             return path
         absolute = os.path.normpath(os.path.join(self.build_dir, path))
         relative = os.path.relpath(absolute, self.target_real)
-        shown = os.path.normpath(os.path.join(self.target_given, relative))
-        return shown
+        return os.path.normpath(os.path.join(self.target_given, relative))
+
+
+@lru_cache(maxsize=4096)
+def _parse_origin_text(value: str) -> dict | None:
+    if _SIMPLE_ORIGIN.fullmatch(value):  # the common shape: plain `key: value` lines
+        return dict(line.split(": ", 1) for line in value.splitlines())
+    try:
+        parsed = yaml.load(value, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def parse_origin_annotation(value: object) -> dict | None:
     """The origin annotation's YAML as a dict, or None when it is missing or malformed."""
     if not isinstance(value, str) or len(value) > 10_000:
         return None
-    try:
-        parsed = yaml.load(value, Loader=_SAFE_LOADER)  # noqa: S506 - safe loader
-    except yaml.YAMLError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
+    return _parse_origin_text(value)
 
 
 def _text(value: object) -> str | None:
@@ -161,8 +157,7 @@ def kustomize_origin(annotations: object, root: KustomizeRoot | None = None) -> 
     if path is None:  # a generated object: configuredIn names the kustomization file
         path = _text(parsed.get("configuredIn"))
         by = parsed.get("configuredBy")
-        generated_by = _text(by.get("kind")) if isinstance(by, Mapping) else None
-        generated_by = generated_by or "generator"
+        generated_by = (_text(by.get("kind")) if isinstance(by, Mapping) else None) or "generator"
     if path is None:
         return None
     if root is not None and repo is None:
