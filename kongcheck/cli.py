@@ -5,6 +5,7 @@ result to the reporters; it holds no rule logic.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -226,7 +227,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     live = _live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
                          fail_on_live)
     requests = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout)
-    sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude)
+    charts: list[str] = []
+    sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude, charts)
     more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
     bounds = limits.current()
     options = LoadOptions(parse_all=parse_all, **bounds.load_options())
@@ -241,6 +243,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     _apply_baseline(result, baseline, write_baseline)
     _write(result, settings, pairs, show_suppressed)
     _origin_hint(result)
+    _charts_note(charts, helm_charts)
     sys.exit(result.exit_code(fail_on))
 
 
@@ -261,6 +264,16 @@ ORIGIN_HINT = (
     "'# Source:' comments, add 'buildMetadata: [originAnnotations]' to the kustomization you build, "
     "or let kongcheck render with --helm CHART_DIR / --kustomize DIR."
 )
+
+
+def _charts_note(charts: list[str], rendered: tuple[str, ...]) -> None:
+    """Say once which Helm charts were met in folders and not rendered."""
+    done = {os.path.realpath(chart) for chart in rendered}
+    left = [chart for chart in charts if os.path.realpath(chart) not in done]
+    if left:
+        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
+        click.echo(f"note: Helm chart templates are not manifests, so kongcheck skipped those of {shown}; "
+                   "scan a chart with --helm CHART_DIR", err=True)
 
 
 def _origin_hint(result) -> None:

@@ -209,3 +209,17 @@ def test_python_m_kongcheck_pipes_helm_output(k8s_env):
     helm.wait(timeout=60)
     assert done.returncode == 1, done.stderr
     assert "gateway-consumers/templates/credentials.yaml (rendered doc line 14, <stdin>:40)" in done.stdout
+
+
+def test_chart_folders_met_in_a_walk_are_not_parsed_as_manifests():
+    result = scan("fixtures/helm")  # no helm needed: the chart is skipped, the plain file is read
+    assert result.exit_code == 0, result.stdout
+    assert "invalid YAML" not in result.stdout
+    assert result.stderr.count("note: Helm chart templates are not manifests, so kongcheck skipped those of "
+                               "fixtures/helm/gateway-consumers; scan a chart with --helm CHART_DIR") == 1
+
+
+def test_no_chart_note_when_the_chart_is_rendered(k8s_env):
+    result = scan("fixtures/helm", "--helm", "fixtures/helm/gateway-consumers", "--helm-namespace", "storefront")
+    assert result.exit_code == 1
+    assert "Helm chart templates" not in result.stderr

@@ -91,11 +91,26 @@ def _entries(folder: str, seen: set, errors: list[ScanError]) -> list[os.DirEntr
         return []
 
 
-def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError]) -> Iterator[Source]:
+CHART_TEMPLATE_FOLDERS = ("templates", "charts")
+
+
+def _skip_chart_templates(folder: str, entries: list[os.DirEntry], charts: list[str]) -> list[os.DirEntry]:
+    """A folder with a Chart.yaml is a Helm chart: its templates/ (Go templates, not YAML)
+    and charts/ (subcharts) are left out; `--helm FOLDER` renders them instead."""
+    if not any(entry.name == "Chart.yaml" for entry in entries):
+        return entries
+    charts.append(folder)
+    return [entry for entry in entries if entry.name not in CHART_TEMPLATE_FOLDERS]
+
+
+def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError],
+          charts: list[str] | None = None) -> Iterator[Source]:
     """Yield manifest files below ``root`` depth-first, each folder's entries in lexical
-    order: the order of Go's ``filepath.Walk``, which ``kubectl apply -f DIR -R`` uses."""
+    order: the order of Go's ``filepath.Walk``, which ``kubectl apply -f DIR -R`` uses.
+    Helm chart folders found on the way are appended to ``charts``."""
+    charts = [] if charts is None else charts
     seen: set[tuple[int, int]] = set()
-    stack = [iter(_entries(root, seen, errors))]
+    stack = [iter(_skip_chart_templates(root, _entries(root, seen, errors), charts))]
     while stack:
         entry = next(stack[-1], None)
         if entry is None:
@@ -110,7 +125,7 @@ def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError]) -> Iter
             is_dir = False
         if is_dir:
             if not entry.name.startswith("."):
-                stack.append(iter(_entries(path, seen, errors)))
+                stack.append(iter(_skip_chart_templates(path, _entries(path, seen, errors), charts)))
         elif entry.name.lower().endswith(MANIFEST_SUFFIXES):
             if _is_regular(entry):
                 yield _file_source(path)
@@ -125,8 +140,10 @@ def _is_regular(entry: os.DirEntry) -> bool:
         return True  # vanished, dangling or unreadable: reading it reports why
 
 
-def collect(paths: Iterable[str], excludes: Iterable[str] = ()) -> tuple[list[Source], list[ScanError]]:
-    """Turn command-line paths into sources, in the order ``kubectl apply`` would use them."""
+def collect(paths: Iterable[str], excludes: Iterable[str] = (),
+            charts: list[str] | None = None) -> tuple[list[Source], list[ScanError]]:
+    """Turn command-line paths into sources, in the order ``kubectl apply`` would use them.
+    Helm chart folders whose templates were left out are appended to ``charts``."""
     excludes = tuple(excludes)
     sources: list[Source] = []
     errors: list[ScanError] = []
@@ -134,7 +151,7 @@ def collect(paths: Iterable[str], excludes: Iterable[str] = ()) -> tuple[list[So
         if path == "-":
             sources.append(_stdin_source())
         elif os.path.isdir(path):
-            sources.extend(_walk(path, excludes, errors))
+            sources.extend(_walk(path, excludes, errors, charts))
         elif os.path.exists(path) or os.path.islink(path):
             if not _excluded(path, excludes):
                 sources.append(_file_source(path))
