@@ -157,3 +157,16 @@ def test_binary_that_cannot_start_is_reported(tmp_path, monkeypatch):
     with pytest.raises(RenderError, match=r"^`helm template c` could not start: Exec format error"):
         render_helm(HelmRequest(chart="c"))
     assert os.access(broken, os.X_OK)
+
+
+def test_klog_style_errors_read_like_plain_ones(tmp_path, monkeypatch):
+    # kubectl may report a failure through klog instead of `error: ...`; the message stays readable.
+    klog = ('E1125 08:51:55.060123   4242 run.go:72] "command failed" err="accumulating resources: '
+            'lstat /x/missing.yaml: no such file or directory \\"quoted\\""')
+    kubectl = fake_tool(tmp_path, "kubectl", f"printf '%s\\n' '{klog}' >&2\nexit 1\n")
+    monkeypatch.setenv("KONGCHECK_KUBECTL", kubectl)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(RenderError) as caught:
+        render_kustomize(str(tmp_path))
+    assert str(caught.value) == (f'`kubectl kustomize {tmp_path}` failed (exit 1): error: accumulating resources: '
+                                 'lstat /x/missing.yaml: no such file or directory "quoted"')

@@ -122,10 +122,24 @@ def shown_command(argv: list[str]) -> str:
     return " ".join(shown)
 
 
+# Go's klog header (`E1125 08:51:55.060123   4242 run.go:72] `), which kubectl sometimes uses
+# instead of `error: ...`, as `"command failed" err="<the error>"`.
+_KLOG_HEADER = re.compile(r'^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] ')
+_KLOG_COMMAND_FAILED = re.compile(r'^"command failed" err="(.*)"$')
+
+
+def _plain(line: str) -> str:
+    line = _KLOG_HEADER.sub("", line.strip())
+    failed = _KLOG_COMMAND_FAILED.match(line)
+    if failed:
+        line = "error: " + failed.group(1).replace('\\"', '"').replace("\\\\", "\\")
+    return line
+
+
 def stderr_summary(stderr: str) -> str:
     """The first non-empty stderr lines on one line; long text keeps its start and its end,
     where kustomize puts the innermost cause."""
-    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    lines = [_plain(line) for line in stderr.splitlines() if line.strip()]
     text = " | ".join(lines[:STDERR_LINES]) or "no error output"
     if len(text) <= MESSAGE_LIMIT:
         return text
