@@ -23,11 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-import yaml
-
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 SOURCE_PREFIX = b"# Source: "
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HEADER_SCAN = 4096  # the Source comment sits in the first lines of a piece
 # Plain `key: value` lines with path/URL characters only; anything else goes to the YAML parser.
 _SIMPLE_ORIGIN = re.compile(r"(?:(?:path|repo|ref|configuredIn): [\w./@~+-][\w./@:~+-]*\n)+")
@@ -126,8 +123,10 @@ class KustomizeRoot:
 def _parse_origin_text(value: str) -> dict | None:
     if _SIMPLE_ORIGIN.fullmatch(value):  # the common shape: plain `key: value` lines
         return dict(line.split(": ", 1) for line in value.splitlines())
+    import yaml  # only for unusual annotation texts: a plain scan never imports PyYAML here
+
     try:
-        parsed = yaml.load(value, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        parsed = yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - safe
     except yaml.YAMLError:
         return None
     return parsed if isinstance(parsed, dict) else None
