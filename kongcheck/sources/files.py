@@ -99,8 +99,10 @@ def _skip_chart_templates(folder: str, entries: list[os.DirEntry], charts: list[
     and charts/ (subcharts) are left out; `--helm FOLDER` renders them instead."""
     if not any(entry.name == "Chart.yaml" for entry in entries):
         return entries
-    charts.append(folder)
-    return [entry for entry in entries if entry.name not in CHART_TEMPLATE_FOLDERS]
+    kept = [entry for entry in entries if entry.name not in CHART_TEMPLATE_FOLDERS]
+    if len(kept) < len(entries):
+        charts.append(folder)
+    return kept
 
 
 def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError],
