@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,28 +85,35 @@ class Measured:
     max_rss_mb: float
 
 
+# Peak memory is read in the child from /proc/self/status (VmHWM: the high-water mark of its own
+# address space since exec).  ru_maxrss would not do: Linux carries it over exec from the parent
+# that forked the child, i.e. from the (large) pytest process.
+_CHILD = """
+import atexit, runpy, sys
+def _report(path=sys.argv.pop(1)):
+    with open("/proc/self/status") as status, open(path, "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+atexit.register(_report)
+sys.argv[0] = "kongcheck"
+runpy.run_module("kongcheck", run_name="__main__", alter_sys=True)
+"""
+
+
 def measured(*args: str, timeout: float = 60, cwd: Path | None = None) -> Measured:
-    """Run ``python -m kongcheck ARGS`` in a child; return its wall time and peak memory (its own
-    ru_maxrss, read with wait4, so other children of the test process do not count)."""
+    """Run ``python -m kongcheck ARGS`` in a child; return its wall time and peak memory."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "kongcheck", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=cwd or ROOT, env=env)
-    timer = threading.Timer(timeout, proc.kill)
-    timer.start()
-    out: dict = {}
-    readers = [threading.Thread(target=lambda name=name, stream=stream: out.__setitem__(name, stream.read()))
-               for name, stream in (("out", proc.stdout), ("err", proc.stderr))]
-    for reader in readers:
-        reader.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.monotonic() - start
-    timer.cancel()
-    for reader in readers:
-        reader.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    assert seconds < timeout, f"killed after {timeout}s: kongcheck {' '.join(args)}"
-    return Measured(proc.returncode, out["out"].decode(), out["err"].decode(), seconds, usage.ru_maxrss / 1024)
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder) / "peak"
+        start = time.monotonic()
+        try:
+            proc = subprocess.run([sys.executable, "-c", _CHILD, str(peak), *args], capture_output=True,
+                                  cwd=cwd or ROOT, env=env, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"over {timeout}s: kongcheck {' '.join(args)}") from None
+        seconds = time.monotonic() - start
+        max_rss_mb = int(peak.read_text()) / 1024
+    print(f"measured: {seconds:.2f}s, {max_rss_mb:.0f} MB peak: kongcheck {' '.join(args)[-80:]}")
+    return Measured(proc.returncode, proc.stdout.decode(), proc.stderr.decode(), seconds, max_rss_mb)
 
 
 def write(folder: Path, name: str, content: str | bytes) -> Path:

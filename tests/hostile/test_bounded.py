@@ -1,0 +1,141 @@
+"""Item 2: hostile input is refused quickly, with bounded memory and one clear error.
+
+Each scan runs in a child process whose own wall time and peak RSS (wait4's ru_maxrss) are
+asserted; the inputs are generated here.  A bare ``python -m kongcheck`` peaks near 20 MB.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hostilekit import VALID, cli, measured, scan_json, write
+
+SECRET = "apiVersion: v1\nkind: Secret\nmetadata: {name: hostile}\n"
+
+
+def _scan(path, *args, timeout=30):
+    run = measured("scan", "--no-config", "--format", "json", *args, str(path), timeout=timeout)
+    return run, json.loads(run.stdout)
+
+
+def _billion_laughs() -> str:
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    return SECRET + "\n".join(levels) + "\n"
+
+
+def test_alias_bomb_is_refused_like_kubectl_refuses_it(tmp_path):
+    path = write(tmp_path, "bomb.yaml", _billion_laughs())  # 10^10 nodes once expanded
+    run, report = _scan(path)
+    assert run.code == 2
+    assert report["errors"] == [{"file": str(path), "line": 7, "message": "excessive aliasing (an alias bomb?): "
+                                 "kubectl refuses this document with 'document contains excessive aliasing'"}]
+    assert run.seconds < 5 and run.max_rss_mb < 120
+
+
+def test_ordinary_anchors_and_merge_keys_are_not_refused(tmp_path):
+    anchors = "defaults: &d {labels: {team: a}, annotations: {kubernetes.io/ingress.class: kong}}\n"
+    many = "".join(f"m{i}: {{<<: *d, n: {i}}}\n" for i in range(3000))  # 3000 aliases, a small share of nodes
+    path = write(tmp_path, "anchors.yaml", SECRET + anchors + many)
+    assert scan_json(str(path)).json["errors"] == []
+
+
+@pytest.mark.parametrize("shape", ["yaml-flow-list", "yaml-flow-map", "json", "yaml-block"])
+def test_deep_nesting_is_refused_at_max_depth(tmp_path, shape):
+    depth = 100_000
+    if shape == "yaml-flow-list":
+        path = write(tmp_path, "deep.yaml", SECRET + "x: " + "[" * depth + "]" * depth + "\n")
+    elif shape == "yaml-flow-map":
+        path = write(tmp_path, "deep.yaml", SECRET + "x: " + "{a: " * depth + "1" + "}" * depth + "\n")
+    elif shape == "json":
+        path = write(tmp_path, "deep.json", '{"kind": "Secret", "x": ' + "[" * depth + "]" * depth + "}\n")
+    else:  # block nesting costs n^2/2 bytes of indentation: 3,000 levels is 4.5 MB
+        path = write(tmp_path, "deep.yaml", SECRET + "".join(" " * i + "a:\n" for i in range(3000)))
+    run, report = _scan(path)
+    assert run.code == 2
+    [error] = report["errors"]
+    assert error["message"] == "nesting deeper than 1000 levels refused (--max-depth)"
+    assert error["file"] == str(path) and error["line"] is not None
+    assert run.seconds < 5 and run.max_rss_mb < 150
+    assert "Traceback" not in run.stderr and "Segmentation" not in run.stderr
+
+
+def test_200_mb_single_line_file_is_refused_without_reading_it(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as stream:
+        stream.write(b"kind: Secret\nx: ")
+        block = b"A" * (1 << 20)
+        for _ in range(200):
+            stream.write(block)
+    write(tmp_path, "valid.yaml", VALID)
+    run, report = _scan(tmp_path)
+    assert run.code == 2
+    assert report["errors"] == [{"file": str(path), "line": None,
+                                 "message": "refused: 200.0 MiB, more than the 64.0 MiB limit (--max-file-size)"}]
+    assert [f["rule"] for f in report["findings"]] == ["key-auth-key-conflict"]
+    assert run.seconds < 5 and run.max_rss_mb < 120  # far less than the file: it was never read
+
+
+def test_20_mb_single_line_under_the_limit_is_read_in_bounded_time(tmp_path):
+    value = "k" * 20_000_000
+    path = write(tmp_path, "line.json", '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x", '
+                 '"labels": {"konghq.com/credential": "key-auth"}}, "stringData": {"key": "' + value + '"}}')
+    run, report = _scan(path)
+    assert report["errors"] == [] and run.code in (0, 1)
+    assert value not in run.stdout + run.stderr
+    assert run.seconds < 10 and run.max_rss_mb < 400
+
+
+def test_a_million_tiny_documents_stop_at_max_documents(tmp_path):
+    path = tmp_path / "million.yaml"
+    path.write_bytes(b"".join(b"---\napiVersion: v1\nkind: Secret\nmetadata: {name: s%d}\n" % i
+                              for i in range(1_000_000)))
+    run, report = _scan(path, timeout=60)
+    assert run.code == 2
+    assert report["errors"] == [{"file": str(path), "line": 400_001, "message": "more than 100000 documents in one "
+                                 "file or stream (--max-documents); the rest was not scanned"}]
+    assert report["summary"]["documents"] == 100_001
+    assert run.seconds < 20 and run.max_rss_mb < 450
+
+
+def test_a_million_documents_that_need_no_parsing_are_refused_quickly(tmp_path):
+    path = tmp_path / "million.yaml"
+    path.write_bytes(b"---\na: 1\n" * 1_000_000)
+    run, report = _scan(path)
+    assert run.code == 2
+    assert report["errors"] == [{"file": str(path), "line": 200_001, "message": "more than 100000 documents in one "
+                                 "file or stream (--max-documents); the rest was not scanned"}]
+    assert run.seconds < 10 and run.max_rss_mb < 200
+
+
+def test_nested_lists_cannot_multiply_documents(tmp_path):
+    # each List holds 10 aliases of the List below it: 10^6 Secrets if expanded without bound
+    lines = ["l0: &l0 {apiVersion: v1, kind: Secret, metadata: {name: s}}"]
+    lines += [f"l{i}: &l{i} {{kind: List, items: [{', '.join([f'*l{i - 1}'] * 10)}]}}" for i in range(1, 7)]
+    path = write(tmp_path, "lists.yaml", "anchors:\n" + "".join(f"  {line}\n" for line in lines)
+                 + "kind: List\nitems: [*l6]\n")
+    run, report = _scan(path, "--max-documents", "1000")
+    assert run.code == 2
+    messages = [e["message"] for e in report["errors"]]
+    assert messages in (["more than 1000 documents in one file or stream (--max-documents); the rest was not "
+                         "scanned"], ["excessive aliasing (an alias bomb?): kubectl refuses this document with "
+                                      "'document contains excessive aliasing'"])
+    assert run.seconds < 5 and run.max_rss_mb < 150
+
+
+def test_every_limit_has_a_flag(tmp_path):
+    path = write(tmp_path, "valid.yaml", VALID)
+    run = scan_json(str(path), "--max-file-size", "500")
+    assert run.json["errors"][0]["message"] == "refused: 686 bytes, more than the 500 bytes limit (--max-file-size)"
+    assert scan_json(str(path), "--max-file-size", "64M").code == 1
+    run = scan_json(str(path), "--max-documents", "3")
+    assert run.json["errors"][0] == {"file": str(path), "line": 17, "message": "more than 3 documents in one file "
+                                     "or stream (--max-documents); the rest was not scanned"}
+    run = scan_json(str(path), "--max-depth", "2")
+    assert run.json["errors"][0]["message"] == "nesting deeper than 2 levels refused (--max-depth)"
+    stdin = cli("scan", "--no-config", "--max-file-size", "100", "-", input=VALID)
+    assert stdin.code == 2 and "<stdin>: refused: more than the 100 bytes limit (--max-file-size)" in stdin.stdout
+    for bad in (("--max-file-size", "0"), ("--max-file-size", "lots"), ("--max-depth", "0")):
+        usage = cli("scan", "--no-config", *bad, str(path))
+        assert usage.code == 2 and "Invalid value" in usage.stderr
