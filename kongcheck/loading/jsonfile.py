@@ -17,7 +17,11 @@ from kongcheck.loading.values import LMap, LoadError, LSeq
 
 _SPACE = re.compile(r"[ \t\r\n]*")
 _ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
-_DECODER = json.JSONDecoder()
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)  # NaN and Infinity are Python's, not JSON
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -35,6 +39,8 @@ def _values(text: str):
             _, end = _DECODER.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise LoadError(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+        except ValueError as exc:
+            raise LoadError(f"invalid JSON: {exc} is not a JSON value", text.count("\n", 0, index) + 1) from None
         yield index, end
         index = _SPACE.match(text, end).end()
 
