@@ -122,3 +122,14 @@ def test_the_crash_handler_prints_no_message(tree, monkeypatch, capsys):
     captured = capsys.readouterr()
     assert "internal error (ValueError at test_no_leaks.py:" in captured.err
     assert _leaks(captured.out + captured.err) == []
+
+
+def test_parser_messages_drop_quoted_input_text():
+    from kongcheck.loading.tree import parser_problem
+
+    # the pure-Python parser (used when libyaml is missing) quotes input in some messages
+    assert parser_problem("found undefined tag handle '!leak-tag-66!'") == "found undefined tag handle '...'"
+    assert parser_problem('expected a comment, but found "leak-67"') == "expected a comment, but found '...'"
+    # the parser's own words stay
+    assert parser_problem("did not find expected ',' or '}'") == "did not find expected ',' or '}'"
+    assert parser_problem("found character '\\t' that cannot start any token").endswith("cannot start any token")
