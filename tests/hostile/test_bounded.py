@@ -61,6 +61,19 @@ def test_deep_nesting_is_refused_at_max_depth(tmp_path, shape):
     assert "Traceback" not in run.stderr and "Segmentation" not in run.stderr
 
 
+def test_the_deepest_allowed_nesting_is_still_quick(tmp_path):
+    depth = 9_990  # --max-depth accepts at most 10,000, the API server's own JSON limit
+    path = write(tmp_path, "deep.yaml", SECRET + "x: " + "[" * depth + "]" * depth + "\n")
+    run, report = _scan(path, "--max-depth", "10000")
+    assert report["errors"] == [] and run.code == 0
+    assert run.seconds < 5 and run.max_rss_mb < 150
+    path = write(tmp_path, "deep.json", '{"kind": "Secret", "metadata": {"name": "x"}, "x": '
+                 + "[" * depth + "]" * depth + "}\n")  # deeper than Python's json module reads
+    run, report = _scan(path, "--max-depth", "10000")
+    assert report["errors"] == [] and run.code == 0
+    assert run.seconds < 5 and run.max_rss_mb < 150
+
+
 def test_200_mb_single_line_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.yaml"
     with open(path, "wb") as stream:
@@ -136,6 +149,7 @@ def test_every_limit_has_a_flag(tmp_path):
     assert run.json["errors"][0]["message"] == "nesting deeper than 2 levels refused (--max-depth)"
     stdin = cli("scan", "--no-config", "--max-file-size", "100", "-", input=VALID)
     assert stdin.code == 2 and "<stdin>: refused: more than the 100 bytes limit (--max-file-size)" in stdin.stdout
-    for bad in (("--max-file-size", "0"), ("--max-file-size", "lots"), ("--max-depth", "0")):
+    for bad in (("--max-file-size", "0"), ("--max-file-size", "lots"), ("--max-depth", "0"),
+                ("--max-depth", "10001")):
         usage = cli("scan", "--no-config", *bad, str(path))
         assert usage.code == 2 and "Invalid value" in usage.stderr

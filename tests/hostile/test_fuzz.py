@@ -93,3 +93,37 @@ def test_random_yaml_and_json_never_crash(docs, as_json):
 @given(st.lists(st.sampled_from(NASTY) | st.binary(max_size=6), max_size=30))
 def test_random_bytes_never_crash(chunks):
     _scan("noise.yaml", b"apiVersion: v1\nkind: Secret\n" + b"".join(chunks))
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+                           | st.text(), lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=30)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return [_plain(item) for item in value] if isinstance(value, list) else value
+
+
+def _positions_hold(value, text, lines):
+    """Every located value starts where the reader says (line/column -> offset -> the value)."""
+    from kongcheck.loading.values import LMap, LSeq
+
+    if isinstance(value, (LMap, LSeq)):
+        offset = lines.starts[value.line - 1] + value.column - 1
+        assert text[offset] == ("{" if isinstance(value, LMap) else "[")
+        for item in (value.values() if isinstance(value, LMap) else value):
+            _positions_hold(item, text, lines)
+
+
+@SETTINGS
+@given(json_values, st.sampled_from([None, 1, "\t"]))
+def test_the_positional_json_reader_reads_what_json_reads(value, indent):
+    from kongcheck.loading.jsonfile import _Lines, _Reader
+
+    text = json.dumps({"kind": "Secret", "x": value}, indent=indent)
+    lines = _Lines(text, 0)
+    read = _Reader(text, lines, 10_000).read(0)
+    assert _plain(read) == json.loads(text)
+    _positions_hold(read, text, lines)
