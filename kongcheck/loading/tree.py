@@ -33,6 +33,7 @@ except ImportError:  # libyaml missing: the pure-Python parser gives the same ev
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
+LIBYAML_MAX_DEPTH = 1000  # libyaml 0.2.6 (in PyYAML 6.0.4 wheels) refuses deeper nesting itself
 _RESOLVERS = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CONSTRUCT = {
@@ -136,6 +137,9 @@ class Composer:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 + self.offset if mark else None
             problem = parser_problem(exc.problem or exc.context or "unreadable")
+            if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit first
+                depth = min(self.max_depth, LIBYAML_MAX_DEPTH)
+                raise LoadError(f"nesting deeper than {depth} levels refused (--max-depth)", line) from None
             raise LoadError(f"invalid YAML: {problem}{self._tab_hint(mark, problem)}", line) from None
         except yaml.YAMLError:
             raise LoadError("invalid YAML", None) from None
