@@ -138,3 +138,14 @@ def test_output_file_and_python_dash_m(tmp_path):
                            fixture("consumer-custom-id-conflict.yaml")], cwd=ROOT, capture_output=True)
     assert proc.returncode == 1 and proc.stdout == b""
     assert '"rule": "consumer-custom-id-conflict"' in out.read_text()
+
+
+def test_label_value_of_the_wrong_type_is_an_input_error(tmp_path):
+    manifest = tmp_path / "typed-label.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: k\n  labels:\n"
+                        "    konghq.com/credential: 42\nstringData:\n  key: some-key\n")
+    run = scan_json(str(manifest))
+    assert run.code == 2
+    (error,) = run.json["errors"]
+    assert error["line"] == 6
+    assert "metadata.labels['konghq.com/credential']" in error["message"] and "must be text" in error["message"]

@@ -61,19 +61,18 @@ class Obj:
         line, column = parent.where(key)
         return locate(self.doc, line, column)
 
-    def annotation(self, name: str) -> str | None:
-        annotations = self.get(self.metadata, "annotations", LMap, "metadata.annotations")
-        if not annotations:
+    def _metadata_map(self, field: str, name: str) -> str | None:
+        """One entry of metadata.labels/annotations; the API server takes only text there."""
+        entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
+        if not entries:
             return None
-        value = annotations.get(name)
-        return value if value is None or isinstance(value, str) else str(value)
+        return self.get(entries, name, str, f"metadata.{field}[{name!r}] (quote it)")
+
+    def annotation(self, name: str) -> str | None:
+        return self._metadata_map("annotations", name)
 
     def label(self, name: str) -> str | None:
-        labels = self.get(self.metadata, "labels", LMap, "metadata.labels")
-        if not labels:
-            return None
-        value = labels.get(name)
-        return value if value is None or isinstance(value, str) else str(value)
+        return self._metadata_map("labels", name)
 
 
 def identify(doc: Document, default_namespace: str) -> Obj | None:
