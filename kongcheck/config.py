@@ -53,12 +53,35 @@ def _has_tool_table(path: Path) -> bool:
 def load(path: str) -> Config:
     from kongcheck.config_check import validate
 
-    if path.endswith(".toml"):
-        data, where = _read_toml(path)
-    else:
-        data, where = _read_yaml(path)
-    validate(data, path, where)
+    try:
+        if path.endswith(".toml"):
+            data, where = _read_toml(path)
+        else:
+            data, where = _read_yaml(path)
+        _check_size(data, path)
+        validate(data, path, where)
+    except RecursionError:  # a hostile file nested thousands of levels deep
+        raise ConfigError(f"{path}: configuration nested too deeply to read") from None
     return Config(path, data)
+
+
+MAX_CONFIG_VALUES = 100_000
+
+
+def _check_size(data, path: str) -> None:
+    """Refuse a configuration whose aliases expand to a huge tree (an alias bomb would keep
+    schema validation busy for hours); counted without recursion, stopping at the limit."""
+    stack, seen = [data], 0
+    while stack:
+        node = stack.pop()
+        seen += 1
+        if seen > MAX_CONFIG_VALUES:
+            raise ConfigError(f"{path}: configuration too large: over {MAX_CONFIG_VALUES} values once aliases "
+                              "are expanded")
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def _read_yaml(path: str):
