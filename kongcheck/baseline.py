@@ -52,6 +52,8 @@ def read(path: str) -> Counter:
         raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: not a kongcheck baseline (invalid JSON: {exc})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: not a kongcheck baseline (nested too deeply to read)") from None
     entries = data.get("findings") if isinstance(data, dict) and data.get("format") == FORMAT else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
                                                 for e in entries):

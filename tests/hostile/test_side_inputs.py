@@ -49,3 +49,10 @@ def test_alias_bomb_in_a_cluster_snapshot_is_one_error(tmp_path):
     assert run.code == 2
     assert "cluster snapshot: excessive aliasing" in run.stdout
     assert run.seconds < 10 and run.max_rss_mb < 150
+
+
+def test_deeply_nested_baseline_is_one_error(tmp_path):
+    path = write(tmp_path, "baseline.json", '{"findings": ' + "[" * DEEP + "]" * DEEP + "}")
+    run = measured("scan", "--no-config", "--baseline", str(path), "fixtures/example", timeout=30)
+    assert run.code == 2
+    assert run.stderr.strip() == f"kongcheck: {path}: not a kongcheck baseline (nested too deeply to read)"
