@@ -28,12 +28,19 @@ from kongcheck.loading.values import LMap, LoadError, LSeq
 
 try:
     from yaml import CSafeLoader as _Loader
+    from yaml import _yaml as _libyaml
 except ImportError:  # libyaml missing: the pure-Python parser gives the same events
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
+    _libyaml = None
+
+# libyaml 0.2.6 (PyYAML 6.0.4 wheels) has a nesting limit of its own (1000 levels); it is raised
+# above ours so that --max-depth decides. Older libyaml has no limit and no setter.
+_SET_LIBYAML_DEPTH = getattr(_libyaml, "_set_max_nest_level", None)
+
 MERGE_TAG = "tag:yaml.org,2002:merge"
 STR_TAG = "tag:yaml.org,2002:str"
-LIBYAML_MAX_DEPTH = 1000  # libyaml 0.2.6 (in PyYAML 6.0.4 wheels) refuses deeper nesting itself
+LIBYAML_MAX_DEPTH = 1000  # libyaml 0.2.6's default, where its limit cannot be raised
 _RESOLVERS = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CONSTRUCT = {
@@ -111,6 +118,8 @@ class Composer:
     """Turns the event stream of one YAML stream into documents (LMap/LSeq/scalars)."""
 
     def __init__(self, text: str, line_offset: int = 0, max_depth: int = 1000) -> None:
+        if _SET_LIBYAML_DEPTH is not None:
+            _SET_LIBYAML_DEPTH(max_depth + 2)  # a document's own level and the stream's
         self.loader = _Loader(text)
         self.text = text
         self.offset = line_offset
@@ -138,7 +147,7 @@ class Composer:
             line = mark.line + 1 + self.offset if mark else None
             problem = parser_problem(exc.problem or exc.context or "unreadable")
             if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit first
-                depth = min(self.max_depth, LIBYAML_MAX_DEPTH)
+                depth = self.max_depth if _SET_LIBYAML_DEPTH else min(self.max_depth, LIBYAML_MAX_DEPTH)
                 raise LoadError(f"nesting deeper than {depth} levels refused (--max-depth)", line) from None
             raise LoadError(f"invalid YAML: {problem}{self._tab_hint(mark, problem)}", line) from None
         except yaml.YAMLError:
