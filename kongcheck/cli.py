@@ -57,7 +57,9 @@ def _write(result, settings, pairs, show_suppressed: bool) -> None:
             with open(out, "w", encoding="utf-8") as stream:
                 render(result, settings, stream, **kwargs)
         except OSError as exc:
-            raise click.ClickException(f"cannot write {out}: {exc.strerror or exc}") from None
+            failure = click.ClickException(f"cannot write {out}: {exc.strerror or exc}")
+            failure.exit_code = 2  # 1 means findings; an unwritable report is a usage problem
+            raise failure from None
 
 
 CONFIG_KEY = "kongcheck.config"
@@ -228,7 +230,9 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                          fail_on_live)
     requests = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout)
     charts: list[str] = []
-    sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude, charts)
+    walked_past: list[str] = []
+    sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude, charts,
+                                    walked_past)
     more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
     bounds = limits.current()
     options = LoadOptions(parse_all=parse_all, **bounds.load_options())
@@ -236,7 +240,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     limits.check_empty(result, [*paths, *(f"helm:{c}" for c in helm_charts),
                                 *(f"kustomize:{k}" for k in kustomizations)], bounds)
     if verbose:
-        for line in result.skipped:
+        for line in walked_past + result.skipped:
             click.echo(f"skipped {line}", err=True)
     for warning in result.warnings:
         click.echo(f"kongcheck: warning: {warning}", err=True)

@@ -149,3 +149,9 @@ def test_label_value_of_the_wrong_type_is_an_input_error(tmp_path):
     (error,) = run.json["errors"]
     assert error["line"] == 6
     assert "metadata.labels['konghq.com/credential']" in error["message"] and "must be text" in error["message"]
+
+
+def test_an_output_file_that_cannot_be_written_is_exit_2_not_1(tmp_path):
+    run = cli("scan", "--no-config", "fixtures/rules/clean", "-f", "json", "-o", str(tmp_path / "no" / "such" / "x.json"))
+    assert run.code == 2
+    assert "cannot write" in run.stderr and "x.json" in run.stderr

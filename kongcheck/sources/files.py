@@ -105,12 +105,23 @@ def _skip_chart_templates(folder: str, entries: list[os.DirEntry], charts: list[
     return kept
 
 
+def _linked_folder(path: str, errors: list[ScanError], skipped: list[str]) -> None:
+    """A symlinked folder is not walked; one that points back up the tree is a loop."""
+    target = os.path.realpath(path)
+    parent = os.path.realpath(os.path.dirname(path) or ".")
+    if parent == target or parent.startswith(target.rstrip(os.sep) + os.sep):
+        errors.append(ScanError(path, None, "symlink loop: the link points back to a folder above it, skipped"))
+    else:
+        skipped.append(f"{path}: a symlinked folder; kubectl apply -R does not follow it either")
+
+
 def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError],
-          charts: list[str] | None = None) -> Iterator[Source]:
+          charts: list[str] | None = None, skipped: list[str] | None = None) -> Iterator[Source]:
     """Yield manifest files below ``root`` depth-first, each folder's entries in lexical
     order: the order of Go's ``filepath.Walk``, which ``kubectl apply -f DIR -R`` uses.
     Helm chart folders found on the way are appended to ``charts``."""
     charts = [] if charts is None else charts
+    skipped = [] if skipped is None else skipped
     seen: set[tuple[int, int]] = set()
     stack = [iter(_skip_chart_templates(root, _entries(root, seen, errors), charts))]
     while stack:
@@ -123,9 +134,12 @@ def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError],
             continue
         try:
             is_dir = entry.is_dir()
+            linked = is_dir and entry.is_symlink()
         except OSError:
-            is_dir = False
-        if is_dir:
+            is_dir = linked = False
+        if linked:  # Go's filepath.Walk, and so kubectl -R, never enters a linked folder
+            _linked_folder(path, errors, skipped)
+        elif is_dir:
             if not entry.name.startswith("."):
                 stack.append(iter(_skip_chart_templates(path, _entries(path, seen, errors), charts)))
         elif entry.name.lower().endswith(MANIFEST_SUFFIXES):
@@ -142,10 +156,11 @@ def _is_regular(entry: os.DirEntry) -> bool:
         return True  # vanished, dangling or unreadable: reading it reports why
 
 
-def collect(paths: Iterable[str], excludes: Iterable[str] = (),
-            charts: list[str] | None = None) -> tuple[list[Source], list[ScanError]]:
+def collect(paths: Iterable[str], excludes: Iterable[str] = (), charts: list[str] | None = None,
+            skipped: list[str] | None = None) -> tuple[list[Source], list[ScanError]]:
     """Turn command-line paths into sources, in the order ``kubectl apply`` would use them.
-    Helm chart folders whose templates were left out are appended to ``charts``."""
+    Helm chart folders whose templates were left out are appended to ``charts``, and what the
+    walk passed over (for --verbose) to ``skipped``."""
     excludes = tuple(excludes)
     sources: list[Source] = []
     errors: list[ScanError] = []
@@ -153,7 +168,7 @@ def collect(paths: Iterable[str], excludes: Iterable[str] = (),
         if path == "-":
             sources.append(_stdin_source())
         elif os.path.isdir(path):
-            sources.extend(_walk(path, excludes, errors, charts))
+            sources.extend(_walk(path, excludes, errors, charts, skipped))
         elif os.path.exists(path) or os.path.islink(path):
             if not _excluded(path, excludes):
                 sources.append(_file_source(path))

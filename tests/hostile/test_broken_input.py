@@ -118,8 +118,19 @@ def test_symlink_loop_is_reported_and_ends(tmp_path):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     assert run.json["errors"] == [{"file": str(tmp_path / "sub" / "loop"), "line": None,
-                                   "message": "symlink loop: folder already scanned, skipped"}]
+                                   "message": "symlink loop: the link points back to a folder above it, skipped"}]
     _assert_finding_survives(run)
+
+
+def test_a_symlinked_folder_is_not_walked_as_kubectl_does_not_and_is_no_error(tmp_path):
+    (tmp_path / "real").mkdir()
+    write(tmp_path / "real", "valid.yaml", VALID)
+    os.symlink(tmp_path / "real", tmp_path / "alias")
+    run = scan_json(str(tmp_path))
+    assert run.json["errors"] == []
+    assert {r["file"] for f in run.json["findings"] for r in f["resources"]} == {str(tmp_path / "real" / "valid.yaml")}
+    verbose = scan_json(str(tmp_path), "--verbose")
+    assert f"skipped {tmp_path / 'alias'}: a symlinked folder" in verbose.stderr
 
 
 def test_a_file_that_vanishes_before_it_is_read(tmp_path, monkeypatch):
