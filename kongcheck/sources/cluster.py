@@ -5,8 +5,8 @@ credential Secrets read-only from the API server; load_snapshot() reads the
 same state from `kubectl get ... -o yaml` output. Both return plain object
 dicts reduced at once: Secrets keep only their credential type and the one
 unique field (key / username / client_id), never any other value.
-The Kubernetes client (optional extra `kongcheck[cluster]`) is imported only
-when fetch_live_objects() runs.
+The Kubernetes client and urllib3 (optional extra `kongcheck[cluster]`) are
+imported only when fetch_live_objects() runs, after kube/extra.py checked them.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
     `ingress_class`: also GET that IngressClass (it says whether the class is the default).
     `skip_kinds` are not read; for `optional_kinds` an absent CRD means none (older KIC).
     """
+    from .kube.extra import require_client
+
+    require_client()  # before api/connect, which import the extra's libraries
     from .kube.api import PAGE_SIZE, KubeApi
     from .kube.connect import connect
 

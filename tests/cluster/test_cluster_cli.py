@@ -251,16 +251,36 @@ def test_flag_combinations(tmp_path, args, message):
     assert result.exit_code == 2 and message in result.output
 
 
-def test_without_the_extra_the_cli_says_how_to_install(fake_server, token_kubeconfig, tmp_path):
-    code = ("import sys; sys.modules['kubernetes'] = None\n"
-            "from kongcheck.cli import run\n"
+def hide_modules(*names) -> str:
+    """Python source that makes `import <name>` fail, as when the [cluster] extra is not installed."""
+    return "import sys\n" + "".join(f"sys.modules[{name!r}] = None\n" for name in names)
+
+
+@pytest.mark.parametrize("hidden", [("kubernetes", "urllib3"), ("kubernetes",), ("urllib3",)])
+def test_without_the_extra_the_cli_says_how_to_install(fake_server, token_kubeconfig, tmp_path, hidden):
+    code = (hide_modules(*hidden)
+            + "from kongcheck.cli import run\n"
             f"sys.argv = ['kongcheck', 'scan', {str(tmp_path)!r}, '--cluster', '--kubeconfig', "
             f"{str(token_kubeconfig)!r}]\n"
             "run()\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2
     assert "pip install 'kongcheck[cluster]'" in result.stdout
+    assert "internal error" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
     assert fake_server.requests == []
+
+
+def test_a_snapshot_scan_needs_none_of_the_extra(tmp_path):
+    folder = manifests(tmp_path, consumer("robert", "team-c", "bob", "robert-key"),
+                       secret("robert-key", "team-c", "jwt", "key", "bob-jwt-issuer"))
+    code = (hide_modules("kubernetes", "urllib3")
+            + "from kongcheck.cli import run\n"
+            f"sys.argv = ['kongcheck', 'scan', {folder!r}, '--cluster-snapshot', {str(SNAPSHOT)!r}, '-f', 'json']\n"
+            "run()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert {"consumer-username-conflict", "jwt-key-conflict"} <= {rule for rule, _, _ in rules_of(result.stdout)}
 
 
 def test_a_scan_without_cluster_flags_never_imports_the_client():

@@ -126,10 +126,19 @@ def test_broken_kubeconfig_yaml_names_the_line(isolated_env, tmp_path):
     assert fetch_error(kubeconfig=str(config)) == f"{config}:4: invalid YAML in kubeconfig: did not find expected ',' or ']'"
 
 
-def test_without_the_client_library_says_how_to_install(fake_server, token_kubeconfig, monkeypatch):
+OPTIONAL_IMPORTERS = {f"kongcheck.sources.kube.{name}" for name in ("api", "connect", "transport")}
+
+
+@pytest.mark.parametrize("hidden", [("kubernetes", "urllib3"), ("kubernetes",), ("urllib3",)])
+def test_without_the_client_library_says_how_to_install(fake_server, token_kubeconfig, monkeypatch, hidden):
+    # forget the modules that imported the optional libraries, so they are imported afresh
     for name in list(sys.modules):
-        if name == "kubernetes" or name.startswith("kubernetes."):
+        if name.split(".")[0] in hidden or name in OPTIONAL_IMPORTERS:
             monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "kubernetes", None)
+    for name in hidden:
+        monkeypatch.setitem(sys.modules, name, None)
     message = fetch_error(kubeconfig=str(token_kubeconfig))
     assert "pip install 'kongcheck[cluster]'" in message
+    assert fake_server.requests == []
+
+

@@ -115,7 +115,7 @@ def test_snapshot_needs_no_kubernetes_client(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['kubernetes'] = None\n"
+    code = ("import sys; sys.modules['kubernetes'] = None; sys.modules['urllib3'] = None\n"
             "from kongcheck.sources.cluster import load_snapshot\n"
             f"print(len(load_snapshot({str(SNAPSHOT)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

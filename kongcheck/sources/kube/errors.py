@@ -20,9 +20,10 @@ class ClusterError(Exception):
         super().__init__(where + self.problem)
 
 
-def missing_client() -> ClusterError:
+def missing_client(module: str = "kubernetes") -> ClusterError:
     return ClusterError(
-        f"--cluster needs the Kubernetes client library, which is not installed: run {INSTALL_HINT}"
+        f"--cluster needs the Kubernetes client libraries (kubernetes, urllib3), but {module!r} cannot be "
+        f"imported: run {INSTALL_HINT}"
     )
 
 
