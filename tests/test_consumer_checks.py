@@ -80,11 +80,46 @@ def test_one_consumer_listing_a_secret_twice(tmp_path):
         "  name: twice-key\n  labels:\n    konghq.com/credential: key-auth\nstringData:\n  key: twice-key-v\n")
     (new,) = scan_json(str(manifest)).findings()
     assert (new["rule"], new["outcome"], new["dropped"]) == (
-        "credential-shared-by-consumers", "apply-refused", ["default/KongConsumer/twice"])
-    assert [(r["kind"], r["line"], r["column"]) for r in new["resources"]] == [
-        ("Secret", 17, 8), ("KongConsumer", 8, 15), ("KongConsumer", 8, 26)]
+        "consumer-duplicate-list-entry", "apply-refused", ["default/KongConsumer/twice"])
+    assert new["message"].startswith("The API server refuses KongConsumer default/KongConsumer/twice:")
+    assert [(r["kind"], r["line"], r["column"]) for r in new["resources"]] == [("KongConsumer", 8, 26)]
     (old,) = scan_json("--kic-version", "3.1", str(manifest)).findings()
-    assert (old["outcome"], old["dropped"]) == ("config-rejected", [])
+    assert (old["rule"], old["outcome"], old["dropped"]) == ("credential-shared-by-consumers", "config-rejected", [])
+
+
+SHARED = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: shared-key\n  namespace: team-a\n  labels:\n"
+          "    konghq.com/credential: key-auth\nstringData:\n  key: SUPERSECRETKEY123\n"
+          + "".join("---\napiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n"
+                    f"  name: {name}\n  namespace: team-a\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
+                    f"username: user-{name}\n{lists}\n" for name, lists in
+                    [("c1", "credentials:\n  - shared-key"),
+                     ("c2", "credentials:\n  - shared-key\n  - shared-key")]))
+
+
+def test_a_consumer_refused_for_a_duplicate_entry_holds_no_credential(tmp_path):
+    """Reviewer input /tmp/adv/shared.yaml: c2 never exists on KIC >= 3.2, so c1 alone holds shared-key."""
+    manifest = tmp_path / "shared.yaml"
+    manifest.write_text(SHARED)
+    run = scan_json(str(manifest))
+    (finding,) = run.findings()
+    assert (finding["rule"], finding["outcome"], finding["dropped"]) == (
+        "consumer-duplicate-list-entry", "apply-refused", ["team-a/KongConsumer/c2"])
+    assert [(r["name"], r["line"]) for r in finding["resources"]] == [("c2", 32)]
+    assert "SUPERSECRETKEY123" not in run.stdout
+    (old,) = scan_json("--kic-version", "3.1", str(manifest)).findings()
+    assert (old["rule"], old["outcome"]) == ("credential-shared-by-consumers", "config-rejected")
+
+
+def test_a_duplicate_consumer_group_entry_is_refused_too(tmp_path):
+    manifest = tmp_path / "groups.yaml"
+    manifest.write_text(
+        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: g2\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: u-g2\n"
+        "consumerGroups: [gold, silver, gold]\n")
+    (finding,) = scan_json(str(manifest)).findings()
+    assert finding["rule"] == "consumer-duplicate-list-entry"
+    assert "consumerGroups" in finding["message"] and "'gold'" in finding["message"]
+    assert scan_json("--kic-version", "3.1", str(manifest)).findings() == []
 
 
 @pytest.mark.parametrize("kic", ["3.3", "3.5"])

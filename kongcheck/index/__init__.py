@@ -37,11 +37,21 @@ class Attachment:
 
 
 @dataclass(slots=True)
+class Refusal:
+    """An object the API server would refuse on apply: it never exists, KIC never sees it."""
+
+    record: Classed
+    field: str  # e.g. "credentials"
+    duplicate: Value  # the repeated entry (its second occurrence)
+
+
+@dataclass(slots=True)
 class KongIndex:
     settings: Settings
     records: dict[tuple, object] = field(default_factory=dict)  # winning definition per object
     shadowed: dict[tuple, list[Obj]] = field(default_factory=dict)  # earlier definitions
     ignored: list[tuple[Classed, str, bool]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)  # the API server refuses them (not processed)
     consumers: list[Consumer] = field(default_factory=list)  # processed by the controller
     groups: list[ConsumerGroup] = field(default_factory=list)
     vaults: list[Vault] = field(default_factory=list)
@@ -121,11 +131,28 @@ def _credential_type(secret: Secret, settings: Settings) -> tuple[str | None, st
     return None, None
 
 
+def _set_violation(record: Consumer, settings: Settings) -> Refusal | None:
+    """KIC >= 3.2 CRDs make `credentials` and `consumerGroups` sets: a repeated entry is refused."""
+    if not settings.target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
+        return None
+    for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):
+        seen = set()
+        for value in values:
+            if value.text in seen:
+                return Refusal(record, name, value)
+            seen.add(value.text)
+    return None
+
+
 def _sort(index: KongIndex) -> None:
     index.default_class = _is_default_class(index)
     for record in index.records.values():
         if isinstance(record, Secret):
             index.secrets[(record.obj.ref.namespace, record.obj.ref.name)] = record
+            continue
+        refusal = _set_violation(record, index.settings) if isinstance(record, Consumer) else None
+        if refusal is not None:
+            index.refused.append(refusal)
         elif isinstance(record, (Consumer, ConsumerGroup, Vault)):
             reason = ignored_reason(record, index.settings, index.default_class)
             if reason is None and isinstance(record, Vault) and not index.settings.target.supports_vaults:

@@ -1,7 +1,9 @@
-"""KongConsumers KIC or the API server refuse or cannot handle: no identity, no username on old KIC."""
+"""KongConsumers KIC or the API server refuse or cannot handle: no identity, a repeated list entry,
+no username on old KIC."""
 from __future__ import annotations
 
-from kongcheck.index import KongIndex
+from kongcheck import outcomes
+from kongcheck.index import KongIndex, Refusal
 from kongcheck.index.resources import Consumer
 from kongcheck.model import Finding, Participant
 from kongcheck.rules.base import RuleInfo
@@ -18,6 +20,19 @@ RULES = [
         example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
         "  annotations:\n    kubernetes.io/ingress.class: kong\ncredentials: [alice-key]   # no username\n",
         fix="Set `username` (or `custom_id`) to a non-empty value.",
+    ),
+    RuleInfo(
+        id="consumer-duplicate-list-entry",
+        severity="error",
+        summary="a KongConsumer listing one Secret in `credentials` (or one group in `consumerGroups`) twice",
+        behaviour="Since KIC 3.2 `credentials` and `consumerGroups` are sets in the KongConsumer CRD, so the API "
+        "server refuses a consumer that repeats an entry ('Duplicate value') and `kubectl apply` fails: the "
+        "consumer never exists, and none of its credentials or groups reach Kong. Older KIC accepts the list and "
+        "attaches the Secret twice (see credential-shared-by-consumers).",
+        example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: alice\n"
+        "credentials: [alice-key, alice-key]\n",
+        fix="List each Secret (and each group) once.",
     ),
     RuleInfo(
         id="consumer-without-username",
@@ -64,8 +79,22 @@ def _no_username(consumer: Consumer, index: KongIndex) -> Finding:
                    [Participant(obj.ref, consumer.custom_id.location)])
 
 
+def _refused(refusal: Refusal, index: KongIndex) -> Finding:
+    ref = refusal.record.obj.ref
+    what = "Secret" if refusal.field == "credentials" else "consumer group"
+    outcome = outcomes.Outcome(
+        outcomes.APPLY_REFUSED,
+        f"The API server refuses KongConsumer {ref.id}: it lists {what} {refusal.duplicate.text!r} twice in "
+        f"`{refusal.field}`, a set since KIC 3.2 (Duplicate value), so `kubectl apply` fails and KIC "
+        f"{show(index.settings.target.kic)} never sees this consumer, its credentials or its groups",
+        dropped=[ref.id])
+    return Finding("consumer-duplicate-list-entry", "error", outcome.text,
+                   [Participant(ref, refusal.duplicate.location)],
+                   outcome=outcome.name, kept=outcome.kept, dropped=outcome.dropped)
+
+
 def check(index: KongIndex) -> list[Finding]:
-    findings = []
+    findings = [_refused(refusal, index) for refusal in index.refused]
     processed = {id(consumer) for consumer in index.consumers}
     for consumer in (r for r in index.records.values() if isinstance(r, Consumer)):
         if consumer.obj.is_live:

@@ -18,7 +18,8 @@ RULES = [
         behaviour="KIC makes one Kong credential per attachment, so the Secret's unique value is declared "
         "twice. KIC >= 3.4 registers both in its conflict index and drops every consumer involved; older KIC "
         "lets Kong >= 3.4 reject the whole configuration. Since KIC 3.2 `credentials` is a set, so the API "
-        "server refuses a KongConsumer that lists one Secret twice. The webhook leaves a consumer's own "
+        "server refuses a KongConsumer that lists one Secret twice (consumer-duplicate-list-entry), which then holds no "
+        "credential at all. The webhook leaves a consumer's own "
         "Secrets out of its index, so it lets this through.",
         example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
         "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: alice\ncredentials: [team-key]\n"
@@ -38,15 +39,7 @@ def _finding(attachments: list[Attachment], index: KongIndex) -> Finding | None:
     target = index.settings.target
     owners = [a.consumer.obj.ref.id for a in attachments]
     secret_ref = first.secret.obj.ref
-    if len(set(owners)) == 1 and target.credential_lists_are_sets:
-        outcome = outcomes.Outcome(
-            outcomes.APPLY_REFUSED,
-            f"the API server refuses KongConsumer {owners[0]}: `credentials` is a set since KIC 3.2 "
-            "(Duplicate value)",
-            dropped=[owners[0]],
-        )
-    else:
-        outcome = outcomes.credential_clash(target, row.kic_index, owners)
+    outcome = outcomes.credential_clash(target, row.kic_index, owners)  # KIC >= 3.2: no repeats (index.refused)
     how = f"{len(attachments)} times by {', '.join(sorted(set(owners)))}"
     return Finding(
         rule="credential-shared-by-consumers",
