@@ -75,7 +75,7 @@ def _scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | 
     if live is not None and live.enabled:
         from kongcheck.sources.live import apply_live_policy
 
-        findings = apply_live_policy(findings, live.fail_on_live)
+        findings = apply_live_policy(findings, live.fail_on_live, built)
     warnings = suppress.apply(findings, built)
     return ScanResult(
         files=files,

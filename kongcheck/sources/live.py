@@ -4,10 +4,12 @@ Live objects come first in apply order, so a manifest that defines the same
 group/kind/namespace/name replaces the live object (the index keeps the last
 definition). Each live object is one Source of kind `cluster`, named
 `cluster:<context>/<namespace>/<Kind>/<name>` (`cluster:snapshot/...` for a
-snapshot, with `file:line` as detail). Findings made only of live objects are
-what is already running: collisions among them are kept but do not fail the
-run unless --fail-on-live; other findings about them are dropped (their
-Secrets were reduced to the fields collisions need).
+snapshot, with `file:line` as detail). Findings that no manifest object
+contributes to (as a participant, an owner of a participating credential, or a
+consumer KIC keeps or drops because of it) are what is already running:
+collisions among them are kept but do not fail the run unless --fail-on-live;
+other findings about them are dropped (their Secrets were reduced to the fields
+collisions need).
 """
 from __future__ import annotations
 
@@ -90,12 +92,12 @@ def _source(prefix: str, obj: dict, detail: str | None = None) -> Source:
     return Source(name=name, kind="cluster", reader=lambda: data, is_json=True, detail=detail)
 
 
-def apply_live_policy(findings: list[Finding], fail_on_live: bool) -> list[Finding]:
-    """Mark findings made only of live objects; keep collisions (as warnings unless --fail-on-live)."""
+def apply_live_policy(findings: list[Finding], fail_on_live: bool, index) -> list[Finding]:
+    """Mark findings no manifest object contributes to; keep collisions (as warnings unless --fail-on-live)."""
+    is_live = _live_ids(index)
     kept = []
     for finding in findings:
-        participants = finding.participants
-        if not participants or any(p.location.source != "cluster" for p in participants):
+        if not finding.participants or not all(is_live(ref_id) for ref_id in contributors(finding, index)):
             kept.append(finding)
         elif finding.rule in COLLISION_RULES:
             finding.live_only = True
@@ -103,3 +105,20 @@ def apply_live_policy(findings: list[Finding], fail_on_live: bool) -> list[Findi
                 finding.severity = "warning"
             kept.append(finding)
     return kept
+
+
+def contributors(finding: Finding, index) -> set[str]:
+    """Ids of every object behind a finding: its participants, the consumers that own a participating
+    credential Secret, and the objects KIC keeps or drops because of it."""
+    ids = {p.ref.id for p in finding.participants} | set(finding.kept) | set(finding.dropped)
+    secrets = {p.ref for p in finding.participants if p.ref.kind == "Secret"}
+    ids.update(a.consumer.obj.ref.id for a in index.attachments
+               if a.secret is not None and a.secret.obj.ref in secrets)
+    return ids
+
+
+def _live_ids(index):
+    """is_live(id): the definition the index keeps for that object came from the cluster.
+    An id the index does not know counts as not live, so such a finding is never hidden."""
+    live = {record.obj.ref.id: record.obj.is_live for record in index.records.values()}
+    return lambda ref_id: live.get(ref_id, False)
