@@ -170,3 +170,91 @@ def test_klog_style_errors_read_like_plain_ones(tmp_path, monkeypatch):
         render_kustomize(str(tmp_path))
     assert str(caught.value) == (f'`kubectl kustomize {tmp_path}` failed (exit 1): error: accumulating resources: '
                                  'lstat /x/missing.yaml: no such file or directory "quoted"')
+
+
+# Item 5: no value from values files, --set, generator literals or env files reaches the error line.
+FAILING_TEMPLATE = """\
+apiVersion: v1
+kind: Secret
+metadata:
+  name: x
+  labels: {konghq.com/credential: key-auth}
+stringData:
+  key: {{ .Values.key | required "key required" }}
+{{ fail (printf "boom %s and %s" .Values.key (index .Values.nested.list 0)) }}
+"""
+
+
+def failing_chart(tmp_path: Path, defaults: str = "") -> Path:
+    chart = tmp_path / "badchart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: bad\nversion: 0.1.0\n")
+    (chart / "templates" / "s.yaml").write_text(FAILING_TEMPLATE)
+    if defaults:
+        (chart / "values.yaml").write_text(defaults)
+    return chart
+
+
+def test_helm_values_file_values_never_reach_the_error(k8s_env, tmp_path):
+    chart = failing_chart(tmp_path)
+    values = tmp_path / "vals.yaml"
+    values.write_text("key: LEAKVALFILE\nnested:\n  list: ['leak two words']\n")
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart=str(chart), values=(str(values),)))
+    message = str(caught.value)
+    assert "LEAKVALFILE" not in message and "leak two words" not in message
+    assert message.startswith(f"`helm template {chart} --values {values}` failed (exit 1): "
+                              "Error: execution error at (bad/templates/s.yaml:8:3): boom <hidden> and <hidden>")
+
+
+def test_helm_chart_default_values_never_reach_the_error(k8s_env, tmp_path):
+    chart = failing_chart(tmp_path, "key: LEAKDEFAULT\nnested: {list: [LEAKLISTED]}\n")
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart=str(chart)))
+    assert "LEAKDEFAULT" not in str(caught.value) and "LEAKLISTED" not in str(caught.value)
+    assert "(bad/templates/s.yaml:8:3): boom <hidden>" in str(caught.value)
+
+
+def test_helm_quoted_set_text_is_redacted_even_when_short(k8s_env, tmp_path):
+    # `--set a=b,xy` makes helm quote "xy" (too short to be scrubbed as a value)
+    chart = failing_chart(tmp_path)
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart=str(chart), sets=("a=b,xy",)))
+    message = str(caught.value)
+    assert "xy" not in message.partition("failed")[2]
+    assert message.endswith('failed parsing --set data: key "<redacted>" has no value')
+
+
+@pytest.mark.parametrize("literal", ["LEAKNOEQUALS", "key:LEAKCOLON", "key LEAKSPACE"])
+def test_kustomize_generator_literal_typo_is_not_echoed(k8s_env, tmp_path, literal):
+    (tmp_path / "kustomization.yaml").write_text(
+        f"secretGenerator:\n- name: s\n  literals:\n  - ok=fine\n  - {literal}\n")
+    with pytest.raises(RenderError) as caught:
+        render_kustomize(str(tmp_path))
+    message = str(caught.value)
+    assert "LEAK" not in message
+    assert message.startswith(f"`kubectl kustomize {tmp_path}` failed (exit 1): error: ")
+    assert "invalid literal source" in message
+
+
+def test_kustomize_env_file_and_literal_values_are_scrubbed(tmp_path, monkeypatch):
+    # a kustomize that echoes the generator inputs: the known values are hidden wherever they appear
+    (tmp_path / "kustomization.yaml").write_text(
+        "secretGenerator:\n- name: s\n  literals: [k=LEAKLITERAL]\n  envs: [a.env]\n")
+    (tmp_path / "a.env").write_text("# comment\nTOKEN=LEAKENVVALUE\nBARE_LEAK_LINE\n")
+    kubectl = fake_tool(tmp_path, "kubectl",
+                        "echo 'error: bad LEAKLITERAL, LEAKENVVALUE and BARE_LEAK_LINE in a.env' >&2; exit 1\n")
+    monkeypatch.setenv("KONGCHECK_KUBECTL", kubectl)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(RenderError) as caught:
+        render_kustomize(str(tmp_path))
+    assert str(caught.value).endswith("error: bad <hidden>, <hidden> and <hidden> in a.env")
+
+
+def test_a_value_cut_by_the_length_limit_is_still_hidden(tmp_path, monkeypatch):
+    secret = "LEAK" + "x" * 60
+    helm = fake_tool(tmp_path, "helm", f"printf 'Error: %0120d{secret}%0400d\\n' 0 0 >&2; exit 1\n")
+    monkeypatch.setenv("KONGCHECK_HELM", helm)
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart="c", sets=(f"k={secret}",)))
+    assert "LEAK" not in str(caught.value)
