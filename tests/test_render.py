@@ -160,16 +160,17 @@ def test_binary_that_cannot_start_is_reported(tmp_path, monkeypatch):
 
 
 def test_klog_style_errors_read_like_plain_ones(tmp_path, monkeypatch):
-    # kubectl may report a failure through klog instead of `error: ...`; the message stays readable.
+    # kubectl may report a failure through klog instead of `error: ...`; the message stays readable
+    # (a quoted file name stays; other quoted text would be <redacted>).
     klog = ('E1125 08:51:55.060123   4242 run.go:72] "command failed" err="accumulating resources: '
-            'lstat /x/missing.yaml: no such file or directory \\"quoted\\""')
+            'lstat /x/missing.yaml: no such file or directory \\"base/s.yaml\\""')
     kubectl = fake_tool(tmp_path, "kubectl", f"printf '%s\\n' '{klog}' >&2\nexit 1\n")
     monkeypatch.setenv("KONGCHECK_KUBECTL", kubectl)
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     with pytest.raises(RenderError) as caught:
         render_kustomize(str(tmp_path))
     assert str(caught.value) == (f'`kubectl kustomize {tmp_path}` failed (exit 1): error: accumulating resources: '
-                                 'lstat /x/missing.yaml: no such file or directory "quoted"')
+                                 'lstat /x/missing.yaml: no such file or directory "base/s.yaml"')
 
 
 # Item 5: no value from values files, --set, generator literals or env files reaches the error line.
@@ -258,3 +259,17 @@ def test_a_value_cut_by_the_length_limit_is_still_hidden(tmp_path, monkeypatch):
     with pytest.raises(RenderError) as caught:
         render_helm(HelmRequest(chart="c", sets=(f"k={secret}",)))
     assert "LEAK" not in str(caught.value)
+
+
+def test_redaction_keeps_file_names_and_keys_and_reads_broken_values_files(tmp_path):
+    from kongcheck.sources.render_redact import redact, values_file_values
+
+    good = tmp_path / "good.yaml"
+    good.write_text("ingressClass: kong\nkeyAuth: {key: LEAKK}\nenabled: true\nport: 8000\n")
+    assert sorted(values_file_values(str(good))) == ["8000", "LEAKK", "kong"]  # no keys, no booleans
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("key: LEAKBROKEN\nkey: dup\n  bad: [\n")
+    assert "LEAKBROKEN" in values_file_values(str(broken))
+    text = 'Error: execution error at (kong/templates/s.yaml:8:3): kong says `LEAKK` in "x/values.yaml", "free text"'
+    assert redact(text, ["kong", "LEAKK"]) == \
+        'Error: execution error at (kong/templates/s.yaml:8:3): <hidden> says `<hidden>` in "x/values.yaml", "<redacted>"'

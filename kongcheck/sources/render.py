@@ -9,7 +9,9 @@ such as `helm:charts/shop` or `kustomize:overlays/prod`, and what
 
 Any failure -- binary missing, non-zero exit, no answer within the timeout --
 raises `RenderError` with one line naming the command and the first lines of
-its stderr. Values given with `--set` never appear in that line.
+its stderr. No input value appears in that line: `render_redact` hides the values
+kongcheck knows of (--set, values files, generator literals and env files) and any
+other quoted text that does not name a file.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from pathlib import Path
 from typing import Callable
 
 from kongcheck.sources.origins import KustomizeRoot
+from kongcheck.sources.render_redact import HIDDEN, helm_secrets, kustomize_secrets, redact
 
 DEFAULT_TIMEOUT = 120.0
 STDERR_LINES = 3
 MESSAGE_LIMIT = 400
-HIDDEN = "<hidden>"
 WRAPPER = """\
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -95,21 +97,6 @@ def helm_argv(helm: str, request: HelmRequest) -> list[str]:
     return argv
 
 
-def set_values(sets: tuple[str, ...]) -> list[str]:
-    """The secret-looking parts of --set K=V assignments: each V and its comma parts."""
-    found = []
-    for assignment in sets:
-        _, _, value = assignment.partition("=")
-        found += [value, *value.split(",")]
-    return [v for v in found if len(v) >= 4]
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        text = text.replace(secret, HIDDEN)
-    return text
-
-
 def shown_command(argv: list[str]) -> str:
     """The command line for messages: binary by its name, --set values hidden."""
     shown, hide_next = [os.path.basename(argv[0])], False
@@ -136,11 +123,11 @@ def _plain(line: str) -> str:
     return line
 
 
-def stderr_summary(stderr: str) -> str:
+def stderr_summary(stderr: str, clean: Callable[[str], str] = str) -> str:
     """The first non-empty stderr lines on one line; long text keeps its start and its end,
-    where kustomize puts the innermost cause."""
+    where kustomize puts the innermost cause. clean() runs before the text is cut."""
     lines = [_plain(line) for line in stderr.splitlines() if line.strip()]
-    text = " | ".join(lines[:STDERR_LINES]) or "no error output"
+    text = clean(" | ".join(lines[:STDERR_LINES])) or "no error output"
     if len(text) <= MESSAGE_LIMIT:
         return text
     head = MESSAGE_LIMIT // 3
@@ -154,11 +141,12 @@ def _kill_group(process: subprocess.Popen) -> None:
         process.kill()
 
 
-def run_render(argv: list[str], shown: str, timeout: float, secrets: list[str],
+def run_render(argv: list[str], shown: str, timeout: float, secrets: Callable[[], list[str]],
                rewrite: Callable[[str], str] = str) -> str:
     """Run argv in its own process group and return stdout; RenderError on any failure.
 
-    rewrite(stderr) may tidy the error text before it is summarised."""
+    rewrite(stderr) may tidy the error text before it is summarised; secrets() lists the
+    input values to hide in it (called only when the render failed)."""
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -173,7 +161,8 @@ def run_render(argv: list[str], shown: str, timeout: float, secrets: list[str],
         process.communicate()
         raise RenderError(f"`{shown}` did not finish within {timeout:g} s and was stopped") from None
     if process.returncode != 0:
-        cause = scrub(stderr_summary(rewrite(err.decode("utf-8", "replace"))), secrets)
+        hidden = secrets()
+        cause = stderr_summary(rewrite(err.decode("utf-8", "replace")), lambda text: redact(text, hidden))
         raise RenderError(f"`{shown}` failed (exit {process.returncode}): {cause}")
     return out.decode("utf-8", "replace")
 
@@ -186,7 +175,10 @@ def render_helm(request: HelmRequest) -> Rendered:
         )
     argv = helm_argv(helm, request)
     shown = shown_command(argv)
-    secrets = set_values(request.sets) + list(request.secrets)
+
+    def secrets() -> list[str]:
+        return helm_secrets(request.chart, request.values, request.sets) + list(request.secrets)
+
     text = run_render(argv, shown, request.timeout, secrets)
     return Rendered(text=text, name=f"helm:{request.chart}", kind="helm", command=shown,
                     chart_dir=request.chart)
@@ -250,7 +242,7 @@ def render_kustomize(target: str, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
             )
         shown = " ".join([os.path.basename(argv[0]), argv[1], target])
         rewrite = wrapper_noise(wrapper_dir, target, target_real)
-        text = run_render(argv, shown, timeout, [], rewrite)
+        text = run_render(argv, shown, timeout, lambda: kustomize_secrets(target), rewrite)
     root = KustomizeRoot(build_dir=str(wrapper_dir), target_real=target_real, target_given=target)
     return Rendered(text=text, name=f"kustomize:{target}", kind="kustomize", command=shown,
                     kustomize_root=root)

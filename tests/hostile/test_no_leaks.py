@@ -133,3 +133,33 @@ def test_parser_messages_drop_quoted_input_text():
     # the parser's own words stay
     assert parser_problem("did not find expected ',' or '}'") == "did not find expected ',' or '}'"
     assert parser_problem("found character '\\t' that cannot start any token").endswith("cannot start any token")
+
+
+RENDER_VALUES = ["LEAKVALFILE-71", "leak nested 72", "LEAKNOEQUALS73", "LEAKCOLON74"]
+
+
+@pytest.fixture
+def failing_renders(tmp_path):
+    """A chart whose `fail` prints values-file values, and overlays whose generator literals are typos."""
+    v = RENDER_VALUES
+    chart = write(tmp_path / "badchart", "Chart.yaml", "apiVersion: v2\nname: bad\nversion: 0.1.0\n").parent
+    write(chart / "templates", "s.yaml", '{{ fail (printf "boom %s / %s" .Values.key (index .Values.nested 0)) }}\n')
+    values = write(tmp_path, "vals.yaml", f"key: {v[0]}\nnested: ['{v[1]}']\n")
+    overlays = [write(tmp_path / f"kz{i}", "kustomization.yaml",
+                      f"secretGenerator:\n- name: s\n  literals:\n  - {literal}\n").parent
+                for i, literal in enumerate([v[2], f"key:{v[3]}"])]
+    return chart, values, overlays
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_no_value_from_a_failed_render(k8s_env, failing_renders, tmp_path, fmt):
+    chart, values, overlays = failing_renders
+    run = cli("scan", "--no-config", "--format", fmt, "--helm", str(chart), "--helm-values", str(values),
+              *(arg for kz in overlays for arg in ("--kustomize", str(kz))))
+    assert run.code == 2 and run.exception is None
+    assert [value for value in RENDER_VALUES if value in run.output] == []
+    if fmt == "json":
+        messages = sorted(error["message"] for error in run.json["errors"])
+        assert len(messages) == 3
+        assert "boom <hidden> / <hidden>" in messages[0]  # helm sorts first: "`helm template"
+        assert all("invalid literal source <redacted>, expected key=value" in m for m in messages[1:])
