@@ -15,12 +15,24 @@ from kongcheck.model import Finding
 VERSION = "v1"
 
 
-def finding_fingerprint(finding: Finding) -> str:
-    """32 hex digits identifying a finding across runs."""
-    parts = [finding.rule, finding.entity or "", finding.field or "", finding.value_sha256 or "",
-             sorted(p.ref.id for p in finding.participants)]
+def _digest(parts: list) -> str:
     data = json.dumps(parts, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def _clash_parts(finding: Finding) -> list:
+    return [finding.rule, finding.entity or "", finding.field or "", finding.value_sha256 or ""]
+
+
+def finding_fingerprint(finding: Finding) -> str:
+    """32 hex digits identifying a finding across runs."""
+    return _digest([*_clash_parts(finding), sorted(p.ref.id for p in finding.participants)])
+
+
+def clash_fingerprint(finding: Finding) -> str:
+    """32 hex digits for what clashes (rule, field, value digest) without who: a baseline uses it
+    to recognise a partly fixed clash, whose participants are fewer but whose value is the same."""
+    return _digest(_clash_parts(finding))
 
 
 def participant_fingerprints(finding: Finding) -> list[str]:

@@ -116,3 +116,41 @@ def test_bad_baseline_file_exits_2(tmp_path):
     assert result.exit_code == 2 and "not a kongcheck baseline" in result.stderr
     result = scan(path, "--baseline", str(tmp_path / "missing.json"))
     assert result.exit_code == 2 and "cannot read baseline" in result.stderr
+
+
+def three_way_baseline(tmp_path):
+    """A baselined clash of three consumers (the reviewer's /tmp/adv/bl case, one consumer more)."""
+    path = write(tmp_path, consumer("a"), consumer("b"), consumer("c"))
+    baseline = tmp_path / "b.json"
+    assert scan(path, "--write-baseline", str(baseline)).exit_code == 0
+    assert len(json.loads(baseline.read_text())["findings"]) == 1
+    return baseline
+
+
+def test_partly_fixed_baselined_clash_is_still_baselined(tmp_path):
+    baseline = three_way_baseline(tmp_path)
+    path = write(tmp_path, "# moved\n\n" + consumer("c"), consumer("a"))  # b deleted, lines moved
+    result = scan(path, "--baseline", str(baseline))
+    assert result.exit_code == 0, result.stdout
+    assert "0 findings" in result.stdout and "1 suppressed" in result.stdout
+
+
+def test_baselined_clash_with_a_new_participant_is_new(tmp_path):
+    baseline = three_way_baseline(tmp_path)
+    path = write(tmp_path, consumer("a"), consumer("d"))  # b and c deleted, d joins
+    result = scan(path, "--baseline", str(baseline))
+    assert result.exit_code == 1
+    assert "default/KongConsumer/d" in result.stdout and "1 finding" in result.stdout
+    # the same resources clashing on another value are new too
+    other = write(tmp_path, consumer("a").replace("shared", "other"), consumer("b").replace("shared", "other"))
+    assert scan(other, "--baseline", str(baseline)).exit_code == 1
+
+
+def test_baselines_without_clash_prints_still_match_exactly(tmp_path):
+    baseline = three_way_baseline(tmp_path)
+    data = json.loads(baseline.read_text())
+    assert "shared" not in baseline.read_text() and len(data["findings"][0]["clash"]) == 32
+    del data["findings"][0]["clash"]  # as written before partial matching existed
+    baseline.write_text(json.dumps(data))
+    assert scan(write(tmp_path, consumer("a"), consumer("b"), consumer("c")), "--baseline", str(baseline)).exit_code == 0
+    assert scan(write(tmp_path, consumer("a"), consumer("b")), "--baseline", str(baseline)).exit_code == 1
