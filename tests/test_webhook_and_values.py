@@ -74,17 +74,46 @@ def test_translator_failures_are_invalid_credential():
                                    "is not valid base64; the API server refuses it"}]
     found = [(f["rule"], f["resources"][0]["name"], f["resources"][0]["line"], f["resources"][0]["column"])
              for f in run.findings()]
-    assert found == [
+    assert found == [  # bad-base64 is the input error alone, and the consumer's reference points at it
+        ("missing-credential-secret", "broken", 14, 5),
         ("invalid-credential", "no-label", 17, 7),
         ("invalid-credential", "konnect-cred", 25, 7),
         ("invalid-credential", "bad-ttl", 43, 8),
-        ("invalid-credential", "bad-base64", 53, 8),
     ]
     messages = [f["message"] for f in run.findings()]
-    assert "has no konghq.com/credential label" in messages[0]
-    assert "unsupported credential type 'konnect'" in messages[1]
-    assert "ttl must be an integer" in messages[2]
-    assert "data.key: data value is not valid base64" in messages[3]
+    assert (f"names credential Secret 'bad-base64', which the API server refuses (see the input error at {path}:53)"
+            in messages[0])
+    assert "has no konghq.com/credential label" in messages[1]
+    assert "unsupported credential type 'konnect'" in messages[2]
+    assert "ttl must be an integer" in messages[3]
+
+
+def test_a_refused_secret_is_not_reported_missing(tmp_path):
+    """Reviewer input /tmp/adv/leak: Secrets with input errors are refused, not 'not in the input'."""
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1\n  labels: {konghq.com/credential: key-auth}\n"
+        "data:\n  key: LEAKB64VALUE!!!\n")
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s2\n  labels: {konghq.com/credential: basic-auth}\n"
+        "stringData:\n  username: {LEAKUSERMAP: 1}\n  password: [LEAKPASSLIST]\n")
+    (tmp_path / "c.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s12\n  labels: {konghq.com/credential: hmac-auth}\n"
+        "stringData:\n  username: 123456789\n  secret: x\n---\n"
+        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c11\n"
+        "  annotations: {kubernetes.io/ingress.class: kong}\nusername: u-c11\ncredentials: [s1, s2, s12, gone]\n")
+    run = scan_json(str(tmp_path))
+    assert run.code == 2
+    assert [(e["file"], e["line"], e["message"]) for e in run.json["errors"]] == [
+        (str(tmp_path / "a.yaml"), 7, "Secret 's1': data.key: data value is not valid base64; the API server refuses it"),
+        (str(tmp_path / "b.yaml"), 7, "Secret 's2': stringData.username must be text, not a mapping"),
+        (str(tmp_path / "c.yaml"), 7, "Secret 's12': stringData.username must be text, not a number (quote it)"),
+    ]
+    assert run.rules() == ["missing-credential-secret"] * 4
+    messages = sorted(f["message"] for f in run.findings())
+    assert "'gone', which is not in namespace 'default' of the input" in messages[0]
+    for message, (name, file) in zip(messages[1:], [("s1", "a"), ("s12", "c"), ("s2", "b")]):
+        assert f"{name!r}, which the API server refuses (see the input error at {tmp_path / file}.yaml:7)" in message
+    assert "LEAK" not in run.stdout
 
 
 def test_empty_required_values_are_errors(tmp_path):

@@ -31,9 +31,10 @@ class Attachment:
 
     consumer: Consumer
     name: Value  # the entry in the consumer's credentials list
-    secret: Secret | None  # None: not in the input
+    secret: Secret | None  # None: not in the input, or refused (``refused``)
     cred_type: str | None = None
     via: str | None = None  # "label" or "legacy"
+    refused: ScanError | None = None  # the Secret is in the input, but the API server refuses it
 
 
 @dataclass(slots=True)
@@ -58,6 +59,7 @@ class KongIndex:
     secrets: dict[tuple[str, str], Secret] = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
+    input_refused: dict[tuple[str, str, str], ScanError] = field(default_factory=dict)  # (kind, ns, name)
     skipped: list[str] = field(default_factory=list)  # for --verbose
     default_class: bool = False
 
@@ -89,23 +91,39 @@ def _key(obj: Obj) -> tuple:
     return (group, ref.kind, ref.namespace, ref.name)
 
 
+def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
+    """An input error: the API server refuses the object, so it never exists (the first error names it)."""
+    index.errors.append(error)
+    if obj is not None:
+        index.input_refused.setdefault((obj.ref.kind, obj.ref.namespace, obj.ref.name), error)
+
+
+def _parse(doc: Document, index: KongIndex):
+    """The record a document defines, or None (skipped or refused)."""
+    obj = None
+    try:
+        obj = identify(doc, doc.source.namespace or index.settings.namespace)
+        if obj is None:
+            index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
+                                 "is not one kongcheck reads")
+            return None
+        record = PARSERS[obj.ref.kind](obj)
+    except FieldError as exc:
+        _refuse(index, obj, ScanError(doc.source.name, exc.line, str(exc)))
+        return None
+    for bad in getattr(record, "bad_values", ()):  # the API server refuses the whole Secret
+        _refuse(index, obj, ScanError(doc.source.name, bad.location.line,
+                                      f"Secret {obj.ref.name!r}: data.{bad.key}: {bad.problem}"))
+    return None if getattr(record, "bad_values", None) else record
+
+
 def _collect(documents: list[Document], index: KongIndex) -> None:
     """Parse every relevant definition; the last one of each object wins."""
     for doc in documents:
-        try:
-            obj = identify(doc, doc.source.namespace or index.settings.namespace)
-            if obj is None:
-                index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
-                                     "is not one kongcheck reads")
-                continue
-            record = PARSERS[obj.ref.kind](obj)
-        except FieldError as exc:
-            index.errors.append(ScanError(doc.source.name, exc.line, str(exc)))
+        record = _parse(doc, index)
+        if record is None:
             continue
-        for bad in getattr(record, "bad_values", ()):  # the API server refuses the whole Secret
-            index.errors.append(ScanError(doc.source.name, bad.location.line,
-                                          f"Secret {obj.ref.name!r}: data.{bad.key}: {bad.problem}"))
-        key = _key(obj)
+        key = _key(record.obj)
         previous = index.records.get(key)
         if previous is not None:
             index.shadowed.setdefault(key, []).append(previous.obj)
@@ -175,6 +193,8 @@ def _attach(index: KongIndex) -> None:
             attachment = Attachment(consumer, name, secret)
             if secret is not None:
                 attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
+            else:
+                attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
             index.attachments.append(attachment)
             if secret is not None:
                 index.attached.add(secret.obj.ref)

@@ -23,7 +23,7 @@ class FieldError(Exception):
         self.line = line
 
 
-def _type_name(value) -> str:
+def type_name(value) -> str:
     if isinstance(value, LMap):
         return "a mapping"
     if isinstance(value, LSeq):
@@ -53,7 +53,7 @@ class Obj:
             return None
         if not isinstance(value, kind):
             want = {str: "text", LMap: "a mapping", LSeq: "a list"}[kind]
-            raise FieldError(f"{self.ref.kind} {self.ref.name!r}: {path} must be {want}, not {_type_name(value)}",
+            raise FieldError(f"{self.ref.kind} {self.ref.name!r}: {path} must be {want}, not {type_name(value)}",
                              parent.where(key)[0])
         return value
 
@@ -83,16 +83,16 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     body = doc.body
     kind = body.get("kind")
     if not isinstance(kind, str):
-        raise FieldError(f"kind must be text, not {_type_name(kind)}", body.where("kind")[0])
+        raise FieldError(f"kind must be text, not {type_name(kind)}", body.where("kind")[0])
     api_version = body.get("apiVersion")
     if api_version is not None and not isinstance(api_version, str):
-        raise FieldError(f"apiVersion must be text, not {_type_name(api_version)}", body.where("apiVersion")[0])
+        raise FieldError(f"apiVersion must be text, not {type_name(api_version)}", body.where("apiVersion")[0])
     group = api_version.rpartition("/")[0] if api_version else ""
     if kind not in RELEVANT_KINDS or (kind.startswith("Kong") and group not in ("", KONG_GROUP)):
         return None
     metadata = body.get("metadata")
     if not isinstance(metadata, LMap):
-        raise FieldError(f"{kind}: metadata must be a mapping, not {_type_name(metadata)}",
+        raise FieldError(f"{kind}: metadata must be a mapping, not {type_name(metadata)}",
                          body.where("metadata")[0])
     name = metadata.get("name")
     if not isinstance(name, str) or not name:

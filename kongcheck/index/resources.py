@@ -9,7 +9,7 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 
-from kongcheck.index.objects import CLASS_ANNOTATION, FieldError, Obj
+from kongcheck.index.objects import CLASS_ANNOTATION, FieldError, Obj, type_name
 from kongcheck.loading.values import LMap, LSeq
 from kongcheck.model import Location
 
@@ -147,7 +147,8 @@ def parse_secret(obj: Obj) -> Secret:
     for key, text in data.items():
         location = obj.location(data, key)
         if not isinstance(text, str):
-            raise FieldError(f"Secret {obj.ref.name!r}: data.{key} must be base64 text", location.line)
+            raise FieldError(f"Secret {obj.ref.name!r}: data.{key} must be base64 text, not {type_name(text)}",
+                             location.line)
         try:
             values[key] = Value(_decode_base64(text), location)
         except ValueError:
@@ -155,8 +156,9 @@ def parse_secret(obj: Obj) -> Secret:
     string_data = obj.get(obj.body, "stringData", LMap, "stringData") or {}
     for key, text in string_data.items():  # the API server merges stringData over data
         if not isinstance(text, str):
-            raise FieldError(f"Secret {obj.ref.name!r}: stringData.{key} must be text, not a number or "
-                             "boolean (quote it)", string_data.where(key)[0])
+            hint = "" if isinstance(text, (LMap, LSeq)) else " (quote it)"
+            raise FieldError(f"Secret {obj.ref.name!r}: stringData.{key} must be text, not {type_name(text)}{hint}",
+                             string_data.where(key)[0])
         values[key] = Value(text, obj.location(string_data, key))
     legacy = values.get(LEGACY_TYPE_KEY)
     return Secret(obj, obj.label(CREDENTIAL_LABEL), legacy.text if legacy else None, values, bad)

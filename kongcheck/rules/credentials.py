@@ -20,7 +20,8 @@ RULES = [
         "missing a field its translator needs ('failed to provision credential: <type> is invalid: no "
         "<field>') or with a bad hash_secret/ttl; the consumer is kept without it. Empty values pass KIC and "
         "Kong rejects them ('length must be at least 1'), and with them the whole configuration. Invalid "
-        "base64 in `data` makes the API server refuse the Secret.",
+        "base64 in `data` makes the API server refuse the Secret: that is an input error (exit 2), not a "
+        "finding.",
         example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
         "    konghq.com/credential: jwt\nstringData:\n  algorithm: HS256\n  secret: s3cr3t   # no key\n",
         fix="Set the credential type label to one of key-auth, basic-auth, hmac-auth, jwt, oauth2, acl, "
@@ -132,11 +133,6 @@ def _whitespace(ref, value, field: str, index: KongIndex) -> Finding | None:
                    [Participant(ref, value.location)])
 
 
-def _bad_base64(secret: Secret) -> list[Finding]:
-    return [_problem("invalid-credential", secret, bad.location, f"data.{bad.key}: {bad.problem}")
-            for bad in secret.bad_values]
-
-
 def _credential_secrets(index: KongIndex) -> dict:
     """Secrets to check, with the type KIC gives each: attached ones, and labelled ones."""
     chosen: dict = {}
@@ -160,9 +156,7 @@ def _untyped(secret: Secret, index: KongIndex) -> str:
 
 
 def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Finding]:
-    findings = _bad_base64(secret)
-    if findings:
-        return findings  # the API server refuses the whole Secret: its fields never reach KIC
+    findings: list[Finding] = []  # a Secret with invalid base64 is an input error, never indexed
     if cred_type is None:
         return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
     reported: set[str] = set()

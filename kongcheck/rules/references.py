@@ -43,11 +43,14 @@ RULES = [
 
 def _missing(attachment: Attachment) -> Finding:
     consumer = attachment.consumer.obj.ref
+    refused = attachment.refused
+    why = (f"the API server refuses (see the input error at {refused.file}:{refused.line})" if refused
+           else f"is not in namespace {consumer.namespace!r} of the input")
     return Finding(
         rule="missing-credential-secret",
         severity="warning",
-        message=f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which is not in "
-        f"namespace {consumer.namespace!r} of the input; KIC skips it and the webhook refuses the consumer",
+        message=f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which {why}; "
+        "KIC skips it and the webhook refuses the consumer",
         participants=[Participant(consumer, attachment.name.location)],
     )
 
