@@ -55,11 +55,11 @@ def load(path: str) -> Config:
 
     try:
         if path.endswith(".toml"):
-            data, where = _read_toml(path)
+            data, where, lines = _read_toml(path)
         else:
-            data, where = _read_yaml(path)
+            data, where, lines = _read_yaml(path)
         _check_size(data, path)
-        validate(data, path, where)
+        validate(data, path, where, lines)
     except RecursionError:  # a hostile file nested thousands of levels deep
         raise ConfigError(f"{path}: configuration nested too deeply to read") from None
     return Config(path, data)
@@ -100,7 +100,7 @@ def _read_yaml(path: str):
     except YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     data = {} if data is None else data
-    return data, lambda keys: _yaml_line(data, keys)
+    return data, lambda keys: _yaml_line(data, keys), text.splitlines()
 
 
 def _yaml_line(data, keys) -> int | None:
@@ -131,7 +131,7 @@ def _read_toml(path: str):
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     data = document.get("tool", {}).get("kongcheck", {})
     lines = raw.decode("utf-8").splitlines()
-    return data, lambda keys: _toml_line(lines, keys)
+    return data, lambda keys: _toml_line(lines, keys), lines
 
 
 def _toml_line(lines: list[str], keys) -> int | None:

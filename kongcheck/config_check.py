@@ -1,8 +1,13 @@
 """Validate a configuration against config_schema with jsonschema, as one line per problem."""
 from __future__ import annotations
 
+import re
+
+from kongcheck import versions
 from kongcheck.config import ConfigError, suggest
-from kongcheck.config_schema import schema
+from kongcheck.config_schema import VERSION_PATTERN, schema
+
+VERSION_KEYS = {"kic-version": "KIC", "kong-version": "Kong"}
 
 
 def _dotted(path) -> str:
@@ -18,7 +23,7 @@ def _type_name(value) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _describe(error) -> tuple[list, str]:
+def _describe(error, written) -> tuple[list, str]:
     """(path of the offending key, message) for one jsonschema error."""
     path = list(error.absolute_path)
     where = _dotted(path)
@@ -30,7 +35,7 @@ def _describe(error) -> tuple[list, str]:
         scope = f" in {where}" if path else ""
         return path + [key], f"unknown {what} {key!r}{scope}{suggest(str(key), allowed)}"
     if error.validator == "type":
-        hint = " (quote it: \"3.10\")" if isinstance(error.instance, float) else ""
+        hint = _number_hint(error, path, written)
         return path, f"{where}: must be {_want(error.validator_value)}, not {_type_name(error.instance)}{hint}"
     if error.validator == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
@@ -40,12 +45,51 @@ def _describe(error) -> tuple[list, str]:
     return path, f"{where}: {error.message}"
 
 
+def _number_hint(error, path: list, written) -> str:
+    """For a number where text is wanted: quote what the user wrote (``3.10``, not ``3.1``);
+    for a version key, also say whether that version is one kongcheck knows."""
+    wanted = error.validator_value
+    if isinstance(error.instance, bool) or not isinstance(error.instance, (int, float)) \
+            or "string" not in ([wanted] if isinstance(wanted, str) else wanted):
+        return ""
+    text = written(path) or str(error.instance)
+    product = VERSION_KEYS.get(path[0]) if len(path) == 1 else None
+    if product:
+        try:
+            versions.parse(text, product)
+        except versions.VersionError as exc:
+            return f", and {exc}; quote one, e.g. \"{versions.show(versions.newest(product))}\""
+    return f" (quote it: \"{text}\")"
+
+
+def _unknown_versions(data: dict) -> list[tuple[list, str]]:
+    """Versions written as text that look right but are releases kongcheck does not know."""
+    problems = []
+    for key, product in VERSION_KEYS.items():
+        value = data.get(key)
+        if isinstance(value, str) and re.fullmatch(VERSION_PATTERN, value):
+            try:
+                versions.parse(value, product)
+            except versions.VersionError as exc:
+                problems.append(([key], f"{key}: {exc}"))
+    return problems
+
+
+def written_text(lines: list[str], line: int | None, keys: list) -> str | None:
+    """The value as written on its line (``3.10`` stays ``3.10``), for hints; None if unsure."""
+    key = keys[-1] if keys else None
+    if not line or line > len(lines) or not isinstance(key, str):
+        return None
+    match = re.search(r"""["']?""" + re.escape(key) + r"""["']?\s*[:=]\s*([^\s,#\]}]+)""", lines[line - 1])
+    return match.group(1) if match else None
+
+
 def _want(kind) -> str:
     names = {"string": "text", "array": "a list", "object": "a mapping", "boolean": "true or false"}
     return " or ".join(names.get(k, k) for k in ([kind] if isinstance(kind, str) else kind))
 
 
-def validate(data, path: str, where) -> None:
+def validate(data, path: str, where, lines: list[str] | tuple = ()) -> None:
     import jsonschema
 
     from kongcheck.rules import CATALOG
@@ -53,9 +97,10 @@ def validate(data, path: str, where) -> None:
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping of settings, not {_type_name(data)}")
     validator = jsonschema.Draft7Validator(schema(CATALOG))
+    described = [_describe(error, lambda keys: written_text(list(lines), where(keys), keys))
+                 for error in validator.iter_errors(data)]
     problems = []
-    for error in validator.iter_errors(data):
-        keys, message = _describe(error)
+    for keys, message in described + _unknown_versions(data):
         line = where(keys)
         problems.append((line or 0, f"{path}{f':{line}' if line else ''}: {message}"))
     if problems:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from kongcheck.model import SEVERITIES
 
+VERSION_PATTERN = r"^\d+\.\d+(\.\d+)?$"
+
 
 def _text_list(description: str) -> dict:
     return {"type": "array", "items": {"type": "string"}, "description": description}
@@ -17,7 +19,7 @@ def schema(rule_ids) -> dict:
             "severity": {"enum": list(SEVERITIES)},
         },
     }
-    version = {"type": "string", "pattern": r"^\d+\.\d+(\.\d+)?$"}
+    version = {"type": "string", "pattern": VERSION_PATTERN}
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "type": "object",

@@ -22,12 +22,21 @@ def parse(text: str, product: str) -> tuple[int, int]:
         raise VersionError(f"{product} version {text!r} is not of the form X.Y")
     version = (int(match.group(1)), int(match.group(2)))
     if version not in known:
-        low, high = min(known), max(known)
-        raise VersionError(
-            f"{product} version {text} is not one kongcheck knows "
-            f"(known: {low[0]}.{low[1]} to {high[0]}.{high[1]})"
-        )
+        raise VersionError(f"{product} version {text} is not one kongcheck knows (known: {known_ranges(known)})")
     return version
+
+
+def newest(product: str) -> tuple[int, int]:
+    return NEWEST_KIC if product == "KIC" else NEWEST_KONG
+
+
+def known_ranges(known: set[tuple[int, int]]) -> str:
+    """``2.0 to 2.12, 3.0 to 3.5``: the known releases, one range per major version."""
+    ranges = []
+    for major in sorted({v[0] for v in known}):
+        minors = sorted(v[1] for v in known if v[0] == major)
+        ranges.append(f"{major}.{minors[0]} to {major}.{minors[-1]}" if len(minors) > 1 else f"{major}.{minors[0]}")
+    return ", ".join(ranges)
 
 
 def show(version: tuple[int, int]) -> str:

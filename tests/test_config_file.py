@@ -69,7 +69,7 @@ def test_typo_names_key_file_and_line_and_exits_2(repo):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("kic-version: 3.10\n", ":1: kic-version: must be text, not a number (quote it: \"3.10\")"),
+    ("kic-version: 2.10\n", ":1: kic-version: must be text, not a number (quote it: \"2.10\")"),
     ("fail-on: sometimes\n", ":1: fail-on: must be one of error, warning, never, not 'sometimes'"),
     ("exclude: vendor\n", ":1: exclude: must be a list, not text"),
     ("rules:\n  jwt-key-conflict:\n    enabled: 'no'\n", ":3: rules.jwt-key-conflict.enabled: must be true or false"),
@@ -125,3 +125,39 @@ def test_readme_configuration_examples_are_valid(tmp_path):
     assert loaded.values["rules"]["duplicate-resource"]["enabled"] is False
     (tmp_path / "pyproject.toml").write_text(toml_block)
     assert config.load(str(tmp_path / "pyproject.toml")).values["fail-on"] == "warning"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the hint quotes what the user wrote, not a fixed example
+    ("kic-version: 3.1\n", ':1: kic-version: must be text, not a number (quote it: "3.1")'),
+    ("kong-version: 3.4  # pinned\n", ':1: kong-version: must be text, not a number (quote it: "3.4")'),
+    ("kic-version: 9.9\n", ':1: kic-version: must be text, not a number, and KIC version 9.9 is not one '
+                           'kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5); quote one, e.g. "3.5"'),
+    ("kong-version: 3.10\n", ':1: kong-version: must be text, not a number, and Kong version 3.10 is not one '
+                             'kongcheck knows (known: 3.0 to 3.9); quote one, e.g. "3.9"'),
+    ("kic-version: 3\n", ":1: kic-version: must be text, not a number, and KIC version '3' is not of the form X.Y; "
+                         'quote one, e.g. "3.5"'),
+    ("ingress-class: 7\n", ':1: ingress-class: must be text, not a number (quote it: "7")'),
+    ("fail-on: never\nkic-version: '9.9'\n",
+     ":2: kic-version: KIC version 9.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)"),
+    ("kong-version: '2.8'\n", ":1: kong-version: Kong version 2.8 is not one kongcheck knows (known: 3.0 to 3.9)"),
+])
+def test_version_hints_use_the_written_value(repo, text, expected):
+    (repo / ".kongcheck.yaml").write_text(text)
+    result = scan()
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"kongcheck: {repo / '.kongcheck.yaml'}{expected}"
+
+
+def test_version_hint_in_pyproject(repo):
+    (repo / "pyproject.toml").write_text('[tool.kongcheck]\npaths = ["manifests"]\nkic-version = 2.10\n')
+    result = scan()
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"kongcheck: {repo / 'pyproject.toml'}:3: kic-version: must be text, "
+                                     'not a number (quote it: "2.10")')
+
+
+def test_unknown_version_flag_lists_the_known_ones(repo):
+    result = scan("--no-config", "--kic-version", "3.9", str(repo / "manifests"))
+    assert result.exit_code == 2
+    assert "KIC version 3.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)" in result.stderr
