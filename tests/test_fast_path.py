@@ -42,10 +42,19 @@ def test_fast_path_equals_full_path_on_all_fixtures_together():
 
 
 def test_fastpath_fixtures_hold_findings_the_prefilter_could_hide():
-    """Escaped kinds, JSON Lists, anchors and late kinds all reach the index."""
+    """Escaped kinds, JSON Lists, anchors, late kinds and documents behind %YAML directives reach the index."""
     found = _same(FIXTURES / "fastpath")
     names = {r["name"] for f in found for r in f["resources"]}
-    assert {"quoted-grace", "quoted-heidi", "escaped-json", "json-alice", "anchor-dave-key", "late-judy"} <= names
+    assert {"quoted-grace", "quoted-heidi", "escaped-json", "json-alice", "anchor-dave-key", "late-judy",
+            "directive-kate", "directive-liam"} <= names
+
+
+def test_directives_stay_with_the_document_after_the_next_marker():
+    """Reviewer input /tmp/adv/fp/directive.yaml: the directive is not a piece of its own."""
+    pieces = split(b"%YAML 1.1\n# note\n---\nkind: A\n...\n%YAML 1.1\n---\nkind: B\n---\nkind: C\n")
+    assert pieces == [(1, b"%YAML 1.1\n# note\n---\nkind: A\n...\n"), (6, b"%YAML 1.1\n---\nkind: B\n"),
+                      (9, b"---\nkind: C\n")]
+    assert count_documents(b"%YAML 1.1\n---\nkind: A\n") == 1
 
 
 def test_fast_path_equals_full_path_on_a_generated_tree(tmp_path):

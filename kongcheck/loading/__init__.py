@@ -60,15 +60,37 @@ class LoadResult:
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
 
 
+def _prologue_start(data: bytes, begin: int, marker: int) -> int:
+    """Where the directives before the ``---`` at ``marker`` begin (``marker`` if there are none).
+
+    ``%YAML``/``%TAG`` lines (with comments and blank lines among them) belong to the document
+    that the next ``---`` opens, so a split must not cut them off from it.
+    """
+    start, directive = marker, False
+    while start > begin:
+        line_start = data.rfind(b"\n", begin, start - 1) + 1 or begin
+        line_start = max(line_start, begin)
+        line = data[line_start:start].strip()
+        if line.startswith(b"%"):
+            directive = True
+        elif line and not line.startswith(b"#"):
+            break
+        start = line_start
+    return start if directive else marker
+
+
 def _iter_starts(data: bytes):
-    """Offsets of the pieces of a stream: 0 and every line that is a ``---`` marker."""
+    """Offsets of the pieces of a stream: 0 and every ``---`` marker line (or its directives)."""
     yield 0
-    size = len(data)
+    size, begin = len(data), 0
     found = data.find(b"\n---")
     while found != -1:
         after = found + 4
         if after == size or data[after] in _MARKER_END:
-            yield found + 1
+            start = _prologue_start(data, begin, found + 1) if data.find(b"%", begin, found) != -1 else found + 1
+            if start > begin:
+                yield start
+                begin = start
         found = data.find(b"\n---", after)
 
 
