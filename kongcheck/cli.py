@@ -71,10 +71,10 @@ def _load_config(ctx: click.Context, param, value: str | None):
 
     if value is None and ctx.params.get("no_config"):
         return None
-    path = value or config.find()
-    if path is None:
-        return None
     try:
+        path = value or config.find()
+        if path is None:
+            return None
         loaded = config.load(path)
     except config.ConfigError as exc:
         for line in str(exc).splitlines():

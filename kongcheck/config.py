@@ -31,15 +31,20 @@ class Config:
 
 
 def find(start: str | None = None) -> str | None:
-    """The nearest configuration file from ``start`` (default: the working directory) upwards."""
+    """The nearest configuration file from ``start`` (default: the working directory) upwards.
+
+    A ``pyproject.toml`` on the way that cannot be parsed is a ConfigError: whether it holds a
+    ``[tool.kongcheck]`` table (a broken one would not match the quick test) cannot be known."""
     folder = Path(start or os.getcwd()).resolve()
     for candidate in (folder, *folder.parents):
         for name in NAMES:
             if (candidate / name).is_file():
                 return str(candidate / name)
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
-            return str(pyproject)
+        if pyproject.is_file():
+            if _has_tool_table(pyproject):
+                return str(pyproject)
+            _parse_toml(str(pyproject))
     return None
 
 
@@ -117,20 +122,36 @@ def _yaml_line(data, keys) -> int | None:
     return line
 
 
-def _read_toml(path: str):
+def _parse_toml(path: str) -> tuple[dict, list[str]]:
+    """(document, lines) of a TOML file; a one-line ConfigError with the line if it is broken."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib
     try:
-        raw = Path(path).read_bytes()
-        document = tomllib.loads(raw.decode("utf-8"))
+        text = Path(path).read_bytes().decode("utf-8")
+        return tomllib.loads(text), text.splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        problem, line = _toml_problem(str(exc), text)
+        raise ConfigError(f"{path}{f':{line}' if line else ''}: invalid TOML: {problem}") from None
+    except RecursionError:  # found on the walk up, before load() could catch it
+        raise ConfigError(f"{path}: configuration nested too deeply to read") from None
+
+
+def _toml_problem(message: str, text: str) -> tuple[str, int | None]:
+    """tomllib's message without its ``(at line N, column M)`` tail, and N."""
+    at = re.search(r"\s*\(at (?:line (\d+), column \d+|end of document)\)$", message)
+    if not at:
+        return message, None
+    line = int(at.group(1)) if at.group(1) else max(1, len(text.splitlines()))
+    return message[:at.start()], line
+
+
+def _read_toml(path: str):
+    document, lines = _parse_toml(path)
     data = document.get("tool", {}).get("kongcheck", {})
-    lines = raw.decode("utf-8").splitlines()
     return data, lambda keys: _toml_line(lines, keys), lines
 
 

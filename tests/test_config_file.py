@@ -161,3 +161,37 @@ def test_unknown_version_flag_lists_the_known_ones(repo):
     result = scan("--no-config", "--kic-version", "3.9", str(repo / "manifests"))
     assert result.exit_code == 2
     assert "KIC version 3.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)" in result.stderr
+
+
+BROKEN_TOOL_TABLE = '[project]\nname = "x"\n\n[tool.kongcheck\npaths = ["manifests"]\n'
+
+
+def test_broken_pyproject_that_would_be_used_is_an_error(repo):
+    (repo / "pyproject.toml").write_text(BROKEN_TOOL_TABLE)
+    result = scan(str(repo / "manifests"))
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert line.startswith(f"kongcheck: {repo / 'pyproject.toml'}:4: invalid TOML: ") and "\n" not in line
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_any_broken_pyproject_on_the_walk_up_is_an_error(repo):
+    (repo / "sub" / "pyproject.toml").write_text('[tool.ruff]\nline-length = = 100\n')  # no kongcheck table
+    result = scan(str(repo / "manifests"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kongcheck: {repo / 'sub' / 'pyproject.toml'}:2: invalid TOML: ")
+    # a configuration found before it ends the walk; --no-config and --config skip the walk
+    (repo / "sub" / "deeper" / ".kongcheck.yaml").write_text("fail-on: never\n")
+    assert scan(str(repo / "manifests")).exit_code == 0
+    (repo / "sub" / "deeper" / ".kongcheck.yaml").unlink()
+    assert scan("--no-config", "--fail-on", "never", str(repo / "manifests")).exit_code == 0
+    other = repo / "ci.yaml"
+    other.write_text("fail-on: never\n")
+    assert scan("--config", str(other), str(repo / "manifests")).exit_code == 0
+
+
+def test_undecodable_pyproject_on_the_walk_up_is_an_error(repo):
+    (repo / "pyproject.toml").write_bytes(b'[tool.black]\nx = "\xff"\n')
+    result = scan(str(repo / "manifests"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"kongcheck: {repo / 'pyproject.toml'}: cannot read configuration")

@@ -22,8 +22,11 @@ def _bomb(key: str) -> str:
     (".kongcheck.yaml", "exclude: " + "[" * DEEP + "]" * DEEP + "\n", "configuration nested too deeply to read"),
     ("pyproject.toml", "[tool.kongcheck]\nexclude = " + "[" * DEEP + "]" * DEEP + "\n",
      "configuration nested too deeply to read"),
+    ("pyproject.toml", "[tool.other]\nexclude = " + "[" * DEEP + "]" * DEEP + "\n",
+     "configuration nested too deeply to read"),
     (".kongcheck.yaml", _bomb("exclude"), "configuration too large: over 100000 values once aliases are expanded"),
-], ids=["yaml-deep", "toml-deep", "yaml-alias-bomb"])  # short ids: pytest puts the id in the child's env
+], ids=["yaml-deep", "toml-deep", "toml-foreign-deep", "yaml-alias-bomb"])
+# (short ids: pytest puts the id in the child's env)
 def test_hostile_configuration_file_is_one_error(tmp_path, name, content, message):
     shutil.copytree(ROOT / "fixtures" / "example", tmp_path / "example")
     path = write(tmp_path, name, content)
