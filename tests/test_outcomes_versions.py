@@ -107,3 +107,24 @@ def test_kic_2_reads_no_label_so_labelled_secrets_are_untyped_and_vaults_unsuppo
     assert all("reads the credential type only from the kongCredType data key" in f["message"] for f in untyped)
     (vault,) = run.findings("ignored-by-controller")
     assert "KongVault needs KIC 3.1 or newer" in vault["message"]
+
+
+UNIQUE_FIXTURES = [path for path, _ in CREDENTIAL_FIXTURES[:-1]] + [
+    "consumer-username-conflict.yaml", "consumer-custom-id-conflict.yaml", "consumer-group-name-conflict.yaml",
+    "vault-prefix-conflict.yaml"]
+
+
+@pytest.mark.parametrize("path", UNIQUE_FIXTURES)
+@pytest.mark.parametrize("kic", ["3.3", "3.5"])
+def test_kong_error_is_quoted_only_where_kong_returns_it(path, kic):
+    """Kong < 3.4 DB-less never returns 'uniqueness violation'; where KIC resolves the clash first
+    (vault dedupe, KIC >= 3.4 credential conflicts) Kong never sees it."""
+    old = outcome(path, kic, "3.3")["message"]
+    assert "uniqueness violation" not in old and "already declared" not in old
+    new = outcome(path, kic, "3.9")["message"]
+    prevented = path.startswith("vault") or (kic == "3.5" and path in dict(CREDENTIAL_FIXTURES))
+    if prevented:
+        assert "Kong would reject it with \"uniqueness violation: '" in new
+        assert "so Kong never sees it" in new
+    else:
+        assert "Kong 3.9 rejects it with \"uniqueness violation: '" in new

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kongcheck import outcomes
+from kongcheck import outcomes, versions
 from kongcheck.index import KongIndex
 from kongcheck.index.resources import Value
 from kongcheck.model import Finding, Participant, ResourceRef
@@ -60,16 +60,28 @@ def _outcome(row: UniqueField, group: list[Entity], index: KongIndex) -> outcome
     return outcomes.kong_clash(target, row.endpoint_key)
 
 
+def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
+    """Kong's error, quoted only for Kong >= 3.4 (older DB-less Kong never returns it), and as what
+    Kong *would* say where KIC resolves the clash before Kong sees it."""
+    target = index.settings.target
+    if not target.kong_rejects_duplicates:
+        return ""
+    error = kong_error(row, shown_value)
+    if row.source == "KongVault":
+        return f" Kong would reject it with \"{error}\", but KIC keeps one KongVault per prefix, so Kong never sees it."
+    if row.credential_type and target.drops_conflicting_consumers:
+        return f" Kong would reject it with \"{error}\", but KIC resolves the clash first, so Kong never sees it."
+    return f" Kong {versions.show(target.kong)} rejects it with \"{error}\"."
+
+
 def _finding(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Finding:
     text = group[0].value.text
     shown = show(text) if row.sensitive else repr(text)
     outcome = _outcome(row, group, index)
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
-    message = (
-        f"{len(group)} {row.what} share {row.field} {shown}{owned}. Kong: "
-        f"\"{kong_error(row, show(text) if row.sensitive else text)}\". {outcome.text}."
-    )
+    message = (f"{len(group)} {row.what} share {row.field} {shown}{owned}."
+               f"{_kong_says(row, show(text) if row.sensitive else text, index)} {outcome.text}.")
     return Finding(
         rule=row.rule,
         severity="error",
