@@ -16,7 +16,7 @@ class VersionError(ValueError):
 
 def parse(text: str, product: str) -> tuple[int, int]:
     """Parse ``X.Y`` (a patch part and a leading ``v`` are tolerated) and check it is known."""
-    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", str(text).strip())
+    match = re.fullmatch(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?", str(text).strip())
     known = _KNOWN_KIC if product == "KIC" else _KNOWN_KONG
     if not match:
         raise VersionError(f"{product} version {text!r} is not of the form X.Y")

@@ -66,7 +66,12 @@ class Obj:
         entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
         if not entries:
             return None
-        return self.get(entries, name, str, f"metadata.{field}[{name!r}] (quote it)")
+        try:
+            return self.get(entries, name, str, f"metadata.{field}[{name!r}]")
+        except FieldError as exc:
+            if isinstance(entries.get(name), (LMap, LSeq)):
+                raise
+            raise FieldError(f"{exc} (quote it)", exc.line) from None
 
     def annotation(self, name: str) -> str | None:
         return self._metadata_map("annotations", name)

@@ -24,6 +24,7 @@ class Value:
 
     text: str
     location: Location
+    encoded: bool = False  # decoded from a Secret's base64 `data`
 
 
 @dataclass(slots=True)
@@ -150,7 +151,7 @@ def parse_secret(obj: Obj) -> Secret:
             raise FieldError(f"Secret {obj.ref.name!r}: data.{key} must be base64 text, not {type_name(text)}",
                              location.line)
         try:
-            values[key] = Value(_decode_base64(text), location)
+            values[key] = Value(_decode_base64(text), location, encoded=True)
         except ValueError:
             bad.append(BadValue(key, location, "data value is not valid base64; the API server refuses it"))
     string_data = obj.get(obj.body, "stringData", LMap, "stringData") or {}

@@ -158,7 +158,8 @@ def _objects(value, result: LoadResult, source: Source, start: int):
             continue
         kind, items = value.get("kind"), value.get("items")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-            stack.append(iter([(entry, getattr(entry, "line", line)) for entry in items]))
+            where = items.where if hasattr(items, "pos") else (lambda _: (line, None))
+            stack.append(iter([(entry, getattr(entry, "line", where(i)[0])) for i, entry in enumerate(items)]))
             continue
         yield value
 

@@ -127,9 +127,10 @@ def _whitespace(ref, value, field: str, index: KongIndex) -> Finding | None:
     if not text or text == text.strip():
         return None
     what = "a trailing newline" if text.endswith("\n") else "leading or trailing whitespace"
+    hint = " (was it encoded with `echo` instead of `echo -n`?)" if value.encoded else ""
     return Finding("credential-value-whitespace", "warning",
                    f"{ref.id}: {field} has {what}; Kong compares it exactly, so clients must send it "
-                   "byte for byte (was it encoded with `echo` instead of `echo -n`?)",
+                   f"byte for byte{hint}",
                    [Participant(ref, value.location)])
 
 

@@ -1,0 +1,49 @@
+"""Review items 11-12: small input and message fixes, each on real input through the CLI."""
+from __future__ import annotations
+
+import pytest
+
+from kchelp import cli, scan_json
+
+CONSUMER = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: {name}\n"
+            "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: {user}\n")
+
+
+@pytest.mark.parametrize("flag", ["--kic-version", "--kong-version"])
+@pytest.mark.parametrize("text", ["3.05", "03.5", "3.5.01"])
+def test_versions_with_leading_zeros_are_refused(tmp_path, flag, text):
+    run = cli("scan", flag, text, str(tmp_path))
+    assert run.code == 2 and "is not of the form X.Y" in run.stderr
+
+
+def test_a_non_text_label_value_puts_the_hint_at_the_end(tmp_path):
+    manifest = tmp_path / "label.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  labels:\n"
+                        "    konghq.com/credential: 12\nstringData:\n  key: k\n")
+    (error,) = scan_json(str(manifest)).json["errors"]
+    assert error["message"] == ("Secret 's': metadata.labels['konghq.com/credential'] must be text, "
+                                "not a number (quote it)")
+
+
+def test_whitespace_hint_about_echo_only_for_base64_data(tmp_path):
+    manifest = tmp_path / "ws.yaml"
+    manifest.write_text(CONSUMER.format(name="c", user="' padded-user '") + "credentials: [k1, k2]\n"
+                        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: k1\n  labels:\n"
+                        "    konghq.com/credential: key-auth\ndata:\n  key: YWJjCg==\n"
+                        "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: k2\n  labels:\n"
+                        "    konghq.com/credential: jwt\nstringData:\n  key: ' spaced '\n  secret: s\n"
+                        "  algorithm: HS256\n")
+    found = {f["resources"][0]["name"]: f["message"] for f in scan_json(str(manifest)).findings()
+             if f["rule"] == "credential-value-whitespace"}
+    assert set(found) == {"c", "k1", "k2"}
+    assert "echo" in found["k1"]
+    assert "echo" not in found["c"] and "echo" not in found["k2"]
+
+
+def test_a_scalar_list_item_is_placed_at_its_own_line(tmp_path):
+    manifest = tmp_path / "list.yaml"
+    manifest.write_text("apiVersion: v1\nkind: List\nitems:\n  - 1\n  - just text\n"
+                        "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n")
+    run = cli("scan", "--verbose", "--allow-empty", "--parse-all", str(manifest))
+    assert f"{manifest}:4: a scalar, not a Kubernetes object" in run.stderr
+    assert f"{manifest}:5: a scalar, not a Kubernetes object" in run.stderr
