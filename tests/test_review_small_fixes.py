@@ -47,3 +47,50 @@ def test_a_scalar_list_item_is_placed_at_its_own_line(tmp_path):
     run = cli("scan", "--verbose", "--allow-empty", "--parse-all", str(manifest))
     assert f"{manifest}:4: a scalar, not a Kubernetes object" in run.stderr
     assert f"{manifest}:5: a scalar, not a Kubernetes object" in run.stderr
+
+
+KEY_SECRET = ("kind: Secret\nmetadata:\n  name: {name}\n  labels:\n    konghq.com/credential: key-auth\n"
+              "stringData:\n  key: no-api-version-key\n")
+
+
+def test_objects_without_api_version_are_input_errors(tmp_path):
+    manifest = tmp_path / "noapi.yaml"
+    manifest.write_text(
+        "kind: KongConsumer\nmetadata:\n  name: a\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
+        "username: same-user\n---\n" + CONSUMER.format(name="b", user="same-user")
+        + "---\n" + KEY_SECRET.format(name="k1") + "---\napiVersion: v1\n" + KEY_SECRET.format(name="k2"))
+    run = scan_json(str(manifest))
+    assert run.code == 2
+    assert [(e["line"], e["message"]) for e in run.json["errors"]] == [
+        (1, "KongConsumer 'a': apiVersion is missing; kubectl refuses an object without it"),
+        (16, "Secret 'k1': apiVersion is missing; kubectl refuses an object without it"),
+    ]
+    assert run.findings() == []  # neither takes part in a collision
+
+
+def test_an_unparsable_creation_timestamp_is_an_input_error(tmp_path):
+    manifest = tmp_path / "vaults.yaml"
+    vault = ("apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: {name}\n"
+             "  creationTimestamp: {ts}\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
+             "spec:\n  backend: env\n  prefix: shared\n")
+    manifest.write_text(vault.format(name="v1", ts='"not-a-time"') + "---\n"
+                        + vault.format(name="v2", ts='"2024-01-02T03:04:05Z"') + "---\n"
+                        + vault.format(name="v3", ts='"2024-01-01"'))
+    run = scan_json(str(manifest))
+    assert [(e["line"], e["message"]) for e in run.json["errors"]] == [
+        (5, "KongVault 'v1': metadata.creationTimestamp is not an RFC 3339 time; the API server refuses it"),
+        (27, "KongVault 'v3': metadata.creationTimestamp is not an RFC 3339 time; the API server refuses it"),
+    ]
+    assert run.findings() == []  # v2 alone is left
+
+
+@pytest.mark.parametrize("value, default", [('"true"', True), ('"True"', False), ('"TRUE"', False)])
+def test_default_ingress_class_needs_the_exact_string_true(tmp_path, value, default):
+    manifest = tmp_path / "classes.yaml"
+    manifest.write_text("apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: kong\n"
+                        f"  annotations:\n    ingressclass.kubernetes.io/is-default-class: {value}\n"
+                        "spec:\n  controller: ingress-controllers.konghq.com/kong\n---\n"
+                        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
+                        "username: classless\n")
+    rules = scan_json(str(manifest)).rules()
+    assert rules == ([] if default else ["ignored-by-controller"])

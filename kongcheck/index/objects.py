@@ -102,6 +102,9 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     name = metadata.get("name")
     if not isinstance(name, str) or not name:
         raise FieldError(f"{kind}: metadata.name must be non-empty text", metadata.where("name")[0])
+    if not api_version and doc.source.kind != "cluster":  # cluster objects always carry it (sources/kube)
+        raise FieldError(f"{kind} {name!r}: apiVersion is missing; kubectl refuses an object without it",
+                         body.where("apiVersion")[0])
     namespace = ""
     if kind not in CLUSTER_SCOPED:
         namespace = metadata.get("namespace", default_namespace)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from datetime import datetime
 from dataclasses import dataclass, field
 
 from kongcheck.index.objects import CLASS_ANNOTATION, FieldError, Obj, type_name
@@ -123,12 +125,30 @@ def parse_vault(obj: Obj) -> Vault:
         **_classed(obj),
         prefix=_str_value(obj, spec, "prefix", "spec.prefix"),
         backend=obj.get(spec, "backend", str, "spec.backend"),
-        created=obj.get(obj.metadata, "creationTimestamp", str, "metadata.creationTimestamp"),
+        created=_timestamp(obj),
     )
 
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+def _timestamp(obj: Obj) -> str | None:
+    """metadata.creationTimestamp; the API server refuses text that is not an RFC 3339 time."""
+    text = obj.get(obj.metadata, "creationTimestamp", str, "metadata.creationTimestamp")
+    if text is None:
+        return None
+    try:
+        valid = _RFC3339.fullmatch(text) is not None and datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: metadata.creationTimestamp is not an RFC 3339 time; "
+                         "the API server refuses it", obj.metadata.where("creationTimestamp")[0])
+    return text
+
+
 def parse_ingress_class(obj: Obj) -> IngressClass:
-    return IngressClass(obj, (obj.annotation(DEFAULT_CLASS_ANNOTATION) or "").lower() == "true")
+    return IngressClass(obj, obj.annotation(DEFAULT_CLASS_ANNOTATION) == "true")  # exact, as Kubernetes and KIC
 
 
 def _decode_base64(text: str) -> str:

@@ -49,7 +49,7 @@ def test_deep_nesting_is_refused_at_max_depth(tmp_path, shape):
     elif shape == "yaml-flow-map":
         path = write(tmp_path, "deep.yaml", SECRET + "x: " + "{a: " * depth + "1" + "}" * depth + "\n")
     elif shape == "json":
-        path = write(tmp_path, "deep.json", '{"kind": "Secret", "x": ' + "[" * depth + "]" * depth + "}\n")
+        path = write(tmp_path, "deep.json", '{"apiVersion": "v1", "kind": "Secret", "x": ' + "[" * depth + "]" * depth + "}\n")
     else:  # block nesting costs n^2/2 bytes of indentation: 3,000 levels is 4.5 MB
         path = write(tmp_path, "deep.yaml", SECRET + "".join(" " * i + "a:\n" for i in range(3000)))
     run, report = _scan(path)
@@ -67,7 +67,7 @@ def test_the_deepest_allowed_nesting_is_still_quick(tmp_path):
     run, report = _scan(path, "--max-depth", "10000")
     assert report["errors"] == [] and run.code == 0
     assert run.seconds < 5 and run.max_rss_mb < 150
-    path = write(tmp_path, "deep.json", '{"kind": "Secret", "metadata": {"name": "x"}, "x": '
+    path = write(tmp_path, "deep.json", '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "x"}, "x": '
                  + "[" * depth + "]" * depth + "}\n")  # deeper than Python's json module reads
     run, report = _scan(path, "--max-depth", "10000")
     assert report["errors"] == [] and run.code == 0
