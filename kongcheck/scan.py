@@ -70,7 +70,8 @@ def _scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | 
     documents = live_documents + loaded.documents  # live first: a manifest replaces the live object
     for order, document in enumerate(documents):
         document.order = order
-    built = kong_index.build(documents, settings)
+    unread = len({error.file for error in loaded.errors})
+    built = kong_index.build(documents, settings, unread)
     findings = policy.apply(rules.run(built), settings)
     if live is not None and live.enabled:
         from kongcheck.sources.live import apply_live_policy

@@ -155,3 +155,18 @@ def test_an_output_file_that_cannot_be_written_is_exit_2_not_1(tmp_path):
     run = cli("scan", "--no-config", "fixtures/rules/clean", "-f", "json", "-o", str(tmp_path / "no" / "such" / "x.json"))
     assert run.code == 2
     assert "cannot write" in run.stderr and "x.json" in run.stderr
+
+
+def test_a_missing_secret_warning_points_at_unreadable_inputs(tmp_path):
+    (tmp_path / "consumer.yaml").write_text(
+        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: c\ncredentials: [c-key]\n")
+    (tmp_path / "secret.yaml").write_text(  # a duplicate key: kubectl refuses the document, no name is read
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: c-key\n  name: c-key\n  labels:\n"
+        "    konghq.com/credential: key-auth\nstringData:\n  key: unreadable-key-1\n")
+    run = scan_json(str(tmp_path))
+    assert run.code == 2
+    (finding,) = run.findings("missing-credential-secret")
+    assert "or is in one of the 1 input(s) with errors above" in finding["message"]
+    clean = scan_json(str(tmp_path / "consumer.yaml"))
+    assert "input(s) with errors" not in clean.findings("missing-credential-secret")[0]["message"]

@@ -60,6 +60,7 @@ class KongIndex:
     attachments: list[Attachment] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     input_refused: dict[tuple[str, str, str], ScanError] = field(default_factory=dict)  # (kind, ns, name)
+    unread: int = 0  # inputs with load errors: objects in them have no name we could read
     skipped: list[str] = field(default_factory=list)  # for --verbose
     default_class: bool = False
 
@@ -200,8 +201,9 @@ def _attach(index: KongIndex) -> None:
                 index.attached.add(secret.obj.ref)
 
 
-def build(documents: list[Document], settings: Settings) -> KongIndex:
-    index = KongIndex(settings)
+def build(documents: list[Document], settings: Settings, unread: int = 0) -> KongIndex:
+    """``unread``: how many sources had input errors before any object could be named."""
+    index = KongIndex(settings, unread=unread)
     _collect(documents, index)
     _sort(index)
     _attach(index)

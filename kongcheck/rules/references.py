@@ -41,11 +41,13 @@ RULES = [
 ]
 
 
-def _missing(attachment: Attachment) -> Finding:
+def _missing(attachment: Attachment, unread: int) -> Finding:
     consumer = attachment.consumer.obj.ref
     refused = attachment.refused
     why = (f"the API server refuses (see the input error at {refused.file}:{refused.line})" if refused
            else f"is not in namespace {consumer.namespace!r} of the input")
+    if not refused and unread:
+        why += f" (or is in one of the {unread} input(s) with errors above, which could not be read)"
     return Finding(
         rule="missing-credential-secret",
         severity="warning",
@@ -77,7 +79,7 @@ def check(index: KongIndex) -> list[Finding]:
     findings = []
     for attachment in index.attachments:
         if attachment.secret is None:
-            findings.append(_missing(attachment))
+            findings.append(_missing(attachment, index.unread))
         elif attachment.secret.legacy_type is not None:
             finding = _legacy(attachment, index)
             if finding:
