@@ -218,7 +218,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     from kongcheck.loading import LoadOptions
     from kongcheck.scan import scan as run_scan
     from kongcheck.settings import Settings
-    from kongcheck.sources import files, rendered
+    from kongcheck.sources import files
 
     from kongcheck.config import rule_settings
 
@@ -233,7 +233,11 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     walked_past: list[str] = []
     sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude, charts,
                                     walked_past)
-    more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
+    more, render_errors = [], []
+    if requests or kustomizations:
+        from kongcheck.sources import rendered
+
+        more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
     bounds = limits.current()
     options = LoadOptions(parse_all=parse_all, **bounds.load_options())
     result = _run_with_progress(run_scan, sources + more, settings, options, errors + render_errors, live)
@@ -252,10 +256,13 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
 
 
 def _helm_requests(charts, values, sets, release, namespace, timeout) -> list:
+    if not charts:
+        if values or sets or release or namespace:
+            raise click.UsageError("--helm-values, --helm-set, --helm-release and --helm-namespace need --helm "
+                                   "CHART_DIR")
+        return []  # and sources/render.py (subprocess, signal) is never imported
     from kongcheck.sources.render import HelmRequest
 
-    if not charts and (values or sets or release or namespace):
-        raise click.UsageError("--helm-values, --helm-set, --helm-release and --helm-namespace need --helm CHART_DIR")
     for assignment in sets:
         if "=" not in assignment:
             raise click.UsageError(f"--helm-set takes KEY=VALUE, got {assignment.partition('=')[0]!r} without '='")

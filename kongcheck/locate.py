@@ -18,8 +18,16 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+from typing import TYPE_CHECKING
+
 from kongcheck.model import Location
-from kongcheck.sources.origins import Origin, helm_origin, kustomize_origin
+
+if TYPE_CHECKING:
+    from kongcheck.sources.origins import Origin
+
+# Cheap tests before the origin parsers are imported: plain manifests never pay for them.
+_HELM_MARK = b"# Source: "  # sources/origins.py SOURCE_PREFIX
+_KUSTOMIZE_MARK = "config.kubernetes.io/origin"  # sources/origins.py ORIGIN_ANNOTATION
 
 
 def _annotations(doc):
@@ -38,15 +46,23 @@ def _template_on_disk(chart_dir: str, source_path: str) -> str | None:
 def _document_origin(doc) -> Origin | None:
     """The origin of the whole document (helm line not yet applied), cached on the document."""
     if doc.origin is None:
-        origin = helm_origin(doc.chunk, doc.chunk_line, None)
-        if origin is None:
-            rendered = doc.source.rendered
-            origin = kustomize_origin(_annotations(doc), getattr(rendered, "kustomize_root", None))
+        origin = None
+        if _HELM_MARK in doc.chunk:
+            from kongcheck.sources.origins import helm_origin
+
+            origin = helm_origin(doc.chunk, doc.chunk_line, None)
+        annotations = _annotations(doc)
+        if origin is None and isinstance(annotations, dict) and _KUSTOMIZE_MARK in annotations:
+            from kongcheck.sources.origins import kustomize_origin
+
+            origin = kustomize_origin(annotations, getattr(doc.source.rendered, "kustomize_root", None))
         doc.origin = origin or False
     return doc.origin or None
 
 
 def _helm_location(doc, origin: Origin, line: int | None, stream: str) -> Location:
+    from kongcheck.sources.origins import helm_origin
+
     rendered_line = helm_origin(doc.chunk, doc.chunk_line, line).line
     path = origin.path
     chart_dir = getattr(doc.source.rendered, "chart_dir", None)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kongcheck.loading import jsonfile
-from kongcheck.loading.jsonfile import looks_like_json
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.loading.values import LMap, LoadError
 from kongcheck.model import ScanError
@@ -21,6 +19,7 @@ _MARKER_END = b" \t\r\n"
 # a ``kind`` key, as a YAML block key or a JSON member: counts manifests that are not parsed
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
+_JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first non-space is "{"
 _CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 
 
@@ -201,7 +200,9 @@ def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget,
 
 def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
     text = _decode(source, piece, line)
-    if source.is_json and looks_like_json(text):
+    if source.is_json and _JSON_START.match(text):
+        from kongcheck.loading import jsonfile
+
         return jsonfile.documents(text, line - 1, options.max_depth)
     from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
 

@@ -25,12 +25,6 @@ _DECODER = json.JSONDecoder(parse_constant=_no_constant)  # NaN and Infinity are
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
-def looks_like_json(text: str) -> bool:
-    """kubectl's test: the first non-space character is ``{``."""
-    match = _SPACE.match(text)
-    return text[match.end():match.end() + 1] == "{"
-
-
 def _values(text: str):
     """Yield ``(begin, end)`` of each top-level JSON value; raise LoadError on invalid JSON."""
     index = _SPACE.match(text).end()

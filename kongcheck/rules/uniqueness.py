@@ -8,7 +8,7 @@ from kongcheck import outcomes, versions
 from kongcheck.index import KongIndex
 from kongcheck.index.resources import Value
 from kongcheck.model import Finding, Participant, ResourceRef
-from kongcheck.redact import Redactor, fingerprint, sha256_hex
+from kongcheck.redact import Redactor, sha256_hex
 from kongcheck.rules.base import RuleInfo
 from kongcheck.rules.table import UNIQUE_FIELDS, UniqueField, kong_error
 
