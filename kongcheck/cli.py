@@ -239,7 +239,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
 
         more, render_errors = rendered.collect(requests, kustomizations, render_timeout)
     bounds = limits.current()
-    options = LoadOptions(parse_all=parse_all, **bounds.load_options())
+    options = LoadOptions(parse_all=parse_all, explain=verbose, **bounds.load_options())
     result = _run_with_progress(run_scan, sources + more, settings, options, errors + render_errors, live)
     limits.check_empty(result, [*paths, *(f"helm:{c}" for c in helm_charts),
                                 *(f"kustomize:{k}" for k in kustomizations)], bounds)

@@ -85,7 +85,7 @@ def current() -> Limits:
 
 def check_empty(result, paths, limits: Limits) -> None:
     """A scan that found no Kubernetes manifest at all says so: an error unless --allow-empty."""
-    if result.manifests or result.errors:  # input errors already say why nothing was found
+    if result.has_manifests or result.errors:  # input errors already say why nothing was found
         return
     where = ", ".join(paths) if paths else "."
     if limits.allow_empty:

@@ -21,7 +21,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    manifests: int = 0  # documents with a kind (Kubernetes objects), parsed or not
+    has_manifests: bool = False  # some document had a kind (a Kubernetes object), parsed or not
     warnings: list[str] = field(default_factory=list)  # e.g. unknown rule ids in suppressions
     live_objects: int = 0  # objects read from the cluster or a cluster snapshot
     fail_on_live: bool = False  # collisions wholly inside the cluster count for the exit code
@@ -85,7 +85,7 @@ def _scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | 
         findings=findings,
         errors=loaded.errors + built.errors,
         skipped=loaded.skipped + built.skipped,
-        manifests=loaded.manifests,
+        has_manifests=loaded.has_manifests,
         warnings=warnings,
         live_objects=len(live_documents),
         fail_on_live=bool(live is not None and live.fail_on_live),

@@ -16,7 +16,7 @@ from kongcheck.model import ScanError
 from kongcheck.sources import Source, TooLarge
 
 _MARKER_END = b" \t\r\n"
-# a ``kind`` key, as a YAML block key or a JSON member: counts manifests that are not parsed
+# a ``kind`` key, as a YAML block key or a JSON member: tells whether unparsed pieces hold manifests
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
 _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first non-space is "{"
@@ -29,6 +29,7 @@ class LoadOptions:
     max_depth: int = 1000  # nesting levels of one document (--max-depth)
     max_file_size: int = 64 * 1024 * 1024  # bytes of one file or stream (--max-file-size)
     max_documents: int = 100_000  # documents (and List items) of one file or stream (--max-documents)
+    explain: bool = True  # record why files were not parsed (for --verbose; costs a line per file)
 
 
 @dataclass(slots=True)
@@ -55,7 +56,7 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     document_count: int = 0
-    manifests: int = 0  # documents with a kind: zero means the scan found no manifests at all
+    has_manifests: bool = False  # a document with a kind was seen: False means no manifests at all
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
 
 
@@ -190,11 +191,14 @@ def _read(source: Source, options: LoadOptions, result: LoadResult) -> bytes | N
     return None
 
 
-def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget, line: int) -> bool:
+def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget, line: int,
+              count: int | None = None) -> bool:
     """Count a piece the prefilter rules out; False once --max-documents is passed."""
-    count = count_documents(piece, source.is_json)
+    if count is None:
+        count = count_documents(piece, source.is_json)
     result.document_count += count
-    result.manifests += len(_KIND_KEY.findall(piece))
+    if not result.has_manifests:  # one is enough: never search again once one is found
+        result.has_manifests = _KIND_KEY.search(piece) is not None
     return budget.take(count, line)
 
 
@@ -217,7 +221,7 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             if not budget.take(1, start):
                 return False
         for body in _objects(value, result, source, start):
-            result.manifests += 1
+            result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
             result.documents.append(Document(source, body, start, piece, line))
@@ -233,9 +237,10 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
         count = count_documents(data, source.is_json)
         if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
-            _unparsed(source, data, result, budget, 1)
-            result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads "
-                                  "(not parsed)" if count else f"{source.name}: empty or only comments")
+            _unparsed(source, data, result, budget, 1, count)
+            if options.explain:
+                result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads "
+                                      "(not parsed)" if count else f"{source.name}: empty or only comments")
             return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)
     before = (result.document_count, len(result.errors))
