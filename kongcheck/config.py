@@ -33,8 +33,9 @@ class Config:
 def find(start: str | None = None) -> str | None:
     """The nearest configuration file from ``start`` (default: the working directory) upwards.
 
-    A ``pyproject.toml`` on the way that cannot be parsed is a ConfigError: whether it holds a
-    ``[tool.kongcheck]`` table (a broken one would not match the quick test) cannot be known."""
+    A ``pyproject.toml`` whose text names kongcheck but that cannot be parsed is a
+    ConfigError (a broken ``[tool.kongcheck`` header would not match the quick test); one that
+    never names kongcheck cannot hold our table and is not parsed at all."""
     folder = Path(start or os.getcwd()).resolve()
     for candidate in (folder, *folder.parents):
         for name in NAMES:
@@ -42,17 +43,19 @@ def find(start: str | None = None) -> str | None:
                 return str(candidate / name)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            if _has_tool_table(pyproject):
+            text = _read_bytes(pyproject)
+            if _TOOL_TABLE.search(text):
                 return str(pyproject)
-            _parse_toml(str(pyproject))
+            if b"kongcheck" in text:
+                _parse_toml(str(pyproject))
     return None
 
 
-def _has_tool_table(path: Path) -> bool:
+def _read_bytes(path: Path) -> bytes:
     try:
-        return bool(_TOOL_TABLE.search(path.read_bytes()))
+        return path.read_bytes()
     except OSError:
-        return False
+        return b""
 
 
 def load(path: str) -> Config:

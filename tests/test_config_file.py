@@ -175,11 +175,12 @@ def test_broken_pyproject_that_would_be_used_is_an_error(repo):
     assert "Traceback" not in result.output and result.stdout == ""
 
 
-def test_any_broken_pyproject_on_the_walk_up_is_an_error(repo):
-    (repo / "sub" / "pyproject.toml").write_text('[tool.ruff]\nline-length = = 100\n')  # no kongcheck table
+def test_a_broken_pyproject_that_names_kongcheck_is_an_error(repo):
+    # it names kongcheck, so it might hold a table the quick test cannot see: it must parse
+    (repo / "sub" / "pyproject.toml").write_text('# kongcheck reads [tool.kongcheck]\n[tool.ruff]\nline-length = = 100\n')
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"kongcheck: {repo / 'sub' / 'pyproject.toml'}:2: invalid TOML: ")
+    assert result.stderr.startswith(f"kongcheck: {repo / 'sub' / 'pyproject.toml'}:3: invalid TOML: ")
     # a configuration found before it ends the walk; --no-config and --config skip the walk
     (repo / "sub" / "deeper" / ".kongcheck.yaml").write_text("fail-on: never\n")
     assert scan(str(repo / "manifests")).exit_code == 0
@@ -190,8 +191,13 @@ def test_any_broken_pyproject_on_the_walk_up_is_an_error(repo):
     assert scan("--config", str(other), str(repo / "manifests")).exit_code == 0
 
 
+def test_a_broken_pyproject_that_never_names_kongcheck_is_not_ours_to_parse(repo):
+    (repo / "sub" / "pyproject.toml").write_text('[tool.ruff]\nline-length = = 100\n')
+    assert scan("--fail-on", "never", str(repo / "manifests")).exit_code == 0
+
+
 def test_undecodable_pyproject_on_the_walk_up_is_an_error(repo):
-    (repo / "pyproject.toml").write_bytes(b'[tool.black]\nx = "\xff"\n')
+    (repo / "pyproject.toml").write_bytes(b'[tool.black]  # and kongcheck\nx = "\xff"\n')
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"kongcheck: {repo / 'pyproject.toml'}: cannot read configuration")

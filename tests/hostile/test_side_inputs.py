@@ -22,7 +22,7 @@ def _bomb(key: str) -> str:
     (".kongcheck.yaml", "exclude: " + "[" * DEEP + "]" * DEEP + "\n", "configuration nested too deeply to read"),
     ("pyproject.toml", "[tool.kongcheck]\nexclude = " + "[" * DEEP + "]" * DEEP + "\n",
      "configuration nested too deeply to read"),
-    ("pyproject.toml", "[tool.other]\nexclude = " + "[" * DEEP + "]" * DEEP + "\n",
+    ("pyproject.toml", "# kongcheck\n[tool.other]\nexclude = " + "[" * DEEP + "]" * DEEP + "\n",
      "configuration nested too deeply to read"),
     (".kongcheck.yaml", _bomb("exclude"), "configuration too large: over 100000 values once aliases are expanded"),
 ], ids=["yaml-deep", "toml-deep", "toml-foreign-deep", "yaml-alias-bomb"])
