@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -41,8 +41,7 @@ class Size(click.ParamType):
         return int(match.group(1)) * _UNITS[match.group(2).upper()]
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     max_file_size: int = MAX_FILE_SIZE
     max_depth: int = MAX_DEPTH
     max_documents: int = MAX_DOCUMENTS

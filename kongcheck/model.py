@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field as _field
+from typing import NamedTuple
 
 SEVERITIES = ("info", "warning", "error")
 
@@ -15,8 +16,7 @@ def severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a value lives.
 
     ``file`` is the path as the user gave it, ``<stdin>``, a rendered template path or
@@ -45,8 +45,7 @@ class Location:
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRef:
+class ResourceRef(NamedTuple):
     """A Kubernetes object as people name it: ``namespace/Kind/name``."""
 
     kind: str
@@ -62,16 +61,14 @@ class ResourceRef:
         return self.id
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+class Participant(NamedTuple):
     """One resource's part in a finding, located at the offending field value."""
 
     ref: ResourceRef
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class ScanError:
+class ScanError(NamedTuple):
     """Input that could not be read or understood; makes the run exit 2."""
 
     file: str

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 NEWEST_KIC = (3, 5)
 NEWEST_KONG = (3, 9)
@@ -43,8 +43,7 @@ def show(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """What the scan predicts for: a KIC release and a Kong Gateway release."""
 
     kic: tuple[int, int] = NEWEST_KIC

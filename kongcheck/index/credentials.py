@@ -5,11 +5,10 @@ internal/admission/validation/consumers/credentials/vars.go; Kong: kong/plugins/
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class CredentialType:
+class CredentialType(NamedTuple):
     name: str  # the value of the konghq.com/credential label
     translator_needs: tuple[str, ...]  # missing -> "failed to provision credential: ... no <field>"
     webhook_needs: tuple[str, ...]  # must be present and non-empty for the webhook

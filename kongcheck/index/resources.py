@@ -8,8 +8,9 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
 
 from kongcheck.index.objects import CLASS_ANNOTATION, FieldError, Obj, type_name
 from kongcheck.loading.values import LMap, LSeq
@@ -20,8 +21,7 @@ LEGACY_TYPE_KEY = "kongCredType"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 
 
-@dataclass(slots=True)
-class Value:
+class Value(NamedTuple):
     """A string value and where it is written."""
 
     text: str
@@ -58,8 +58,7 @@ class Vault(Classed):
     created: str | None = None  # metadata.creationTimestamp
 
 
-@dataclass(slots=True)
-class BadValue:
+class BadValue(NamedTuple):
     key: str
     location: Location
     problem: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.loading.values import LMap, LoadError
@@ -23,8 +24,7 @@ _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first 
 _CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 
 
-@dataclass(slots=True)
-class LoadOptions:
+class LoadOptions(NamedTuple):
     parse_all: bool = False  # skip the prefilter (the "full path")
     max_depth: int = 1000  # nesting levels of one document (--max-depth)
     max_file_size: int = 64 * 1024 * 1024  # bytes of one file or stream (--max-file-size)

@@ -1,13 +1,12 @@
 """What every rule module shares: its catalogue entry and helpers to make findings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kongcheck.model import Location, Participant, ResourceRef
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """One rule's catalogue entry: the single source for `kongcheck rules`, SARIF and docs."""
 
     id: str

@@ -5,11 +5,10 @@ Kong"; Kong: kong/plugins/*/daos.lua, kong/db/schema/entities/*.lua).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class UniqueField:
+class UniqueField(NamedTuple):
     rule: str
     kong_entity: str  # Kong's entity name, as in its uniqueness error
     field: str  # Kong's field name
