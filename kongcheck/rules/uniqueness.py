@@ -71,7 +71,7 @@ def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
         return f" Kong would reject it with \"{error}\", but KIC keeps one KongVault per prefix, so Kong never sees it."
     if row.credential_type and target.drops_conflicting_consumers:
         return f" Kong would reject it with \"{error}\", but KIC resolves the clash first, so Kong never sees it."
-    return f" Kong {versions.show(target.kong)} rejects it with \"{error}\"."
+    return f" Kong {versions.show(target.kong)} answers \"{error}\"."
 
 
 def _finding(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Finding:
