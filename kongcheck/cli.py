@@ -166,7 +166,7 @@ def _cluster_options(command):
     return command
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=EXIT_CODES, short_help="Scan manifests for collisions Kong would reject.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
               help="Output format; repeat for several (pair each with an --output).  [default: text]")
