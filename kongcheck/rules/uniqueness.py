@@ -76,12 +76,13 @@ def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
 
 def _finding(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Finding:
     text = group[0].value.text
-    shown = show(text) if row.sensitive else repr(text)
+    plain = show(text) if row.sensitive else text  # a credential or identity is only fingerprinted
     outcome = _outcome(row, group, index)
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
+    shown = plain if row.sensitive else repr(text)
     message = (f"{len(group)} {row.what} share {row.field} {shown}{owned}."
-               f"{_kong_says(row, show(text) if row.sensitive else text, index)} {outcome.text}.")
+               f"{_kong_says(row, plain, index)} {outcome.text}.")
     return Finding(
         rule=row.rule,
         severity="error",
