@@ -143,3 +143,16 @@ def test_whitespace_values_warn_and_do_not_collide_with_the_trimmed_value():
     assert key["resources"] == [res("Secret", "ws", "echoer-key", path, 20, 8)]
     assert "key has a trailing newline" in key["message"]
     assert scan_json("--fail-on", "warning", path).code == 1
+
+
+@pytest.mark.parametrize("cred_type", ["jwt_secret", "Key-Auth"])
+def test_a_secret_the_webhook_refuses_is_only_webhook_rejects(tmp_path, cred_type):
+    """Round 2 item 6: `kubectl apply` fails, so KIC never sees the Secret: no 'KIC skips' finding too."""
+    manifest = tmp_path / "alias.yaml"
+    manifest.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
+                        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: u-c-1\n"
+                        "credentials: [k]\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: k\n"
+                        f"  labels:\n    konghq.com/credential: {cred_type}\nstringData:\n  key: abc\n")
+    assert scan_json(str(manifest)).rules() == ["webhook-rejects"]
+    # no webhook checks an untyped referenced Secret on KIC 2.x: the translator's finding stays
+    assert scan_json("--kic-version", "2.12", str(manifest)).rules() == ["invalid-credential"]

@@ -74,22 +74,22 @@ def _webhook_needs(secret: Secret, cred_type: str, index: KongIndex) -> tuple[st
     return CREDENTIAL_TYPES[cred_type].webhook_needs
 
 
-def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> tuple[list[Finding], set[str]]:
+def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> list[Finding]:
     kic = show(index.settings.target.kic)
     if cred_type not in CREDENTIAL_TYPES or (cred_type == "konnect" and index.settings.target.kic < (3, 4)):
         return [_problem("webhook-rejects", secret, _kind_location(secret),
-                         f"credential type {cred_type!r} is unknown to the KIC {kic} webhook")], set()
+                         f"credential type {cred_type!r} is unknown to the KIC {kic} webhook")]
     missing = [name for name in _webhook_needs(secret, cred_type, index)
                if not (secret.values.get(name) and secret.values[name].text)]
     if not missing:
-        return [], set()
+        return []
     where = secret.values[missing[0]].location if missing[0] in secret.values else _kind_location(secret)
     return [_problem("webhook-rejects", secret, where,
                      f"the KIC {kic} webhook refuses this {cred_type} credential: "
-                     f"{', '.join(missing)} missing or empty")], set(missing)
+                     f"{', '.join(missing)} missing or empty")]
 
 
-def _translator(secret: Secret, cred_type: str, reported: set[str]) -> list[Finding]:
+def _translator(secret: Secret, cred_type: str) -> list[Finding]:
     row = CREDENTIAL_TYPES.get(cred_type)
     if row is None or not row.translated:
         return [_problem("invalid-credential", secret, _kind_location(secret),
@@ -97,8 +97,6 @@ def _translator(secret: Secret, cred_type: str, reported: set[str]) -> list[Find
     findings = []
     unique = BY_CREDENTIAL_TYPE.get(cred_type)
     for name in dict.fromkeys(row.translator_needs + ((unique.field,) if unique else ())):
-        if name in reported:
-            continue
         value = secret.values.get(name)
         if value is None and name in row.translator_needs:
             findings.append(_problem("invalid-credential", secret, _kind_location(secret),
@@ -160,12 +158,10 @@ def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: 
     findings: list[Finding] = []  # a Secret with invalid base64 is an input error, never indexed
     if cred_type is None:
         return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
-    reported: set[str] = set()
     if secret.label_type is not None and (attached or index.settings.target.webhook_checks_labelled_secrets):
-        found, reported = _webhook(secret, cred_type, index)
-        findings += found
-    if attached:
-        findings += _translator(secret, cred_type, reported)
+        findings += _webhook(secret, cred_type, index)
+    if attached and not findings:  # a Secret the webhook refuses never reaches KIC: `kubectl apply` fails
+        findings += _translator(secret, cred_type)
     unique = BY_CREDENTIAL_TYPE.get(cred_type)
     value = secret.values.get(unique.field) if unique else None
     if value is not None:
