@@ -7,6 +7,7 @@ messages are escaped as the runner expects (``%``, CR, LF; ``:`` and ``,`` too i
 from __future__ import annotations
 
 from kongcheck.model import Finding, Location
+from kongcheck.report.paths import display_path
 from kongcheck.report.text import summary_line
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -30,7 +31,7 @@ def command(name: str, message: str, **properties) -> str:
 def _where(location: Location) -> dict:
     if location.source not in _FILE_SOURCES or not location.file:
         return {}
-    return {"file": location.file, "line": location.line, "col": location.column}
+    return {"file": display_path(location.file), "line": location.line, "col": location.column}
 
 
 def finding_commands(finding: Finding) -> list[str]:
@@ -51,7 +52,7 @@ def render(result, settings, stream) -> None:
         if not finding.suppressed:
             out.extend(finding_commands(finding))
     for error in result.errors:
-        where = {"file": error.file, "line": error.line} if error.file != "<stdin>" else {}
+        where = {"file": display_path(error.file), "line": error.line} if error.file != "<stdin>" else {}
         out.append(command("error", error.message, **where, title="kongcheck input error"))
     out.append(summary_line(result))
     stream.write("".join(line + "\n" for line in out))

@@ -14,31 +14,32 @@ from urllib.parse import quote
 from kongcheck import __version__
 from kongcheck.fingerprints import participant_fingerprints
 from kongcheck.model import Finding, Location, ScanError
+from kongcheck.report.paths import base_folder, base_uri, relative_path
 from kongcheck.rules import CATALOG, explain
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "kongcheck/v1"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _FILE_SOURCES = {"file", "helm", "kustomize"}
+SRCROOT = "%SRCROOT%"
 
 
-def artifact_uri(path: str) -> str:
-    """A relative, percent-encoded URI for a path (GitHub matches it against the repository)."""
+def artifact_location(path: str, base: str | None = None) -> dict:
+    """``{"uri", "uriBaseId"}`` relative to the repository top level (kongcheck.report.paths),
+    which GitHub matches against the repository; an absolute ``file://`` URI for a file outside
+    it; any other name (a remote kustomize base...) percent-encoded as it is."""
+    relative = relative_path(path, base)
+    if relative is not None:
+        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
     if os.path.isabs(path):
-        relative = os.path.relpath(path)
-        if relative.startswith(".."):
-            return "file://" + quote(path.replace(os.sep, "/"))
-        path = relative
-    path = path.replace(os.sep, "/")
-    while path.startswith("./"):
-        path = path[2:]
-    return quote(path, safe="/")
+        return {"uri": "file://" + quote(path.replace(os.sep, "/"))}
+    return {"uri": quote(path.replace(os.sep, "/"), safe="/")}
 
 
 def _physical(location: Location) -> dict | None:
     if location.source not in _FILE_SOURCES or not location.file:
         return None
-    physical: dict = {"artifactLocation": {"uri": artifact_uri(location.file)}}
+    physical: dict = {"artifactLocation": artifact_location(location.file)}
     if location.line:
         region = {"startLine": location.line}
         if location.column:
@@ -106,7 +107,7 @@ def _rule(info, severity: str) -> dict:
 def _notification(error: ScanError) -> dict:
     note: dict = {"level": "error", "message": {"text": error.message}}
     if error.file and error.file != "<stdin>" and not error.file.startswith("cluster:"):
-        physical: dict = {"artifactLocation": {"uri": artifact_uri(error.file)}}
+        physical: dict = {"artifactLocation": artifact_location(error.file)}
         if error.line:
             physical["region"] = {"startLine": error.line}
         note["locations"] = [{"physicalLocation": physical}]
@@ -125,6 +126,7 @@ def document(result, settings) -> dict:
                             "rules": rules}},
         "invocations": [{"executionSuccessful": not result.errors,
                          "toolExecutionNotifications": [_notification(e) for e in result.errors]}],
+        "originalUriBaseIds": {SRCROOT: {"uri": base_uri(base_folder())}},
         "columnKind": "unicodeCodePoints",
         "results": results,
     }
