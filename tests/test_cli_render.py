@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from k8s_tools import REPO_ROOT
-from kongcheck.cli import ORIGIN_HINT, main
+from kongcheck.cli import ORIGIN_HINT, main, origin_hint
 
 CHART = "fixtures/helm/gateway-consumers"
 VALUES = "fixtures/helm/values-collision.yaml"
@@ -125,13 +125,22 @@ def test_piped_kustomize_output_keeps_origin_paths_as_kustomize_wrote_them(k8s_e
 
 
 def test_stream_without_origins_says_once_how_to_enable_them(k8s_env):
-    # fixtures/kustomize/base turns no origin annotations on; its objects land in `default`.
+    # fixtures/kustomize/base turns no origin annotations on and leaves no other trace: its stream
+    # cannot be told from hand-written YAML, whose stream lines are the real lines, so no note.
     base = render(k8s_env.kustomize_build("fixtures/kustomize/base"))
     result = scan("-", "--kustomize", STAGING, stdin=base)
     assert result.exit_code == 1
     assert "  <stdin>:" in result.stdout  # plain stream position, e.g. <stdin>:44:11
     assert "  fixtures/kustomize/base/consumers.yaml (kustomize:" in result.stdout
-    assert result.stderr.count(ORIGIN_HINT) == 1
+    assert "stream lines" not in result.stderr
+    # helm output without its '# Source:' comments still carries helm's labels: the note, once,
+    # without suggesting the --kustomize already in use.
+    helm = render([k8s_env.helm, "template", "edge", CHART, "-f", VALUES])
+    stripped = "\n".join(line for line in helm.splitlines() if not line.startswith("# Source:")) + "\n"
+    result = scan("-", "--kustomize", STAGING, stdin=stripped)
+    assert result.exit_code == 1
+    assert result.stderr.count(origin_hint(("--helm CHART_DIR", None))) == 1
+    assert "--kustomize DIR" not in result.stderr
     assert "buildMetadata: [originAnnotations]" in ORIGIN_HINT
 
 
@@ -161,8 +170,8 @@ def test_failing_render_is_one_error_line_and_the_rest_is_still_scanned(k8s_env)
     result = scan("fixtures/helm/storefront-legacy", "--helm", "fixtures/helm/no-such-chart",
                   "--kustomize", STAGING, "--kustomize", PROD)
     assert result.exit_code == 2
-    assert ("error  helm:fixtures/helm/no-such-chart: `helm template fixtures/helm/no-such-chart` failed "
-            "(exit 1): Error: repo fixtures not found\n") in result.stdout  # helm's own words for a missing path
+    assert ("error  helm:fixtures/helm/no-such-chart: `helm template fixtures/helm/no-such-chart` cannot run: "
+            "fixtures/helm/no-such-chart is not a folder\n") in result.stdout  # checked before helm runs
     assert "4 findings (4 errors, 0 warnings)" in result.stdout
 
 

@@ -101,11 +101,19 @@ def test_failing_helm_render_names_command_and_stderr_without_set_values(k8s_env
     assert SECRET_KEY not in message
 
 
+def chart_folder(tmp_path, monkeypatch, name: str) -> str:
+    """An (empty) chart folder NAME in tmp_path, the working folder: render_helm checks it before running helm."""
+    (tmp_path / name).mkdir(exist_ok=True)
+    (tmp_path / name / "Chart.yaml").write_text(f"apiVersion: v2\nname: {name}\nversion: 0.1.0\n")
+    monkeypatch.chdir(tmp_path)
+    return name
+
+
 def test_helm_stderr_echoing_a_set_value_is_scrubbed(tmp_path, monkeypatch):
     helm = fake_tool(tmp_path, "helm", 'echo "Error: bad value in $*" >&2; exit 1\n')
     monkeypatch.setenv("KONGCHECK_HELM", helm)
     with pytest.raises(RenderError) as caught:
-        render_helm(HelmRequest(chart="c", sets=(f"key={SECRET_KEY}",)))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "c"), sets=(f"key={SECRET_KEY}",)))
     assert SECRET_KEY not in str(caught.value)
     assert "Error: bad value in template c --set key=<hidden>" in str(caught.value)
 
@@ -125,17 +133,17 @@ def test_missing_binaries_give_a_clear_error(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(RenderError, match=r"^`helm template chart` cannot run: helm was not found"):
-        render_helm(HelmRequest(chart="chart"))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "chart")))
     with pytest.raises(RenderError, match=r"cannot run: neither kustomize nor kubectl was found"):
         render_kustomize(str(tmp_path))
     with pytest.raises(RenderError, match=r"is not a folder"):
         render_kustomize(str(tmp_path / "nope"))
 
 
-def test_explicit_binary_that_does_not_exist_is_reported(monkeypatch):
+def test_explicit_binary_that_does_not_exist_is_reported(monkeypatch, tmp_path):
     monkeypatch.setenv("KONGCHECK_HELM", "/nonexistent/helm")
     with pytest.raises(RenderError, match=r"KONGCHECK_HELM=/nonexistent/helm"):
-        render_helm(HelmRequest(chart="chart"))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "chart")))
 
 
 def test_hanging_render_is_stopped_with_its_children(tmp_path, monkeypatch):
@@ -144,7 +152,7 @@ def test_hanging_render_is_stopped_with_its_children(tmp_path, monkeypatch):
     monkeypatch.setenv("KONGCHECK_HELM", helm)
     started = time.monotonic()
     with pytest.raises(RenderError) as caught:
-        render_helm(HelmRequest(chart="slow-chart", timeout=0.5))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "slow-chart"), timeout=0.5))
     assert time.monotonic() - started < 10
     assert str(caught.value) == "`helm template slow-chart` did not finish within 0.5 s and was stopped"
 
@@ -155,7 +163,7 @@ def test_binary_that_cannot_start_is_reported(tmp_path, monkeypatch):
     broken.chmod(0o755)
     monkeypatch.setenv("KONGCHECK_HELM", str(broken))
     with pytest.raises(RenderError, match=r"^`helm template c` could not start: Exec format error"):
-        render_helm(HelmRequest(chart="c"))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "c")))
     assert os.access(broken, os.X_OK)
 
 
@@ -257,7 +265,7 @@ def test_a_value_cut_by_the_length_limit_is_still_hidden(tmp_path, monkeypatch):
     helm = fake_tool(tmp_path, "helm", f"printf 'Error: %0120d{secret}%0400d\\n' 0 0 >&2; exit 1\n")
     monkeypatch.setenv("KONGCHECK_HELM", helm)
     with pytest.raises(RenderError) as caught:
-        render_helm(HelmRequest(chart="c", sets=(f"k={secret}",)))
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "c"), sets=(f"k={secret}",)))
     assert "LEAK" not in str(caught.value)
 
 

@@ -167,7 +167,21 @@ def run_render(argv: list[str], shown: str, timeout: float, secrets: Callable[[]
     return out.decode("utf-8", "replace")
 
 
+def chart_problem(chart: str) -> str | None:
+    """Why CHART is no chart folder (None when it holds a Chart.yaml, or is a packaged chart file)."""
+    if os.path.isfile(chart):
+        return None  # a .tgz from `helm package`: helm reads it
+    if not os.path.isdir(chart):
+        return f"{chart} is not a folder"
+    if not os.path.isfile(os.path.join(chart, "Chart.yaml")):
+        return f"{chart} holds no Chart.yaml"
+    return None
+
+
 def render_helm(request: HelmRequest) -> Rendered:
+    problem = chart_problem(request.chart)
+    if problem:
+        raise RenderError(f"`helm template {request.chart}` cannot run: {problem}")
     helm = find_binary("helm", "KONGCHECK_HELM")
     if helm is None:
         raise RenderError(
