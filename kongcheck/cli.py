@@ -21,6 +21,23 @@ Exit codes:
      (the rest of the input is still scanned and reported)"""
 
 
+class UsageProblem(click.ClickException):
+    """A usage-type problem (a flag's file or value): `Error: ...` on each line, exit 2, as click's own."""
+
+    exit_code = 2  # 1 means findings
+
+    def show(self, file=None) -> None:
+        for line in self.format_message().splitlines():
+            click.echo(f"Error: {line}", err=True)
+
+
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Callback for names that KIC needs: an empty --namespace or --ingress-class is a usage error."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value
+
+
 def _versions(kic: str | None, kong: str | None):
     from kongcheck import versions
 
@@ -57,9 +74,7 @@ def _write(result, settings, pairs, show_suppressed: bool) -> None:
             with open(out, "w", encoding="utf-8") as stream:
                 render(result, settings, stream, **kwargs)
         except OSError as exc:
-            failure = click.ClickException(f"cannot write {out}: {exc.strerror or exc}")
-            failure.exit_code = 2  # 1 means findings; an unwritable report is a usage problem
-            raise failure from None
+            raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 CONFIG_KEY = "kongcheck.config"
@@ -77,9 +92,7 @@ def _load_config(ctx: click.Context, param, value: str | None):
             return None
         loaded = config.load(path)
     except config.ConfigError as exc:
-        for line in str(exc).splitlines():
-            click.echo(f"kongcheck: {line}", err=True)
-        ctx.exit(2)
+        raise UsageProblem(str(exc)) from None
     ctx.default_map = {**(ctx.default_map or {}), **config.defaults(loaded)}
     ctx.meta[CONFIG_KEY] = loaded
     return path
@@ -98,8 +111,7 @@ def _apply_baseline(result, use: str | None, write: str | None) -> None:
         if use:
             baseline.apply(result.findings, baseline.read(use))
     except baseline.BaselineError as exc:
-        click.echo(f"kongcheck: {exc}", err=True)
-        sys.exit(2)
+        raise UsageProblem(str(exc)) from None
 
 
 def _run_with_progress(run_scan, sources, settings, options, errors, live=None):
@@ -174,8 +186,9 @@ def _cluster_options(command):
               help="Write the format at the same position to FILE ('-' for standard output).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
-@click.option("--ingress-class", default="kong", show_default=True, help="The class KIC runs with (--ingress-class).")
-@click.option("-n", "--namespace", default="default", show_default=True,
+@click.option("--ingress-class", default="kong", show_default=True, callback=_not_empty,
+              help="The class KIC runs with (--ingress-class).")
+@click.option("-n", "--namespace", default="default", show_default=True, callback=_not_empty,
               help="Namespace of namespaced objects that name none (as `kubectl apply -n`).")
 @click.option("--assume-default-class", is_flag=True,
               help="Treat the ingress class as the cluster's default class (objects without the annotation count).")
@@ -226,6 +239,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                         target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
                         **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
     pairs = _outputs(formats, outputs)
+    if paths.count("-") > 1:
+        raise click.UsageError("'-' (standard input) can be given only once")
     live = _live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
                          fail_on_live)
     requests = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout)
@@ -233,6 +248,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     walked_past: list[str] = []
     sources, errors = files.collect(paths or (() if requests or kustomizations else (".",)), exclude, charts,
                                     walked_past)
+    stdin = _watch_stdin(sources)
     more, render_errors = [], []
     if requests or kustomizations:
         from kongcheck.sources import rendered
@@ -250,7 +266,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
         click.echo(f"kongcheck: warning: {warning}", err=True)
     _apply_baseline(result, baseline, write_baseline)
     _write(result, settings, pairs, show_suppressed)
-    _origin_hint(result)
+    _origin_hint(result, stdin, ("--helm CHART_DIR" if not helm_charts else None,
+                                 "--kustomize DIR" if not kustomizations else None))
     _charts_note(charts, helm_charts)
     sys.exit(result.exit_code(fail_on))
 
@@ -270,11 +287,18 @@ def _helm_requests(charts, values, sets, release, namespace, timeout) -> list:
                         namespace=namespace, timeout=timeout) for chart in charts]
 
 
-ORIGIN_HINT = (
-    "note: findings in <stdin> are shown at their stream lines. To see the files you edit: keep helm's "
-    "'# Source:' comments, add 'buildMetadata: [originAnnotations]' to the kustomization you build, "
-    "or let kongcheck render with --helm CHART_DIR / --kustomize DIR."
-)
+def origin_hint(suggest: tuple[str | None, ...] = ("--helm CHART_DIR", "--kustomize DIR")) -> str:
+    """The note for stdin findings without an origin; `suggest` lists the render flags not in use."""
+    ways = ["keep helm's '# Source:' comments",
+            "add 'buildMetadata: [originAnnotations]' to the kustomization you build"]
+    flags = [flag for flag in suggest if flag]
+    if flags:
+        ways.append("let kongcheck render with " + " / ".join(flags))
+    joined = ", ".join(ways[:-1]) + ", or " + ways[-1] if len(ways) > 2 else " or ".join(ways)
+    return f"note: findings in <stdin> are shown at their stream lines. To see the files you edit: {joined}."
+
+
+ORIGIN_HINT = origin_hint()
 
 
 def _charts_note(charts: list[str], rendered: tuple[str, ...]) -> None:
@@ -287,10 +311,21 @@ def _charts_note(charts: list[str], rendered: tuple[str, ...]) -> None:
                    "scan a chart with --helm CHART_DIR", err=True)
 
 
-def _origin_hint(result) -> None:
-    """Say once how to get file origins when a finding could only name a stdin line."""
+def _watch_stdin(sources):
+    """Remember whether standard input looks rendered by helm or kustomize (sources/traces.py)."""
+    from kongcheck.sources.traces import Watch
+
+    watches = [Watch(source) for source in sources if source.kind == "stdin"]
+    return watches[0] if watches else None
+
+
+def _origin_hint(result, stdin, suggest: tuple[str | None, ...]) -> None:
+    """Say once how to get file origins when a finding could only name a line of a rendered stdin
+    stream (hand-written YAML on stdin has its real lines already)."""
+    if stdin is None or not stdin.rendered:
+        return
     if any(p.location.source == "stdin" for f in result.findings if not f.suppressed for p in f.participants):
-        click.echo(ORIGIN_HINT, err=True)
+        click.echo(origin_hint(suggest), err=True)
 
 
 @main.command("rules")

@@ -63,7 +63,7 @@ def test_typo_names_key_file_and_line_and_exits_2(repo):
     result = scan()
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == f"kongcheck: {repo / '.kongcheck.yaml'}:2: unknown key 'fial-on' (did you mean 'fail-on'?)"
+    assert lines[0] == f"Error: {repo / '.kongcheck.yaml'}:2: unknown key 'fial-on' (did you mean 'fail-on'?)"
     assert lines[1].endswith(":4: unknown rule 'jwt-key-conflcit' in rules (did you mean 'jwt-key-conflict'?)")
     assert "Traceback" not in result.output
 
@@ -146,14 +146,14 @@ def test_version_hints_use_the_written_value(repo, text, expected):
     (repo / ".kongcheck.yaml").write_text(text)
     result = scan()
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"kongcheck: {repo / '.kongcheck.yaml'}{expected}"
+    assert result.stderr.strip() == f"Error: {repo / '.kongcheck.yaml'}{expected}"
 
 
 def test_version_hint_in_pyproject(repo):
     (repo / "pyproject.toml").write_text('[tool.kongcheck]\npaths = ["manifests"]\nkic-version = 2.10\n')
     result = scan()
     assert result.exit_code == 2
-    assert result.stderr.strip() == (f"kongcheck: {repo / 'pyproject.toml'}:3: kic-version: must be text, "
+    assert result.stderr.strip() == (f"Error: {repo / 'pyproject.toml'}:3: kic-version: must be text, "
                                      'not a number (quote it: "2.10")')
 
 
@@ -171,7 +171,7 @@ def test_broken_pyproject_that_would_be_used_is_an_error(repo):
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
     line = result.stderr.strip()
-    assert line.startswith(f"kongcheck: {repo / 'pyproject.toml'}:4: invalid TOML: ") and "\n" not in line
+    assert line.startswith(f"Error: {repo / 'pyproject.toml'}:4: invalid TOML: ") and "\n" not in line
     assert "Traceback" not in result.output and result.stdout == ""
 
 
@@ -180,7 +180,7 @@ def test_a_broken_pyproject_that_names_kongcheck_is_an_error(repo):
     (repo / "sub" / "pyproject.toml").write_text('# kongcheck reads [tool.kongcheck]\n[tool.ruff]\nline-length = = 100\n')
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"kongcheck: {repo / 'sub' / 'pyproject.toml'}:3: invalid TOML: ")
+    assert result.stderr.startswith(f"Error: {repo / 'sub' / 'pyproject.toml'}:3: invalid TOML: ")
     # a configuration found before it ends the walk; --no-config and --config skip the walk
     (repo / "sub" / "deeper" / ".kongcheck.yaml").write_text("fail-on: never\n")
     assert scan(str(repo / "manifests")).exit_code == 0
@@ -200,4 +200,4 @@ def test_undecodable_pyproject_on_the_walk_up_is_an_error(repo):
     (repo / "pyproject.toml").write_bytes(b'[tool.black]  # and kongcheck\nx = "\xff"\n')
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"kongcheck: {repo / 'pyproject.toml'}: cannot read configuration")
+    assert result.stderr.startswith(f"Error: {repo / 'pyproject.toml'}: cannot read configuration")

@@ -32,7 +32,7 @@ def test_hostile_configuration_file_is_one_error(tmp_path, name, content, messag
     path = write(tmp_path, name, content)
     run = measured("scan", "example", cwd=tmp_path, timeout=30)
     assert run.code == 2
-    assert run.stderr.strip() == f"kongcheck: {path}: {message}"
+    assert run.stderr.strip() == f"Error: {path}: {message}"
     assert run.seconds < 10 and run.max_rss_mb < 200
 
 
@@ -58,4 +58,4 @@ def test_deeply_nested_baseline_is_one_error(tmp_path):
     path = write(tmp_path, "baseline.json", '{"findings": ' + "[" * DEEP + "]" * DEEP + "}")
     run = measured("scan", "--no-config", "--baseline", str(path), "fixtures/example", timeout=30)
     assert run.code == 2
-    assert run.stderr.strip() == f"kongcheck: {path}: not a kongcheck baseline (nested too deeply to read)"
+    assert run.stderr.strip() == f"Error: {path}: not a kongcheck baseline (nested too deeply to read)"
