@@ -6,7 +6,7 @@ its fields as the API server would type them and where each value sits.
 from __future__ import annotations
 
 from kongcheck.loading import Document
-from kongcheck.loading.values import LMap, LSeq
+from kongcheck.loading.values import LMap, LSeq, type_name
 from kongcheck.locate import locate
 from kongcheck.model import Location, ResourceRef
 
@@ -21,14 +21,6 @@ class FieldError(Exception):
     def __init__(self, message: str, line: int | None) -> None:
         super().__init__(message)
         self.line = line
-
-
-def type_name(value) -> str:
-    if isinstance(value, LMap):
-        return "a mapping"
-    if isinstance(value, LSeq):
-        return "a list"
-    return {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}.get(type(value), "text")
 
 
 class Obj:
@@ -96,6 +88,8 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     if kind not in RELEVANT_KINDS or (kind.startswith("Kong") and group not in ("", KONG_GROUP)):
         return None
     metadata = body.get("metadata")
+    if "metadata" not in body:
+        raise FieldError(f"{kind}: metadata is missing", body.where("metadata")[0])
     if not isinstance(metadata, LMap):
         raise FieldError(f"{kind}: metadata must be a mapping, not {type_name(metadata)}",
                          body.where("metadata")[0])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.loading.prefilter import may_matter
-from kongcheck.loading.values import LMap, LoadError
+from kongcheck.loading.values import LMap, LoadError, type_name
 from kongcheck.model import ScanError
 from kongcheck.sources import Source, TooLarge
 
@@ -142,16 +142,32 @@ def _what(value) -> str:
     return "a list" if isinstance(value, list) else "a scalar"
 
 
+def _refused(value, line: int, index: int | None, source: Source) -> ScanError | None:
+    """The input error for a value kubectl refuses outright: a non-object List item, a JSON array."""
+    if index is not None and not isinstance(value, LMap):
+        return ScanError(source.name, line, f"List item {index} is {type_name(value)}, not an object; the API "
+                         "server refuses the List")
+    if index is None and source.is_json and isinstance(value, list):
+        return ScanError(source.name, line, "a JSON array is not a Kubernetes object; kubectl refuses it (wrap "
+                         "the objects in a kind: List)")
+    return None
+
+
 def _objects(value, result: LoadResult, source: Source, start: int):
     """Yield the Kubernetes objects in a parsed document, expanding ``*List`` kinds (depth first,
     without recursion: Lists may nest as deep as --max-depth allows)."""
-    stack = [iter([(value, start)])]
+    stack = [iter([(value, start, None)])]
     while stack:
         item = next(stack[-1], None)
         if item is None:
             stack.pop()
             continue
-        value, line = item
+        value, line, index = item
+        error = _refused(value, line, index, source)
+        if error is not None:
+            result.errors.append(error)
+            result.has_manifests = True  # refused manifests, not an empty input
+            continue
         if not isinstance(value, LMap) or "kind" not in value:
             if value is not None:
                 result.skipped.append(f"{source.name}:{line}: {_what(value)}, not a Kubernetes object")
@@ -159,7 +175,7 @@ def _objects(value, result: LoadResult, source: Source, start: int):
         kind, items = value.get("kind"), value.get("items")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
             where = items.where if hasattr(items, "pos") else (lambda _: (line, None))
-            stack.append(iter([(entry, getattr(entry, "line", where(i)[0])) for i, entry in enumerate(items)]))
+            stack.append(iter([(entry, getattr(entry, "line", where(i)[0]), i) for i, entry in enumerate(items)]))
             continue
         yield value
 

@@ -30,3 +30,12 @@ class LSeq(list):
 
     def where(self, index: int) -> tuple[int, int]:
         return self.pos[index] if index < len(self.pos) else (self.line, self.column)
+
+
+def type_name(value) -> str:
+    """How an error message names the type of a parsed value."""
+    if isinstance(value, LMap):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}.get(type(value), "text")
