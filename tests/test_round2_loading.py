@@ -40,3 +40,13 @@ def test_a_top_level_json_array_is_an_input_error(tmp_path):
     assert _errors(run) == [(str(manifest), 2, "a JSON array is not a Kubernetes object; kubectl refuses "
                              "it (wrap the objects in a kind: List)")]
 
+
+def test_unparsable_documents_are_counted(tmp_path):
+    manifest = tmp_path / "five.yaml"
+    docs = [CONSUMER.replace("name: c", f"name: c{i}").replace("u-c", f"u-c{i}") for i in range(3)]
+    docs[1:1] = ["kind: KongConsumer\nusername: [unclosed\n", "kind: Secret\n  bad: indent\n x: y\n"]
+    manifest.write_text("\n---\n".join(docs) + "\n")
+    for args in ((), ("--parse-all",)):
+        run = scan_json(*args, str(manifest))
+        assert run.json["summary"]["documents"] == 5
+        assert len(run.json["errors"]) == 2

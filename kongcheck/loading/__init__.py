@@ -271,8 +271,13 @@ def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResul
             if not _unparsed(source, piece, result, budget, line):
                 return
             continue
+        counted = result.document_count
         try:
             if not _load_piece(source, piece, line, options, result, budget):
                 return
         except LoadError as exc:
             result.errors.append(ScanError(source.name, exc.line, str(exc)))
+            # an unparsable document is still a document: count what the parser did not reach
+            missed = count_documents(piece, source.is_json) - (result.document_count - counted)
+            if missed > 0 and not _unparsed(source, piece, result, budget, exc.line or line, missed):
+                return
