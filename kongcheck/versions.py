@@ -67,6 +67,10 @@ class Target(NamedTuple):
         return self.kic >= (3, 1)
 
     @property
+    def honours_control_plane_ref(self) -> bool:  # objects of another control plane are skipped, 3.4.0
+        return self.kic >= (3, 4)
+
+    @property
     def credential_lists_are_sets(self) -> bool:  # listType=set, 3.2.0
         return self.kic >= (3, 2)
 

@@ -3,7 +3,8 @@
 KIC reads an object when its ``kubernetes.io/ingress.class`` annotation equals the class;
 an object without the annotation only when that class's IngressClass is the cluster
 default; an empty annotation never.  Objects whose ``spec.controlPlaneRef.type`` is not
-``kic`` belong to another control plane (Kong Operator / Konnect) and are skipped.
+``kic`` belong to another control plane (Kong Operator / Konnect) and are skipped by
+KIC >= 3.4.0; older KIC does not read ``spec.controlPlaneRef`` and processes them.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kongcheck.settings import Settings
 def ignored_reason(record: Classed, settings: Settings, default_class: bool) -> tuple[str, bool] | None:
     """None if KIC processes the object, else (why, whether people should be warned)."""
     plane = record.control_plane
-    if plane is not None and plane != "kic":
+    if plane is not None and plane != "kic" and settings.target.honours_control_plane_ref:
         return f"spec.controlPlaneRef.type is {plane!r}; KIC only processes objects of type 'kic'", False
     annotation = record.class_annotation
     wanted = settings.ingress_class
