@@ -106,7 +106,7 @@ def test_kic_2_reads_no_label_so_labelled_secrets_are_untyped_and_vaults_unsuppo
                                                                   "frontend-key"]
     assert all("reads the credential type only from the kongCredType data key" in f["message"] for f in untyped)
     (vault,) = run.findings("ignored-by-controller")
-    assert "KongVault needs KIC 3.1 or newer" in vault["message"]
+    assert "the KongVault CRD does not exist before KIC 3.1" in vault["message"]
 
 
 UNIQUE_FIXTURES = [path for path, _ in CREDENTIAL_FIXTURES[:-1]] + [

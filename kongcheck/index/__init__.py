@@ -25,6 +25,11 @@ from kongcheck.model import ScanError
 from kongcheck.settings import Settings
 
 
+# The reason given for a KongVault on KIC < 3.1: not a class matter, the API server has no such kind.
+NO_VAULT_CRD = ("the KongVault CRD does not exist before KIC 3.1, so `kubectl apply` itself fails for it "
+                "(no matches for kind \"KongVault\"); remove it or target KIC 3.1 or newer")
+
+
 @dataclass(slots=True)
 class Attachment:
     """A consumer's reference to a credential Secret, resolved as KIC resolves it."""
@@ -173,9 +178,10 @@ def _sort(index: KongIndex) -> None:
         if refusal is not None:
             index.refused.append(refusal)
         elif isinstance(record, (Consumer, ConsumerGroup, Vault)):
-            reason = ignored_reason(record, index.settings, index.default_class)
-            if reason is None and isinstance(record, Vault) and not index.settings.target.supports_vaults:
-                reason = ("KongVault needs KIC 3.1 or newer", True)
+            if isinstance(record, Vault) and not index.settings.target.supports_vaults:
+                reason = (NO_VAULT_CRD, True)  # whatever its class: the kind does not exist yet
+            else:
+                reason = ignored_reason(record, index.settings, index.default_class)
             if reason is not None:
                 index.ignored.append((record, *reason))
             elif isinstance(record, Consumer):

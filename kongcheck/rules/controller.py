@@ -1,7 +1,7 @@
 """ignored-by-controller: objects the KIC for --ingress-class will never process."""
 from __future__ import annotations
 
-from kongcheck.index import KongIndex
+from kongcheck.index import NO_VAULT_CRD, KongIndex
 from kongcheck.model import Finding, Participant
 from kongcheck.rules.base import RuleInfo
 
@@ -22,21 +22,25 @@ RULES = [
 ]
 
 
+def _where(obj):
+    """The class annotation's value when it is written, else ``kind:``."""
+    annotations = obj.metadata.get("annotations")
+    if hasattr(annotations, "pos") and "kubernetes.io/ingress.class" in annotations:
+        return obj.location(annotations, "kubernetes.io/ingress.class")
+    return obj.location(obj.body, "kind")
+
+
+def _finding(index: KongIndex, record, reason: str) -> Finding:
+    obj = record.obj
+    if reason == NO_VAULT_CRD:  # not a class matter: the kind itself is unknown to the API server
+        message, where = f"{obj.ref.id} cannot be applied: {reason}", obj.location(obj.body, "kind")
+    else:
+        message = f"{obj.ref.id} is ignored by the controller for class {index.settings.ingress_class!r}: {reason}"
+        where = _where(obj)
+    return Finding(rule="ignored-by-controller", severity="warning", message=message,
+                   participants=[Participant(obj.ref, where)])
+
+
 def check(index: KongIndex) -> list[Finding]:
-    findings = []
-    for record, reason, warn in index.ignored:
-        obj = record.obj
-        if not warn or obj.is_live:
-            continue
-        annotations = obj.metadata.get("annotations")
-        where = obj.location(annotations, "kubernetes.io/ingress.class") if (
-            hasattr(annotations, "pos") and "kubernetes.io/ingress.class" in annotations
-        ) else obj.location(obj.body, "kind")
-        findings.append(Finding(
-            rule="ignored-by-controller",
-            severity="warning",
-            message=f"{obj.ref.id} is ignored by the controller for class "
-            f"{index.settings.ingress_class!r}: {reason}",
-            participants=[Participant(obj.ref, where)],
-        ))
-    return findings
+    return [_finding(index, record, reason) for record, reason, warn in index.ignored
+            if warn and not record.obj.is_live]
