@@ -18,6 +18,7 @@ class ScanResult:
     files: int = 0
     documents: int = 0
     kong_resources: int = 0
+    ignored: int = 0  # of those, KongConsumers/Groups/Vaults the controller for the class does not process
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -82,6 +83,7 @@ def _scan(sources: Iterable[Source], settings: Settings, options: LoadOptions | 
         files=files,
         documents=loaded.document_count,
         kong_resources=built.kong_resources,
+        ignored=len(built.ignored),
         findings=findings,
         errors=loaded.errors + built.errors,
         skipped=loaded.skipped + built.skipped,

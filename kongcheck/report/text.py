@@ -41,6 +41,8 @@ def summary_line(result) -> str:
     text = (f"{_plural(len(shown), 'finding')} ({_plural(counts['error'], 'error')}, "
             f"{_plural(counts['warning'], 'warning')}) in {_plural(result.files, 'file')}, "
             f"{_plural(result.documents, 'document')}, {_plural(result.kong_resources, 'Kong resource')}")
+    if result.ignored:
+        text += f" ({result.ignored} ignored by the controller)"
     if result.live_objects:
         text += f" (with {_plural(result.live_objects, 'live object')} from the cluster)"
     suppressed = len(result.findings) - len(shown)

@@ -1,0 +1,53 @@
+"""Round 2 (r2-class): a wrong --ingress-class, controlPlaneRef before KIC 3.4, KongVault before KIC 3.1."""
+from __future__ import annotations
+
+from kchelp import cli, fixture, res, scan_json
+
+EXAMPLE = "fixtures/example"
+
+
+def test_wrong_ingress_class_is_one_warning_naming_the_classes_found():
+    run = scan_json("--ingress-class", "kong-internal", EXAMPLE)
+    (finding,) = run.findings("ignored-by-controller")
+    assert finding["severity"] == "warning"
+    assert "no KongConsumer, KongConsumerGroup or KongVault carries class 'kong-internal'" in finding["message"]
+    assert "classes found: 'kong'" in finding["message"]
+    assert finding["resources"] and all(r["file"].startswith(EXAMPLE) for r in finding["resources"])
+    assert run.findings() == [finding]
+
+
+def test_wrong_ingress_class_text_summary_says_how_many_are_ignored():
+    run = cli("scan", "--ingress-class", "kong-internal", EXAMPLE)
+    assert "no collisions found" not in run.stdout
+    assert "9 Kong resources (5 ignored by the controller)" in run.stdout
+
+
+def test_right_class_has_no_such_warning_and_no_ignored_note():
+    run = cli("scan", EXAMPLE)
+    assert "ignored by the controller" not in run.stdout
+    assert not scan_json(EXAMPLE).findings("ignored-by-controller")
+
+
+def test_some_objects_processed_means_no_wrong_class_warning():
+    run = scan_json("--ingress-class", "kong-internal", fixture("ignored-by-controller.yaml"))
+    assert all("carries class" not in f["message"] for f in run.findings())
+
+
+def test_control_plane_ref_is_honoured_only_from_kic_3_4():
+    path = fixture("ignored-by-controller.yaml")
+    old = scan_json("--kic-version", "3.3", path)
+    (clash,) = old.findings("consumer-username-conflict")
+    assert [r["name"] for r in clash["resources"]] == ["operator-managed", "counted"]
+    new = scan_json("--kic-version", "3.4", path)
+    assert not new.findings("consumer-username-conflict")
+
+
+def test_kongvault_before_kic_3_1_is_located_at_kind_and_blames_the_missing_crd():
+    path = fixture("clean/vault.json")
+    run = scan_json("--kic-version", "3.0", fixture("clean"))
+    (vault,) = run.findings("ignored-by-controller")
+    assert vault["resources"] == [res("KongVault", "", "prod-env", path, 3, 11)]
+    message = vault["message"]
+    assert "class" not in message
+    assert "KongVault CRD does not exist before KIC 3.1" in message
+    assert "kubectl apply" in message
