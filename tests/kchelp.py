@@ -31,14 +31,20 @@ class Run:
         return sorted(f["rule"] for f in self.json["findings"])
 
 
-def cli(*args: str, input: bytes | str | None = None) -> Run:
-    """Run ``kongcheck ARGS`` with the repository root as the working folder."""
+def invoke_in(cwd, args, input: bytes | str | None = None):
+    """Run ``kongcheck ARGS`` in-process from ``cwd`` (paths in the output are then as a user
+    there sees them); return click's Result."""
     old = os.getcwd()
-    os.chdir(ROOT)
+    os.chdir(cwd)
     try:
-        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
     finally:
         os.chdir(old)
+
+
+def cli(*args: str, input: bytes | str | None = None) -> Run:
+    """Run ``kongcheck ARGS`` with the repository root as the working folder."""
+    result = invoke_in(ROOT, args, input)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

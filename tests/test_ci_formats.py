@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from kongcheck.cli import main
+from kchelp import invoke_in
 from kongcheck.rules import CATALOG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,13 +19,7 @@ SECRETS = ["partner-issuer", "k-7f3a9c", "alice-signing-secret", "cGFydG5lci1pc3
 
 
 def run(args, cwd: Path = ROOT):
-    """Run the CLI from ``cwd`` (paths in the output are then as a user in the repo sees them)."""
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return invoke_in(cwd, args)
 
 
 def _sarif(args=("fixtures/example",)):

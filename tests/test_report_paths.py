@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import jsonschema
-from click.testing import CliRunner
 
-from kongcheck.cli import main
+from kchelp import invoke_in
 from kongcheck.report import paths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,12 +16,7 @@ SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json
 
 
 def run(args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, args, catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return invoke_in(cwd, args)
 
 
 def _repo(tmp_path: Path, git_entry: str = "dir") -> Path:

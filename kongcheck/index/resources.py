@@ -117,13 +117,11 @@ def parse_group(obj: Obj) -> ConsumerGroup:
 
 
 def parse_vault(obj: Obj) -> Vault:
-    spec = obj.get(obj.body, "spec", LMap, "spec") or LMap()
-    if not hasattr(spec, "pos"):
-        spec.pos, spec.line, spec.column = {}, obj.body.line, obj.body.column
+    spec = obj.get(obj.body, "spec", LMap, "spec")
     return Vault(
         **_classed(obj),
-        prefix=_str_value(obj, spec, "prefix", "spec.prefix"),
-        backend=obj.get(spec, "backend", str, "spec.backend"),
+        prefix=_str_value(obj, spec, "prefix", "spec.prefix") if spec else None,
+        backend=obj.get(spec, "backend", str, "spec.backend") if spec else None,
         created=_timestamp(obj),
     )
 

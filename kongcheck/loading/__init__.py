@@ -94,10 +94,6 @@ def _iter_starts(data: bytes):
         found = data.find(b"\n---", after)
 
 
-def _starts(data: bytes) -> list[int]:
-    return list(_iter_starts(data))
-
-
 def iter_pieces(data: bytes):
     """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
     line = 1
@@ -120,7 +116,7 @@ def count_documents(data: bytes, is_json: bool = False) -> int:
     """How many non-empty documents a stream holds, without parsing it."""
     if is_json:
         return 1 if _CONTENT.search(data) else 0
-    starts = _starts(data)
+    starts = list(_iter_starts(data))
     ends = starts[1:] + [len(data)]
     return sum(1 for begin, end in zip(starts, ends) if _CONTENT.search(data, begin, end))
 
