@@ -17,13 +17,15 @@ def severity_rank(severity: str) -> int:
 
 
 class Location(NamedTuple):
-    """Where a value lives.
+    """Where a value (or an input error) lives.
 
-    ``file`` is the path as the user gave it, ``<stdin>``, a rendered template path or
-    ``cluster:<context>/<namespace>/<Kind>/<name>``; ``source`` says which of these it is
-    (file, stdin, helm, kustomize, cluster).  ``stream`` is set when the position in the
-    rendered stream differs from the file a person edits (helm/kustomize output), and
-    ``detail`` carries extra words for people (e.g. ``rendered doc line 7``).
+    ``file`` is the path as the user gave it, ``<stdin>``, a rendered template or origin path,
+    ``helm:<chart>``/``kustomize:<dir>`` for a rendered stream, or ``cluster:<context>/<ns>/<Kind>/<name>``;
+    ``source`` says which of these it is (file, stdin, helm, kustomize, cluster, input).  ``stream``
+    is set when the position in the rendered stream differs from the file a person edits (helm or
+    kustomize output with an origin), and ``detail`` carries extra words for people (e.g.
+    ``rendered doc line 7``).  Every Location is made by ``kongcheck.loading.locate`` or names a
+    whole input.
     """
 
     file: str
@@ -32,6 +34,13 @@ class Location(NamedTuple):
     source: str = "file"
     stream: str | None = None
     detail: str | None = None
+
+    @property
+    def is_file(self) -> bool:
+        """Whether ``file`` names a file a person edits (so CI tools can annotate it): a scanned
+        file, or the template/origin of a rendered object; not stdin, a rendered stream, a live
+        object or a whole input."""
+        return self.source == "file" or (self.source in ("helm", "kustomize") and self.stream is not None)
 
     def __str__(self) -> str:
         text = self.file
@@ -69,15 +78,27 @@ class Participant(NamedTuple):
 
 
 class ScanError(NamedTuple):
-    """Input that could not be read or understood; makes the run exit 2."""
+    """Input that could not be read or understood; makes the run exit 2.  It is located like a
+    finding's participant (the same ``locate()``), so a rendered document's error names its template."""
 
-    file: str
-    line: int | None
+    location: Location
     message: str
 
+    @property
+    def file(self) -> str:
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        return self.location.line
+
     def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.message}"
+        return f"{self.location}: {self.message}"
+
+
+def input_error(name: str, message: str, source: str = "file", line: int | None = None) -> ScanError:
+    """An error about a whole input (a file, folder, stream, render or the cluster), or one of its lines."""
+    return ScanError(Location(name, line, source=source), message)
 
 
 @dataclass(slots=True)

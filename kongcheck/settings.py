@@ -1,9 +1,9 @@
-"""What a scan is asked to do: one object built from defaults, the config file and flags."""
+"""How KIC runs and what the report should show: part of every scan Request."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kongcheck.versions import Target
+from kongcheck.facts.versions import Target
 
 
 @dataclass(slots=True)

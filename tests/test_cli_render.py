@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from k8s_tools import REPO_ROOT
-from kongcheck.cli import ORIGIN_HINT, main, origin_hint
+from kongcheck.cli import main
+from kongcheck.pipeline import origin_hint
 
 CHART = "fixtures/helm/gateway-consumers"
 VALUES = "fixtures/helm/values-collision.yaml"
@@ -62,7 +63,7 @@ def test_piped_helm_output_names_templates_as_in_the_issue(k8s_env):
                                "(rendered doc line 10, <stdin>:24)") for line in lines)
     assert any(line.startswith("  gateway-consumers/templates/credentials.yaml (rendered doc line 14, <stdin>:40)")
                for line in lines)
-    assert ORIGIN_HINT not in result.stderr
+    assert origin_hint() not in result.stderr
 
 
 def test_helm_rendered_by_kongcheck_points_at_template_files_on_disk(k8s_env):
@@ -121,7 +122,7 @@ def test_piped_kustomize_output_keeps_origin_paths_as_kustomize_wrote_them(k8s_e
     result = scan("-", "--format", "json", stdin=stream)
     files = {r["file"] for r in participants(result, "consumer-username-conflict")}
     assert files == {"../../base/consumers.yaml", REMOTE.format("consumers.yaml")}
-    assert ORIGIN_HINT not in result.stderr
+    assert origin_hint() not in result.stderr
 
 
 def test_stream_without_origins_says_once_how_to_enable_them(k8s_env):
@@ -141,7 +142,7 @@ def test_stream_without_origins_says_once_how_to_enable_them(k8s_env):
     assert result.exit_code == 1
     assert result.stderr.count(origin_hint(("--helm CHART_DIR", None))) == 1
     assert "--kustomize DIR" not in result.stderr
-    assert "buildMetadata: [originAnnotations]" in ORIGIN_HINT
+    assert "buildMetadata: [originAnnotations]" in origin_hint()
 
 
 def test_chart_and_plain_file_collide_each_with_its_own_location(k8s_env):

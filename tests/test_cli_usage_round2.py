@@ -7,7 +7,7 @@ import re
 import pytest
 
 from kchelp import ROOT, cli
-from kongcheck.cli import ORIGIN_HINT, origin_hint
+from kongcheck.pipeline import origin_hint
 from kongcheck.sources.traces import looks_rendered
 
 CONSUMERS = (ROOT / "fixtures" / "example" / "consumers.yaml").read_text()
@@ -29,7 +29,7 @@ def test_hand_written_yaml_on_stdin_gets_no_origin_note():
 def test_rendered_looking_stdin_gets_the_note_once():
     run = cli("scan", "--no-config", "-", input=helm_like(CONSUMERS))
     assert run.code == 1
-    assert run.stderr.count(ORIGIN_HINT) == 1
+    assert run.stderr.count(origin_hint()) == 1
 
 
 def test_origin_note_never_suggests_a_flag_in_use():

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kongcheck import config
+from kongcheck.config import files as config
 from kongcheck.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example"

@@ -10,9 +10,8 @@ import pytest
 from benchmarks.generate import generate
 from kongcheck.loading import LoadOptions, LoadResult, count_documents, load, split
 from kongcheck.loading.prefilter import may_matter
+from kongcheck.pipeline import Request, run
 from kongcheck.report.json_report import finding_dict
-from kongcheck.scan import scan
-from kongcheck.settings import Settings
 from kongcheck.sources import files, from_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,8 +19,7 @@ FIXTURES = ROOT / "fixtures"
 
 
 def _run(path: Path, parse_all: bool):
-    sources, errors = files.collect([str(path)])
-    return scan(sources, Settings(), LoadOptions(parse_all=parse_all), errors)
+    return run(Request(paths=(str(path),), load=LoadOptions(parse_all=parse_all)))
 
 
 def _same(path: Path) -> list[dict]:

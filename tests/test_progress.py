@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from kongcheck import progress
+from kongcheck.cli import progress
 from kongcheck.cli import main
 
 
@@ -67,7 +67,7 @@ def test_scan_on_a_terminal_shows_progress_on_stderr(tmp_path, monkeypatch, caps
 def test_scan_in_a_pipe_never_shows_progress_nor_imports_rich(tmp_path):
     generate(str(tmp_path / "tree"), documents=300)
     (tmp_path / "plain.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
-    script = ("import sys\nfrom kongcheck import progress\nprogress.DELAY = 0.0\nfrom kongcheck.cli import main\n"
+    script = ("import sys\nfrom kongcheck.cli import progress\nprogress.DELAY = 0.0\nfrom kongcheck.cli import main\n"
               "try:\n    main(['scan', '--no-config'] + sys.argv[1:])\nexcept SystemExit:\n    pass\n"
               "print('MODULES', sorted(m for m in ('rich', 'jsonschema', 'yaml', 'ruamel') if m in sys.modules), "
               "file=sys.stderr)\n")
@@ -83,7 +83,7 @@ def test_a_plain_scan_of_one_kong_file_imports_only_what_it_needs():
     """Start-up (issue 6): render machinery, origin parsers, the JSON reader, schema, config and
     cluster libraries are imported only when an input or a flag needs them."""
     heavy = ("rich", "jsonschema", "ruamel", "kubernetes", "urllib3", "subprocess", "kongcheck.sources.render",
-             "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.loading.jsonfile")
+             "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.parse.jsonfile")
     script = ("import sys\nfrom kongcheck.cli import main\n"
               "try:\n    main(['scan', '--no-config'] + sys.argv[1:])\nexcept SystemExit:\n    pass\n"
               f"print('MODULES', sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n")

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from kchelp import ROOT, cli
-from kongcheck import docs
+from kongcheck.rules import docs
 from kongcheck.rules import CATALOG
 
 ISSUE_2_RULES = {

@@ -70,7 +70,7 @@ def test_translator_failures_are_invalid_credential():
     path = fixture("invalid-credential.yaml")
     run = scan_json(path)
     assert run.code == 2  # invalid base64: the API server refuses that Secret, an input error too
-    assert run.json["errors"] == [{"file": path, "line": 53, "message": "Secret 'bad-base64': data.key: data value "
+    assert run.json["errors"] == [{"file": path, "line": 53, "source": "file", "message": "Secret 'bad-base64': data.key: data value "
                                    "is not valid base64; the API server refuses it"}]
     found = [(f["rule"], f["resources"][0]["name"], f["resources"][0]["line"], f["resources"][0]["column"])
              for f in run.findings()]

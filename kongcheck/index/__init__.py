@@ -1,84 +1,86 @@
 """Located documents -> the Kong index: what KIC would build from them.
 
 The index keeps the last definition of every object (``kubectl apply`` order), applies the
-controller's class rules, resolves each consumer's credentials in its own namespace, and
-lists the Kong entities with unique fields.  Rules read the index; they never parse YAML.
+controller's class rules, resolves each consumer's credentials in its own namespace, and reads
+every value the rules look at, typed and located.  Rules read the index; they never parse YAML.
+Which kinds exist, how each is parsed and which of their fields are unique comes from the facts
+tables (facts/kinds.py, facts/unique.py): nothing here names a kind but the credential links.
 """
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from kongcheck.index.classes import ignored_reason
-from kongcheck.index.objects import KONG_GROUP, FieldError, Obj, identify
-from kongcheck.index.resources import (
-    PARSERS,
-    Classed,
-    Consumer,
-    ConsumerGroup,
-    IngressClass,
-    Secret,
-    Value,
-    Vault,
-)
+from kongcheck.facts import unique
+from kongcheck.facts.kinds import BY_KIND, Kind
+from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
+from kongcheck.index.classes import ignored_reason, missing_crd
+from kongcheck.index.objects import FieldError, Obj, identify
+from kongcheck.index.records import Classed, Record, Refusal, Value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ScanError
+from kongcheck.parse.values import LMap
 from kongcheck.settings import Settings
-
-
-# The reason given for a KongVault on KIC < 3.1: not a class matter, the API server has no such kind.
-NO_VAULT_CRD = ("the KongVault CRD does not exist before KIC 3.1, so `kubectl apply` itself fails for it "
-                "(no matches for kind \"KongVault\"); remove it or target KIC 3.1 or newer")
 
 
 @dataclass(slots=True)
 class Attachment:
     """A consumer's reference to a credential Secret, resolved as KIC resolves it."""
 
-    consumer: Consumer
+    consumer: Classed
     name: Value  # the entry in the consumer's credentials list
-    secret: Secret | None  # None: not in the input, or refused (``refused``)
+    secret: Record | None  # None: not in the input, or refused (``refused``)
     cred_type: str | None = None
     via: str | None = None  # "label" or "legacy"
     refused: ScanError | None = None  # the Secret is in the input, but the API server refuses it
 
 
 @dataclass(slots=True)
-class Refusal:
-    """An object the API server would refuse on apply: it never exists, KIC never sees it."""
+class Ignored:
+    """An object of a classed kind the controller does not process, and why."""
 
     record: Classed
-    field: str  # e.g. "credentials"
-    duplicate: Value  # the repeated entry (its second occurrence)
+    reason: str
+    warn: bool  # worth a warning (a likely mistake), not just another class's object
+    crd_missing: bool = False  # not a class matter: the target KIC's CRDs lack the kind
 
 
 @dataclass(slots=True)
 class KongIndex:
     settings: Settings
-    records: dict[tuple, object] = field(default_factory=dict)  # winning definition per object
+    records: dict[tuple, Record] = field(default_factory=dict)  # winning definition per object
     shadowed: dict[tuple, list[Obj]] = field(default_factory=dict)  # earlier definitions
-    ignored: list[tuple[Classed, str, bool]] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)  # the API server refuses them (not processed)
-    consumers: list[Consumer] = field(default_factory=list)  # processed by the controller
-    groups: list[ConsumerGroup] = field(default_factory=list)
-    vaults: list[Vault] = field(default_factory=list)
-    secrets: dict[tuple[str, str], Secret] = field(default_factory=dict)
+    processed: dict[str, list[Classed]] = field(default_factory=dict)  # kind -> processed by the controller
     attachments: list[Attachment] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     input_refused: dict[tuple[str, str, str], ScanError] = field(default_factory=dict)  # (kind, ns, name)
     unread: int = 0  # inputs with load errors: objects in them have no name we could read
     skipped: list[str] = field(default_factory=list)  # for --verbose
     default_class: bool = False
-
     attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
 
-    def is_kong_relevant(self, record) -> bool:
+    def of(self, kind: str) -> list[Classed]:
+        """The objects of a classed kind that the controller processes, in apply order."""
+        return self.processed.get(kind, [])
+
+    def all_of(self, kind: str) -> list[Record]:
+        """Every winning definition of ``kind``, processed or not, in apply order."""
+        return [record for record in self.records.values() if record.obj.ref.kind == kind]
+
+    def find(self, kind: str, namespace: str, name: str) -> Record | None:
+        return self.records.get((BY_KIND[kind].group, kind, namespace, name))
+
+    def is_kong_relevant(self, record: Record) -> bool:
         """Kong kinds, and Secrets that are (or are used as) credentials; not every Secret."""
-        if isinstance(record, IngressClass):
-            return False
-        if isinstance(record, Secret):
+        kind = record.obj.ref.kind
+        if kind == "Secret":
             return (record.label_type is not None or record.legacy_type is not None
                     or record.obj.ref in self.attached)
-        return True
+        return BY_KIND[kind].classed
 
     def definitions(self, ref) -> list[Obj]:
         """Every definition of the object ``ref`` names, in apply order (the last one wins)."""
@@ -91,12 +93,6 @@ class KongIndex:
         return sum(1 for record in self.records.values() if self.is_kong_relevant(record))
 
 
-def _key(obj: Obj) -> tuple:
-    ref = obj.ref
-    group = ref.group or (KONG_GROUP if ref.kind.startswith("Kong") else "")  # one object with or without apiVersion
-    return (group, ref.kind, ref.namespace, ref.name)
-
-
 def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
     """An input error: the API server refuses the object, so it never exists (the first error names it)."""
     index.errors.append(error)
@@ -104,7 +100,64 @@ def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
         index.input_refused.setdefault((obj.ref.kind, obj.ref.namespace, obj.ref.name), error)
 
 
-def _parse(doc: Document, index: KongIndex):
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+def _timestamp(obj: Obj) -> str | None:
+    """metadata.creationTimestamp; the API server refuses text that is not an RFC 3339 time."""
+    text = obj.get(obj.metadata, "creationTimestamp", str, "metadata.creationTimestamp")
+    if text is None:
+        return None
+    try:
+        valid = _RFC3339.fullmatch(text) is not None and datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: metadata.creationTimestamp is not an RFC 3339 time; "
+                         "the API server refuses it", obj.metadata.where("creationTimestamp")[0])
+    return text
+
+
+def _annotation_value(obj: Obj, name: str) -> Value | None:
+    entry = obj.annotation_entry(name)
+    return None if entry is None else Value(entry[0], obj, entry[1])
+
+
+def _control_plane(obj: Obj) -> str | None:
+    spec = obj.get(obj.body, "spec", LMap, "spec")
+    ref = obj.get(spec, "controlPlaneRef", LMap, "spec.controlPlaneRef") if spec else None
+    return obj.get(ref, "type", str, "spec.controlPlaneRef.type") if ref else None
+
+
+class _Reader:
+    """Builds records: the kind's parser module, then what every record has."""
+
+    def __init__(self) -> None:
+        self.modules: dict[str, object] = {}
+        self.paths = {row.kind: [p for p in unique.paths_of(row.kind)] for row in BY_KIND.values()}
+
+    def module(self, row: Kind):
+        found = self.modules.get(row.kind)
+        if found is None:
+            found = self.modules[row.kind] = importlib.import_module(row.parser)
+        return found
+
+    def record(self, obj: Obj) -> Record:
+        row = BY_KIND[obj.ref.kind]
+        record = self.module(row).parse(obj)
+        record.created = _timestamp(obj)
+        record.tags = _annotation_value(obj, TAGS_ANNOTATION)
+        for path in self.paths[row.kind]:
+            value = path_value(obj, path)
+            if value is not None:
+                record.unique[".".join(path)] = value
+        if row.classed:
+            record.class_annotation = _annotation_value(obj, CLASS_ANNOTATION)
+            record.control_plane = _control_plane(obj)
+        return record
+
+
+def _parse(doc: Document, index: KongIndex, reader: _Reader) -> Record | None:
     """The record a document defines, or None (skipped or refused)."""
     obj = None
     try:
@@ -113,23 +166,25 @@ def _parse(doc: Document, index: KongIndex):
             index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
                                  "is not one kongcheck reads")
             return None
-        record = PARSERS[obj.ref.kind](obj)
+        record = reader.record(obj)
     except FieldError as exc:
-        _refuse(index, obj, ScanError(doc.source.name, exc.line, str(exc)))
+        _refuse(index, obj, doc.located_error(exc.line, str(exc)))
         return None
-    for bad in getattr(record, "bad_values", ()):  # the API server refuses the whole Secret
-        _refuse(index, obj, ScanError(doc.source.name, bad.location.line,
-                                      f"Secret {obj.ref.name!r}: data.{bad.key}: {bad.problem}"))
-    return None if getattr(record, "bad_values", None) else record
+    bad_values = getattr(record, "bad_values", None)
+    for bad in bad_values or ():  # the API server refuses the whole object
+        _refuse(index, obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: data.{bad.key}: "
+                                                        f"{bad.problem}"))
+    return None if bad_values else record
 
 
-def _collect(documents: list[Document], index: KongIndex) -> None:
+def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:
     """Parse every relevant definition; the last one of each object wins."""
     for doc in documents:
-        record = _parse(doc, index)
+        record = _parse(doc, index, reader)
         if record is None:
             continue
-        key = _key(record.obj)
+        ref = record.obj.ref
+        key = (ref.group, ref.kind, ref.namespace, ref.name)
         previous = index.records.get(key)
         if previous is not None:
             index.shadowed.setdefault(key, []).append(previous.obj)
@@ -140,13 +195,34 @@ def _is_default_class(index: KongIndex) -> bool:
     settings = index.settings
     if settings.assume_default_class:
         return True
+    found = index.find("IngressClass", "", settings.ingress_class)
+    return bool(found is not None and found.is_default)
+
+
+def _sort(index: KongIndex, reader: _Reader) -> None:
+    """Split the classed objects into processed, ignored and refused ones."""
+    index.default_class = _is_default_class(index)
+    target = index.settings.target
     for record in index.records.values():
-        if isinstance(record, IngressClass) and record.obj.ref.name == settings.ingress_class:
-            return record.is_default
-    return False
+        row = BY_KIND[record.obj.ref.kind]
+        check = getattr(reader.module(row), "refused", None)
+        refusal = check(record, target) if check is not None else None
+        if refusal is not None:
+            index.refused.append(refusal)
+            continue
+        if not row.classed:
+            continue
+        if row.since is not None and target.kic < row.since:  # whatever its class: the kind does not exist yet
+            index.ignored.append(Ignored(record, missing_crd(row), True, crd_missing=True))
+            continue
+        reason = ignored_reason(record, index.settings, index.default_class)
+        if reason is not None:
+            index.ignored.append(Ignored(record, *reason))
+        else:
+            index.processed.setdefault(row.kind, []).append(record)
 
 
-def _credential_type(secret: Secret, settings: Settings) -> tuple[str | None, str | None]:
+def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, str | None]:
     target = settings.target
     if secret.label_type is not None and target.reads_label:
         return secret.label_type, "label"
@@ -155,62 +231,47 @@ def _credential_type(secret: Secret, settings: Settings) -> tuple[str | None, st
     return None, None
 
 
-def _set_violation(record: Consumer, settings: Settings) -> Refusal | None:
-    """KIC >= 3.2 CRDs make `credentials` and `consumerGroups` sets: a repeated entry is refused."""
-    if not settings.target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
-        return None
-    for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):
-        seen = set()
-        for value in values:
-            if value.text in seen:
-                return Refusal(record, name, value)
-            seen.add(value.text)
-    return None
-
-
-def _sort(index: KongIndex) -> None:
-    index.default_class = _is_default_class(index)
-    for record in index.records.values():
-        if isinstance(record, Secret):
-            index.secrets[(record.obj.ref.namespace, record.obj.ref.name)] = record
-            continue
-        refusal = _set_violation(record, index.settings) if isinstance(record, Consumer) else None
-        if refusal is not None:
-            index.refused.append(refusal)
-        elif isinstance(record, (Consumer, ConsumerGroup, Vault)):
-            if isinstance(record, Vault) and not index.settings.target.supports_vaults:
-                reason = (NO_VAULT_CRD, True)  # whatever its class: the kind does not exist yet
-            else:
-                reason = ignored_reason(record, index.settings, index.default_class)
-            if reason is not None:
-                index.ignored.append((record, *reason))
-            elif isinstance(record, Consumer):
-                index.consumers.append(record)
-            elif isinstance(record, ConsumerGroup):
-                index.groups.append(record)
-            else:
-                index.vaults.append(record)
-
-
 def _attach(index: KongIndex) -> None:
-    for consumer in index.consumers:
-        namespace = consumer.obj.ref.namespace
-        for name in consumer.credentials:
-            secret = index.secrets.get((namespace, name.text))
-            attachment = Attachment(consumer, name, secret)
-            if secret is not None:
-                attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
-            else:
-                attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
-            index.attachments.append(attachment)
-            if secret is not None:
-                index.attached.add(secret.obj.ref)
+    """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
+    for row in BY_KIND.values():
+        if row.secret_refs is None:
+            continue
+        for owner in index.of(row.kind):
+            namespace = owner.obj.ref.namespace
+            for name in getattr(owner, row.secret_refs):
+                secret = index.find("Secret", namespace, name.text)
+                attachment = Attachment(owner, name, secret)
+                if secret is not None:
+                    attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
+                    index.attached.add(secret.obj.ref)
+                else:
+                    attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
+                index.attachments.append(attachment)
 
 
 def build(documents: list[Document], settings: Settings, unread: int = 0) -> KongIndex:
     """``unread``: how many sources had input errors before any object could be named."""
     index = KongIndex(settings, unread=unread)
-    _collect(documents, index)
-    _sort(index)
+    reader = _Reader()
+    _collect(documents, index, reader)
+    _sort(index, reader)
     _attach(index)
     return index
+
+
+def secret_references(documents: list[Document], default_namespace: str) -> set[tuple[str, str]]:
+    """(namespace, name) of every Secret an object in ``documents`` lists in its kind's
+    ``secret_refs`` field, read without building the index (a live fetch needs them first)."""
+    refs = set()
+    for doc in documents:
+        body = doc.body
+        row = BY_KIND.get(body.get("kind"))
+        field_name = row.secret_refs if row is not None else None
+        metadata = body.get("metadata")
+        if field_name is None or not isinstance(metadata, dict):
+            continue
+        namespace = metadata.get("namespace") or doc.source.namespace or default_namespace
+        names = body.get(field_name)
+        if isinstance(namespace, str) and isinstance(names, list):
+            refs.update((namespace, name) for name in names if isinstance(name, str))
+    return refs

@@ -1,18 +1,16 @@
 """Kubernetes object identity, field access with type checks, and positions.
 
-A :class:`Obj` wraps one definition of an object (one document) and knows how to read
-its fields as the API server would type them and where each value sits.
+An :class:`Obj` wraps one definition of an object (one document) and knows how to read its
+fields as the API server would type them and where each value sits.  Which kinds are read, in
+which API group and scope, comes from the kinds table (facts/kinds.py).
 """
 from __future__ import annotations
 
+from kongcheck.facts.kinds import BY_KIND
 from kongcheck.loading import Document
-from kongcheck.loading.values import LMap, LSeq, type_name
-from kongcheck.locate import locate
+from kongcheck.loading.locate import locate
 from kongcheck.model import Location, ResourceRef
-
-CLUSTER_SCOPED = {"KongVault", "IngressClass"}
-KONG_GROUP = "configuration.konghq.com"
-CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+from kongcheck.parse.values import LMap, LSeq, type_name
 
 
 class FieldError(Exception):
@@ -49,27 +47,54 @@ class Obj:
                              parent.where(key)[0])
         return value
 
-    def location(self, parent: LMap | LSeq, key) -> Location:
-        line, column = parent.where(key)
+    def locate(self, line: int | None, column: int | None) -> Location:
         return locate(self.doc, line, column)
 
-    def _metadata_map(self, field: str, name: str) -> str | None:
-        """One entry of metadata.labels/annotations; the API server takes only text there."""
+    def location(self, parent: LMap | LSeq, key) -> Location:
+        return locate(self.doc, *parent.where(key))
+
+    @property
+    def kind_location(self) -> Location:
+        """Where the object is: its ``kind:`` line (what a finding about the whole object points at)."""
+        return self.location(self.body, "kind")
+
+    def _metadata_map(self, field: str, name: str) -> tuple[str, LMap] | None:
+        """One entry of metadata.labels/annotations, and its mapping; only text is taken there."""
         entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
         if not entries:
             return None
         try:
-            return self.get(entries, name, str, f"metadata.{field}[{name!r}]")
+            text = self.get(entries, name, str, f"metadata.{field}[{name!r}]")
         except FieldError as exc:
             if isinstance(entries.get(name), (LMap, LSeq)):
                 raise
             raise FieldError(f"{exc} (quote it)", exc.line) from None
+        return None if text is None else (text, entries)
 
     def annotation(self, name: str) -> str | None:
-        return self._metadata_map("annotations", name)
+        found = self._metadata_map("annotations", name)
+        return found[0] if found else None
+
+    def annotation_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
+        """An annotation's text and the position of its value."""
+        found = self._metadata_map("annotations", name)
+        return (found[0], found[1].where(name)) if found else None
 
     def label(self, name: str) -> str | None:
-        return self._metadata_map("labels", name)
+        found = self._metadata_map("labels", name)
+        return found[0] if found else None
+
+
+def _row(kind: str, group: str, body: LMap):
+    """The kinds-table row of an object, None if kongcheck has no use for it; raises FieldError for a
+    Kong kind written in the core group (``apiVersion: v1``), which kubectl cannot apply."""
+    row = BY_KIND.get(kind)
+    if row is None or row.group == group:
+        return row
+    if group == "" and row.group:
+        raise FieldError(f"{kind}: apiVersion {body.get('apiVersion')!r} has no kind {kind}; kubectl refuses "
+                         f"it (use {row.group}/{row.versions[0]})", body.where("apiVersion")[0])
+    return None  # a kind of the same name in another API group
 
 
 def identify(doc: Document, default_namespace: str) -> Obj | None:
@@ -85,8 +110,12 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     if api_version is not None and not isinstance(api_version, str):
         raise FieldError(f"apiVersion must be text, not {type_name(api_version)}", body.where("apiVersion")[0])
     group = api_version.rpartition("/")[0] if api_version else ""
-    if kind not in RELEVANT_KINDS or (kind.startswith("Kong") and group not in ("", KONG_GROUP)):
-        return None
+    if not api_version and kind in BY_KIND and doc.source.kind != "cluster":
+        row = BY_KIND[kind]  # checked below, once the name is known
+    else:
+        row = _row(kind, group, body)
+        if row is None:
+            return None
     metadata = body.get("metadata")
     if "metadata" not in body:
         raise FieldError(f"{kind}: metadata is missing", body.where("metadata")[0])
@@ -100,12 +129,9 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
         raise FieldError(f"{kind} {name!r}: apiVersion is missing; kubectl refuses an object without it",
                          body.where("apiVersion")[0])
     namespace = ""
-    if kind not in CLUSTER_SCOPED:
+    if row.namespaced:
         namespace = metadata.get("namespace", default_namespace)
         if not isinstance(namespace, str) or not namespace:
             raise FieldError(f"{kind} {name!r}: metadata.namespace must be non-empty text",
                              metadata.where("namespace")[0])
-    return Obj(doc, ResourceRef(kind, namespace, name, group), metadata)
-
-
-RELEVANT_KINDS = {"KongConsumer", "KongConsumerGroup", "KongVault", "Secret", "IngressClass"}
+    return Obj(doc, ResourceRef(kind, namespace, name, row.group), metadata)

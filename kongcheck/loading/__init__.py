@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kongcheck.loading.locate import locate
 from kongcheck.loading.prefilter import may_matter
-from kongcheck.loading.values import LMap, LoadError, type_name
-from kongcheck.model import ScanError
+from kongcheck.model import ScanError, input_error
+from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
 _MARKER_END = b" \t\r\n"
@@ -24,7 +25,18 @@ _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first 
 _CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
 
 
+# The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
+# levels, so nothing deeper can be applied; libyaml's time also grows with the square of the
+# flow nesting depth (about 0.3 s at 10,000 levels, 37 s at 100,000).
+DEEPEST = 10_000
+
+
 class LoadOptions(NamedTuple):
+    """How each source is read; the limits bound a scan on hostile input (a 200 MB one-line file, a
+    million tiny documents, a document nested 100,000 levels deep), each refused with one error line
+    (exit 2) instead of stalling the pipeline.  The defaults are far above real manifests; alias
+    bombs need no limit (parse/tree.py refuses them where kubectl would)."""
+
     parse_all: bool = False  # skip the prefilter (the "full path")
     max_depth: int = 1000  # nesting levels of one document (--max-depth)
     max_file_size: int = 64 * 1024 * 1024  # bytes of one file or stream (--max-file-size)
@@ -37,12 +49,17 @@ class Document:
     """One Kubernetes object as written in a source."""
 
     source: Source
-    body: LMap
+    body: LMap | None  # None: a piece that did not parse (its errors are located through it)
     line: int  # first line of the document in the stream
     chunk: bytes = field(repr=False, default=b"")  # the raw text of the document piece
     chunk_line: int = 1  # line number of the piece's first line
     order: int = 0  # position in apply order across the whole scan
-    origin: object = None  # cache for kongcheck.locate: the helm/kustomize origin, or False
+    origin: object = None  # cache for loading.locate: the helm/kustomize origin, or False
+
+    def located_error(self, line: int | None, message: str, column: int | None = None) -> ScanError:
+        """An input error at ``line`` of this document, located as findings are (its template, its
+        origin file, or its stream line)."""
+        return ScanError(locate(self, line, column), message)
 
     def source_line(self, line: int) -> str:
         """The raw text of one line of this document (for suppression comments)."""
@@ -138,18 +155,18 @@ def _what(value) -> str:
     return "a list" if isinstance(value, list) else "a scalar"
 
 
-def _refused(value, line: int, index: int | None, source: Source) -> ScanError | None:
+def _refused(value, line: int, index: int | None, piece: Document) -> ScanError | None:
     """The input error for a value kubectl refuses outright: a non-object List item, a JSON array."""
     if index is not None and not isinstance(value, LMap):
-        return ScanError(source.name, line, f"List item {index} is {type_name(value)}, not an object; the API "
-                         "server refuses the List")
-    if index is None and source.is_json and isinstance(value, list):
-        return ScanError(source.name, line, "a JSON array is not a Kubernetes object; kubectl refuses it (wrap "
-                         "the objects in a kind: List)")
+        return piece.located_error(line, f"List item {index} is {type_name(value)}, not an object; the API "
+                                   "server refuses the List")
+    if index is None and piece.source.is_json and isinstance(value, list):
+        return piece.located_error(line, "a JSON array is not a Kubernetes object; kubectl refuses it (wrap "
+                                   "the objects in a kind: List)")
     return None
 
 
-def _objects(value, result: LoadResult, source: Source, start: int):
+def _objects(value, result: LoadResult, piece: Document, start: int):
     """Yield the Kubernetes objects in a parsed document, expanding ``*List`` kinds (depth first,
     without recursion: Lists may nest as deep as --max-depth allows)."""
     stack = [iter([(value, start, None)])]
@@ -159,14 +176,14 @@ def _objects(value, result: LoadResult, source: Source, start: int):
             stack.pop()
             continue
         value, line, index = item
-        error = _refused(value, line, index, source)
+        error = _refused(value, line, index, piece)
         if error is not None:
             result.errors.append(error)
             result.has_manifests = True  # refused manifests, not an empty input
             continue
         if not isinstance(value, LMap) or "kind" not in value:
             if value is not None:
-                result.skipped.append(f"{source.name}:{line}: {_what(value)}, not a Kubernetes object")
+                result.skipped.append(f"{piece.source.name}:{line}: {_what(value)}, not a Kubernetes object")
             continue
         kind, items = value.get("kind"), value.get("items")
         if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
@@ -187,9 +204,9 @@ class _Budget:
         self.used += count
         if self.used <= self.limit:
             return True
-        self.result.errors.append(ScanError(
-            self.source.name, line, f"more than {self.limit} documents in one file or stream "
-            "(--max-documents); the rest was not scanned"))
+        self.result.errors.append(input_error(
+            self.source.name, f"more than {self.limit} documents in one file or stream (--max-documents); "
+            "the rest was not scanned", self.source.kind, line))
         return False
 
 
@@ -197,9 +214,10 @@ def _read(source: Source, options: LoadOptions, result: LoadResult) -> bytes | N
     try:
         return source.read(options.max_file_size)
     except TooLarge as exc:
-        result.errors.append(ScanError(source.name, None, str(exc)))
+        result.errors.append(input_error(source.name, str(exc), source.kind))
     except OSError as exc:
-        result.errors.append(ScanError(source.name, None, f"cannot read file: {exc.strerror or type(exc).__name__}"))
+        result.errors.append(input_error(source.name, f"cannot read file: {exc.strerror or type(exc).__name__}",
+                                         source.kind))
     return None
 
 
@@ -217,22 +235,22 @@ def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget,
 def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
     text = _decode(source, piece, line)
     if source.is_json and _JSON_START.match(text):
-        from kongcheck.loading import jsonfile
+        from kongcheck.parse import jsonfile
 
         return jsonfile.documents(text, line - 1, options.max_depth)
-    from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
+    from kongcheck.parse.tree import Composer  # PyYAML: only once a document needs parsing
 
     return Composer(text, line - 1, options.max_depth).documents()
 
 
 def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
-                budget: _Budget) -> bool:
+                budget: _Budget, where: Document) -> bool:
     for start, value in _parse(source, piece, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
                 return False
-        for body in _objects(value, result, source, start):
+        for body in _objects(value, result, where, start):
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
@@ -268,11 +286,12 @@ def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResul
                 return
             continue
         counted = result.document_count
+        where = Document(source, None, line, piece, line)  # locates this piece's errors
         try:
-            if not _load_piece(source, piece, line, options, result, budget):
+            if not _load_piece(source, piece, line, options, result, budget, where):
                 return
         except LoadError as exc:
-            result.errors.append(ScanError(source.name, exc.line, str(exc)))
+            result.errors.append(where.located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
             missed = count_documents(piece, source.is_json) - (result.document_count - counted)
             if missed > 0 and not _unparsed(source, piece, result, budget, exc.line or line, missed):

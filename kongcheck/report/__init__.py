@@ -1,11 +1,13 @@
-"""Reporters: one module per output format, each with ``render(result, settings, stream)``.
+"""Reporters: one module per output format, each with ``render(result, options, stream)``.
 
-Modules are imported only when their format is asked for, so a plain scan never pays
-for rich or a schema library.
+Modules are imported only when their format is asked for, so a plain scan never pays for rich
+or a schema library.  Every format gets the same ReportOptions and shares the views of
+report/common.py (what is a file, severities, the summary line).
 """
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple
 
 FORMATS = {
     "text": "kongcheck.report.text",
@@ -14,6 +16,19 @@ FORMATS = {
     "github": "kongcheck.report.github",
     "junit": "kongcheck.report.junit",
 }
+
+
+class ReportOptions(NamedTuple):
+    """What every format is asked to show."""
+
+    fail_on: str = "error"
+    show_suppressed: bool = False  # list suppressed findings too (each format marks them as such)
+    disabled_rules: frozenset = frozenset()
+    rule_severity: dict = {}
+
+    @classmethod
+    def of(cls, settings, show_suppressed: bool = False) -> "ReportOptions":
+        return cls(settings.fail_on, show_suppressed, settings.disabled_rules, dict(settings.rule_severity))
 
 
 def renderer(name: str):

@@ -7,11 +7,10 @@ messages are escaped as the runner expects (``%``, CR, LF; ``:`` and ``,`` too i
 from __future__ import annotations
 
 from kongcheck.model import Finding, Location
+from kongcheck.report.common import shown, summary_line
 from kongcheck.report.paths import display_path
-from kongcheck.report.text import summary_line
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
-_FILE_SOURCES = {"file", "helm", "kustomize"}
 
 
 def escape_data(text: str) -> str:
@@ -29,7 +28,7 @@ def command(name: str, message: str, **properties) -> str:
 
 
 def _where(location: Location) -> dict:
-    if location.source not in _FILE_SOURCES or not location.file:
+    if not location.is_file or not location.file:
         return {}
     return {"file": display_path(location.file), "line": location.line, "col": location.column}
 
@@ -42,17 +41,21 @@ def finding_commands(finding: Finding) -> list[str]:
         if others:
             message += "\nAlso involved: " + "; ".join(others)
         title = f"kongcheck {finding.rule}"
-        lines.append(command(_COMMAND[finding.severity], message, **_where(participant.location), title=title))
+        name = _COMMAND[finding.severity]
+        if finding.suppressed:  # listed with --show-suppressed: a notice, never an error
+            name, title = "notice", f"{title} (suppressed)"
+        lines.append(command(name, message, **_where(participant.location), title=title))
     return lines
 
 
-def render(result, settings, stream) -> None:
+def render(result, options, stream) -> None:
     out = []
-    for finding in result.findings:
-        if not finding.suppressed:
-            out.extend(finding_commands(finding))
+    for finding in shown(result, options):
+        out.extend(finding_commands(finding))
     for error in result.errors:
-        where = {"file": display_path(error.file), "line": error.line} if error.file != "<stdin>" else {}
-        out.append(command("error", error.message, **where, title="kongcheck input error"))
+        location = error.location
+        where = {"file": display_path(location.file), "line": location.line} if location.is_file else {}
+        message = error.message if location.is_file else f"{location}: {error.message}"
+        out.append(command("error", message, **where, title="kongcheck input error"))
     out.append(summary_line(result))
     stream.write("".join(line + "\n" for line in out))

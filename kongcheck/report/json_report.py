@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-from kongcheck import __version__
+from kongcheck.version import __version__
 from kongcheck.model import Finding, Participant, ScanError
+from kongcheck.report.common import shown
 
 SCHEMA_VERSION = 1
 
@@ -42,10 +43,13 @@ def finding_dict(finding: Finding) -> dict:
 
 
 def _error(error: ScanError) -> dict:
-    return {"file": error.file, "line": error.line, "message": error.message}
+    location = error.location
+    return {"file": location.file, "line": location.line, "message": error.message, "source": location.source,
+            **({"stream": location.stream} if location.stream else {}),
+            **({"detail": location.detail} if location.detail else {})}
 
 
-def document(result, settings) -> dict:
+def document(result, options) -> dict:
     findings = [f for f in result.findings if not f.suppressed]
     return {
         "version": SCHEMA_VERSION,
@@ -59,11 +63,11 @@ def document(result, settings) -> dict:
             "errors": len(result.errors),
             **({"live_objects": result.live_objects} if result.live_objects else {}),
         },
-        "findings": [finding_dict(f) for f in findings],
+        "findings": [finding_dict(f) for f in shown(result, options)],
         "errors": [_error(e) for e in result.errors],
     }
 
 
-def render(result, settings, stream) -> None:
-    json.dump(document(result, settings), stream, indent=2)
+def render(result, options, stream) -> None:
+    json.dump(document(result, options), stream, indent=2)
     stream.write("\n")

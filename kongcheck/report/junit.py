@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from kongcheck.model import Finding, severity_rank
+from kongcheck.model import Finding
+from kongcheck.report.common import failing as _failing
 from kongcheck.rules import CATALOG
 
 SUITE = "kongcheck"
@@ -25,10 +26,6 @@ def _finding_text(finding: Finding) -> str:
     lines = [f"{finding.severity} {finding.rule}: {finding.message}"]
     lines.extend(f"  {p.location}  {p.ref.id}" for p in finding.participants)
     return clean("\n".join(lines))
-
-
-def _failing(finding: Finding, fail_on: str) -> bool:
-    return fail_on != "never" and severity_rank(finding.severity) >= severity_rank(fail_on)
 
 
 def _rule_case(suite: ET.Element, rule_id: str, findings: list[Finding], disabled: bool, fail_on: str) -> str | None:
@@ -59,8 +56,8 @@ def _errors_case(suite: ET.Element, errors) -> None:
     error.text = clean("\n".join(str(e) for e in errors))
 
 
-def document(result, settings) -> ET.Element:
-    disabled = set(getattr(settings, "disabled_rules", None) or ())
+def document(result, options) -> ET.Element:
+    disabled = set(options.disabled_rules)
     by_rule: dict[str, list[Finding]] = {rule_id: [] for rule_id in CATALOG}
     for finding in result.findings:
         by_rule.setdefault(finding.rule, []).append(finding)
@@ -68,7 +65,7 @@ def document(result, settings) -> ET.Element:
     suite = ET.SubElement(suites, "testsuite", name=SUITE)
     counts = {"failure": 0, "skipped": 0}
     for rule_id, findings in by_rule.items():
-        outcome = _rule_case(suite, rule_id, findings, rule_id in disabled, settings.fail_on)
+        outcome = _rule_case(suite, rule_id, findings, rule_id in disabled, options.fail_on)
         if outcome:
             counts[outcome] += 1
     if result.errors:
@@ -80,8 +77,8 @@ def document(result, settings) -> ET.Element:
     return suites
 
 
-def render(result, settings, stream) -> None:
-    tree = ET.ElementTree(document(result, settings))
+def render(result, options, stream) -> None:
+    tree = ET.ElementTree(document(result, options))
     ET.indent(tree)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(ET.tostring(tree.getroot(), encoding="unicode"))

@@ -2,7 +2,7 @@
 
 One result per participant location (so each file involved gets its own annotation), the
 other participants as ``relatedLocations``; rule metadata and help come from the rule
-catalogue; ``partialFingerprints`` come from kongcheck.fingerprints (no lines, no paths).
+catalogue; ``partialFingerprints`` come from kongcheck.verdict.fingerprints (no lines, no paths).
 Messages are the redacted ones every format shows: no credential value is written.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ import json
 import os
 from urllib.parse import quote
 
-from kongcheck import __version__
-from kongcheck.fingerprints import participant_fingerprints
+from kongcheck.version import __version__
+from kongcheck.verdict.fingerprints import participant_fingerprints
 from kongcheck.model import Finding, Location, ScanError
 from kongcheck.report.paths import base_folder, base_uri, relative_path
 from kongcheck.rules import CATALOG, explain
@@ -20,7 +20,6 @@ from kongcheck.rules import CATALOG, explain
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "kongcheck/v1"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-_FILE_SOURCES = {"file", "helm", "kustomize"}
 SRCROOT = "%SRCROOT%"
 
 
@@ -37,7 +36,7 @@ def artifact_location(path: str, base: str | None = None) -> dict:
 
 
 def _physical(location: Location) -> dict | None:
-    if location.source not in _FILE_SOURCES or not location.file:
+    if not location.is_file or not location.file:
         return None
     physical: dict = {"artifactLocation": artifact_location(location.file)}
     if location.line:
@@ -105,17 +104,17 @@ def _rule(info, severity: str) -> dict:
 
 
 def _notification(error: ScanError) -> dict:
-    note: dict = {"level": "error", "message": {"text": error.message}}
-    if error.file and error.file != "<stdin>" and not error.file.startswith("cluster:"):
-        physical: dict = {"artifactLocation": artifact_location(error.file)}
-        if error.line:
-            physical["region"] = {"startLine": error.line}
+    location = error.location
+    note: dict = {"level": "error", "message": {"text": error.message if location.is_file
+                                                 else f"{location}: {error.message}"}}
+    physical = _physical(location)
+    if physical:
         note["locations"] = [{"physicalLocation": physical}]
     return note
 
 
-def document(result, settings) -> dict:
-    severities = getattr(settings, "rule_severity", None) or {}
+def document(result, options) -> dict:
+    severities = options.rule_severity
     position = {rule_id: i for i, rule_id in enumerate(CATALOG)}
     rules = [_rule(info, severities.get(rule_id, info.severity)) for rule_id, info in CATALOG.items()]
     results = []
@@ -133,6 +132,6 @@ def document(result, settings) -> dict:
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(result, settings, stream) -> None:
-    json.dump(document(result, settings), stream, indent=2)
+def render(result, options, stream) -> None:
+    json.dump(document(result, options), stream, indent=2)
     stream.write("\n")

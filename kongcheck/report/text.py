@@ -6,6 +6,7 @@ Lines are built as (text, style) segments.  On a terminal they are printed with 
 from __future__ import annotations
 
 from kongcheck.model import Finding
+from kongcheck.report.common import shown, summary_line
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -31,33 +32,9 @@ def _finding_lines(finding: Finding) -> list[list[tuple[str, str]]]:
     return lines
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary_line(result) -> str:
-    shown = [f for f in result.findings if not f.suppressed]
-    counts = {severity: sum(1 for f in shown if f.severity == severity) for severity in ("error", "warning")}
-    text = (f"{_plural(len(shown), 'finding')} ({_plural(counts['error'], 'error')}, "
-            f"{_plural(counts['warning'], 'warning')}) in {_plural(result.files, 'file')}, "
-            f"{_plural(result.documents, 'document')}, {_plural(result.kong_resources, 'Kong resource')}")
-    if result.ignored:
-        text += f" ({result.ignored} ignored by the controller)"
-    if result.live_objects:
-        text += f" (with {_plural(result.live_objects, 'live object')} from the cluster)"
-    suppressed = len(result.findings) - len(shown)
-    if suppressed:
-        text += f"; {suppressed} suppressed"
-    if result.errors:
-        text += f"; {_plural(len(result.errors), 'input error')}"
-    return text
-
-
-def build_lines(result, settings, show_suppressed: bool = False) -> list[list[tuple[str, str]]]:
+def build_lines(result, options) -> list[list[tuple[str, str]]]:
     lines: list[list[tuple[str, str]]] = []
-    for finding in result.findings:
-        if finding.suppressed and not show_suppressed:
-            continue
+    for finding in shown(result, options):
         lines.extend(_finding_lines(finding))
         lines.append([])
     for error in result.errors:
@@ -79,8 +56,8 @@ def _is_terminal(stream) -> bool:
         return False
 
 
-def render(result, settings, stream, show_suppressed: bool = False) -> None:
-    lines = build_lines(result, settings, show_suppressed)
+def render(result, options, stream) -> None:
+    lines = build_lines(result, options)
     if not _is_terminal(stream):
         stream.write("".join("".join(text for text, _ in line) + "\n" for line in lines))
         return

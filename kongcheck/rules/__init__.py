@@ -1,12 +1,14 @@
 """The rule registry: every rule module, in the order findings are reported.
 
-Each module has ``RULES`` (its catalogue entries) and ``check(index) -> list[Finding]``.
-Adding a rule means adding a module here; adding a unique field means a row in table.py.
+Each module has ``RULES`` (its catalogue entries) and ``check(index)``, which yields Hits of
+those rules only; ``run`` stamps each Hit's rule id and severity from the catalogue.  Adding a
+rule means adding a module here; adding a unique field means a row in facts/unique.py.
 """
 from __future__ import annotations
 
 from kongcheck.index import KongIndex
 from kongcheck.model import Finding
+from kongcheck.redact import sha256_hex
 from kongcheck.rules import (
     consumers,
     controller,
@@ -17,16 +19,42 @@ from kongcheck.rules import (
     tags,
     uniqueness,
 )
-from kongcheck.rules.base import RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo
 
 MODULES = (uniqueness, shared_credential, references, credentials, consumers, tags, controller, duplicates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
 
+class RuleError(Exception):
+    """A rule module returned a hit of a rule it does not declare (a kongcheck bug)."""
+
+
+def finding(hit: Hit, info: RuleInfo) -> Finding:
+    """The Finding for a Hit, with the catalogue's id and severity."""
+    outcome = hit.outcome
+    return Finding(
+        rule=info.id,
+        severity=info.severity,
+        message=hit.message,
+        participants=hit.participants,
+        entity=hit.entity,
+        field=hit.field,
+        value_sha256=sha256_hex(hit.value) if hit.value is not None else None,
+        outcome=outcome.name if outcome else None,
+        kept=outcome.kept if outcome else [],
+        dropped=outcome.dropped if outcome else [],
+    )
+
+
 def run(index: KongIndex) -> list[Finding]:
     findings: list[Finding] = []
     for module in MODULES:
-        findings.extend(module.check(index))
+        declared = {info.id: info for info in module.RULES}
+        for hit in module.check(index):
+            info = declared.get(hit.rule)
+            if info is None:
+                raise RuleError(f"{module.__name__} reported rule {hit.rule!r}, which it does not declare")
+            findings.append(finding(hit, info))
     findings.sort(key=Finding.sort_key)
     return findings

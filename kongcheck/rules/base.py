@@ -1,9 +1,15 @@
-"""What every rule module shares: its catalogue entry and helpers to make findings."""
+"""What every rule shares: its catalogue entry, and the Hit a check returns.
+
+A rule module declares ``RULES`` (catalogue entries) and ``check(index) -> Iterable[Hit]``.  A Hit
+names its rule by id and says what was found; the registry (rules/__init__.py) turns it into a
+Finding and stamps the id and severity from the catalogue entry, so the two cannot disagree.
+"""
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from kongcheck.model import Location, Participant, ResourceRef
+from kongcheck.facts.outcomes import Outcome
+from kongcheck.model import Participant
 
 
 class RuleInfo(NamedTuple):
@@ -15,7 +21,16 @@ class RuleInfo(NamedTuple):
     behaviour: str  # the KIC/Kong behaviour behind it
     example: str  # a minimal bad manifest
     fix: str
+    collision: bool = False  # a clash between objects: kept (as a warning) when it lies wholly in the cluster
 
 
-def participant(ref: ResourceRef, location: Location) -> Participant:
-    return Participant(ref, location)
+class Hit(NamedTuple):
+    """What a check found: a finding without its rule's severity (the registry adds it)."""
+
+    rule: str
+    message: str
+    participants: list[Participant]
+    entity: str | None = None  # Kong entity, e.g. jwt_secrets
+    field: str | None = None  # Kong field, e.g. key
+    value: str | None = None  # the clashing value: fingerprinted by the registry, never kept
+    outcome: Outcome | None = None

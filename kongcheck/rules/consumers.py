@@ -2,12 +2,13 @@
 no username on old KIC."""
 from __future__ import annotations
 
-from kongcheck import outcomes
-from kongcheck.index import KongIndex, Refusal
-from kongcheck.index.resources import Consumer
-from kongcheck.model import Finding, Participant
-from kongcheck.rules.base import RuleInfo
-from kongcheck.versions import show
+from kongcheck.facts import outcomes
+from kongcheck.facts.versions import show
+from kongcheck.index import KongIndex
+from kongcheck.index.kinds.consumer import Consumer
+from kongcheck.index.records import Refusal
+from kongcheck.model import Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -56,7 +57,7 @@ def _refused_by_crd(consumer: Consumer, index: KongIndex) -> bool:
     return index.settings.target.kic >= (3, 1) and consumer.username is None and consumer.custom_id is None
 
 
-def _no_identity(consumer: Consumer, index: KongIndex) -> Finding:
+def _no_identity(consumer: Consumer, index: KongIndex) -> Hit:
     obj = consumer.obj
     kic = show(index.settings.target.kic)
     if _refused_by_crd(consumer, index):
@@ -65,21 +66,20 @@ def _no_identity(consumer: Consumer, index: KongIndex) -> Finding:
     else:
         effect = f"KIC {kic} drops this consumer and its credentials (both are empty)"
     where = consumer.username or consumer.custom_id
-    location = where.location if where else obj.location(obj.body, "kind")
-    return Finding("consumer-without-identity", "error",
-                   f"KongConsumer {obj.ref.id} has neither username nor custom_id: {effect}",
-                   [Participant(obj.ref, location)])
+    location = where.location if where else obj.kind_location
+    return Hit("consumer-without-identity", f"KongConsumer {obj.ref.id} has neither username nor custom_id: {effect}",
+               [Participant(obj.ref, location)])
 
 
-def _no_username(consumer: Consumer, index: KongIndex) -> Finding:
+def _no_username(consumer: Consumer, index: KongIndex) -> Hit:
     obj = consumer.obj
-    return Finding("consumer-without-username", "warning",
-                   f"KongConsumer {obj.ref.id} has a custom_id but no username: KIC "
-                   f"{show(index.settings.target.kic)} may panic on it (fixed in KIC 3.4); add a username",
-                   [Participant(obj.ref, consumer.custom_id.location)])
+    return Hit("consumer-without-username",
+               f"KongConsumer {obj.ref.id} has a custom_id but no username: KIC "
+               f"{show(index.settings.target.kic)} may panic on it (fixed in KIC 3.4); add a username",
+               [Participant(obj.ref, consumer.custom_id.location)])
 
 
-def _refused(refusal: Refusal, index: KongIndex) -> Finding:
+def _refused(refusal: Refusal, index: KongIndex) -> Hit:
     ref = refusal.record.obj.ref
     what = "Secret" if refusal.field == "credentials" else "consumer group"
     outcome = outcomes.Outcome(
@@ -88,15 +88,14 @@ def _refused(refusal: Refusal, index: KongIndex) -> Finding:
         f"`{refusal.field}`, a set since KIC 3.2 (Duplicate value), so `kubectl apply` fails and KIC "
         f"{show(index.settings.target.kic)} never sees this consumer, its credentials or its groups",
         dropped=[ref.id])
-    return Finding("consumer-duplicate-list-entry", "error", outcome.text,
-                   [Participant(ref, refusal.duplicate.location)],
-                   outcome=outcome.name, kept=outcome.kept, dropped=outcome.dropped)
+    return Hit("consumer-duplicate-list-entry", outcome.text, [Participant(ref, refusal.duplicate.location)],
+               outcome=outcome)
 
 
-def check(index: KongIndex) -> list[Finding]:
-    findings = [_refused(refusal, index) for refusal in index.refused]
-    processed = {id(consumer) for consumer in index.consumers}
-    for consumer in (r for r in index.records.values() if isinstance(r, Consumer)):
+def check(index: KongIndex) -> list[Hit]:
+    findings = [_refused(refusal, index) for refusal in index.refused if isinstance(refusal.record, Consumer)]
+    processed = {id(consumer) for consumer in index.of("KongConsumer")}
+    for consumer in index.all_of("KongConsumer"):
         if consumer.obj.is_live:
             continue
         counted = id(consumer) in processed

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import re
 
+from kongcheck.facts import unique
+from kongcheck.facts.credentials import (
+    BOOL_FIELDS,
+    CREDENTIAL_TYPES,
+    GO_BOOLS,
+    INT_FIELDS,
+    KONNECT_KNOWN_SINCE,
+    jwt_webhook_needs,
+)
+from kongcheck.facts.kong import VAULT_NAMES, VAULT_PREFIX, VAULT_PREFIX_PATTERN
+from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
-from kongcheck.index.credentials import BOOL_FIELDS, CREDENTIAL_TYPES, INT_FIELDS, jwt_webhook_needs
-from kongcheck.index.resources import Secret
-from kongcheck.model import Finding, Location, Participant
-from kongcheck.rules.base import RuleInfo
-from kongcheck.rules.table import BY_CREDENTIAL_TYPE
-from kongcheck.versions import show
+from kongcheck.index.kinds.secret import Secret
+from kongcheck.model import Location, Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -53,18 +61,14 @@ RULES = [
     ),
 ]
 
-_GO_BOOLS = {"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"}
-_VAULT_PREFIX = re.compile(r"[a-z][a-z0-9-]*[a-z0-9]")
-_VAULT_NAMES = {"env", "aws", "gcp", "hcv", "azure", "conjur"}
 
-
-def _problem(rule: str, secret: Secret, location: Location, message: str) -> Finding:
+def _problem(rule: str, secret: Secret, location: Location, message: str) -> Hit:
     ref = secret.obj.ref
-    return Finding(rule, "error", f"Secret {ref.id}: {message}", [Participant(ref, location)])
+    return Hit(rule, f"Secret {ref.id}: {message}", [Participant(ref, location)])
 
 
 def _kind_location(secret: Secret) -> Location:
-    return secret.obj.location(secret.obj.body, "kind")
+    return secret.obj.kind_location
 
 
 def _webhook_needs(secret: Secret, cred_type: str, index: KongIndex) -> tuple[str, ...]:
@@ -74,9 +78,9 @@ def _webhook_needs(secret: Secret, cred_type: str, index: KongIndex) -> tuple[st
     return CREDENTIAL_TYPES[cred_type].webhook_needs
 
 
-def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> list[Finding]:
+def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> list[Hit]:
     kic = show(index.settings.target.kic)
-    if cred_type not in CREDENTIAL_TYPES or (cred_type == "konnect" and index.settings.target.kic < (3, 4)):
+    if cred_type not in CREDENTIAL_TYPES or (cred_type == "konnect" and index.settings.target.kic < KONNECT_KNOWN_SINCE):
         return [_problem("webhook-rejects", secret, _kind_location(secret),
                          f"credential type {cred_type!r} is unknown to the KIC {kic} webhook")]
     missing = [name for name in _webhook_needs(secret, cred_type, index)
@@ -89,14 +93,13 @@ def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> list[Finding]:
                      f"{', '.join(missing)} missing or empty")]
 
 
-def _translator(secret: Secret, cred_type: str) -> list[Finding]:
+def _translator(secret: Secret, cred_type: str) -> list[Hit]:
     row = CREDENTIAL_TYPES.get(cred_type)
     if row is None or not row.translated:
         return [_problem("invalid-credential", secret, _kind_location(secret),
                          f"unsupported credential type {cred_type!r}; KIC skips this credential")]
     findings = []
-    unique = BY_CREDENTIAL_TYPE.get(cred_type)
-    for name in dict.fromkeys(row.translator_needs + ((unique.field,) if unique else ())):
+    for name in dict.fromkeys(row.translator_needs + ((row.unique,) if row.unique else ())):
         value = secret.values.get(name)
         if value is None and name in row.translator_needs:
             findings.append(_problem("invalid-credential", secret, _kind_location(secret),
@@ -108,9 +111,9 @@ def _translator(secret: Secret, cred_type: str) -> list[Finding]:
     return findings + _parsed_fields(secret)
 
 
-def _parsed_fields(secret: Secret) -> list[Finding]:
+def _parsed_fields(secret: Secret) -> list[Hit]:
     findings = []
-    checks = [(name, lambda t: t in _GO_BOOLS, "true or false") for name in BOOL_FIELDS]
+    checks = [(name, lambda t: t in GO_BOOLS, "true or false") for name in BOOL_FIELDS]
     checks += [(name, lambda t: re.fullmatch(r"[+-]?\d+", t) is not None, "an integer") for name in INT_FIELDS]
     for name, valid, want in checks:
         value = secret.values.get(name)
@@ -120,16 +123,15 @@ def _parsed_fields(secret: Secret) -> list[Finding]:
     return findings
 
 
-def _whitespace(ref, value, field: str, index: KongIndex) -> Finding | None:
+def _whitespace(ref, value, field: str) -> Hit | None:
     text = value.text
     if not text or text == text.strip():
         return None
     what = "a trailing newline" if text.endswith("\n") else "leading or trailing whitespace"
     hint = " (was it encoded with `echo` instead of `echo -n`?)" if value.encoded else ""
-    return Finding("credential-value-whitespace", "warning",
-                   f"{ref.id}: {field} has {what}; Kong compares it exactly, so clients must send it "
-                   f"byte for byte{hint}",
-                   [Participant(ref, value.location)])
+    return Hit("credential-value-whitespace",
+               f"{ref.id}: {field} has {what}; Kong compares it exactly, so clients must send it byte for byte{hint}",
+               [Participant(ref, value.location)])
 
 
 def _credential_secrets(index: KongIndex) -> dict:
@@ -139,7 +141,7 @@ def _credential_secrets(index: KongIndex) -> dict:
         secret = attachment.secret
         if secret is not None and (attachment.cred_type or secret.legacy_type is None):
             chosen[secret.obj.ref] = (secret, attachment.cred_type, True)
-    for secret in index.secrets.values():
+    for secret in index.all_of("Secret"):
         if secret.label_type is not None and secret.obj.ref not in chosen and not secret.obj.is_live:
             chosen[secret.obj.ref] = (secret, secret.label_type, False)
     return chosen
@@ -154,43 +156,43 @@ def _untyped(secret: Secret, index: KongIndex) -> str:
             "consumer without it")
 
 
-def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Finding]:
-    findings: list[Finding] = []  # a Secret with invalid base64 is an input error, never indexed
+def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Hit]:
+    findings: list[Hit] = []  # a Secret with invalid base64 is an input error, never indexed
     if cred_type is None:
         return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
     if secret.label_type is not None and (attached or index.settings.target.webhook_checks_labelled_secrets):
         findings += _webhook(secret, cred_type, index)
     if attached and not findings:  # a Secret the webhook refuses never reaches KIC: `kubectl apply` fails
         findings += _translator(secret, cred_type)
-    unique = BY_CREDENTIAL_TYPE.get(cred_type)
-    value = secret.values.get(unique.field) if unique else None
+    row = unique.by_credential_type().get(cred_type)
+    value = secret.values.get(row.field) if row else None
     if value is not None:
-        findings.append(_whitespace(secret.obj.ref, value, unique.field, index))
+        findings.append(_whitespace(secret.obj.ref, value, row.field))
     return findings
 
 
-def _check_vault(vault, index: KongIndex) -> Finding | None:
+def _check_vault(vault) -> Hit | None:
     prefix = vault.prefix
     if prefix is None:
         return None
-    if _VAULT_PREFIX.fullmatch(prefix.text) and prefix.text not in _VAULT_NAMES:
+    if VAULT_PREFIX.fullmatch(prefix.text) and prefix.text not in VAULT_NAMES:
         return None
-    why = ("is the name of a vault backend" if prefix.text in _VAULT_NAMES
-           else "does not match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$")
-    return Finding("webhook-rejects", "error",
-                   f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}; the webhook refuses it",
-                   [Participant(vault.obj.ref, prefix.location)])
+    why = ("is the name of a vault backend" if prefix.text in VAULT_NAMES
+           else f"does not match Kong's pattern {VAULT_PREFIX_PATTERN}")
+    return Hit("webhook-rejects",
+               f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}; the webhook refuses it",
+               [Participant(vault.obj.ref, prefix.location)])
 
 
-def check(index: KongIndex) -> list[Finding]:
+def check(index: KongIndex) -> list[Hit]:
     findings: list = []
     for secret, cred_type, attached in _credential_secrets(index).values():
         if not secret.obj.is_live:
             findings += _check_secret(secret, cred_type, attached, index)
-    for consumer in index.consumers:
+    for consumer in index.of("KongConsumer"):
         for name in ("username", "custom_id"):
             value = getattr(consumer, name)
             if value is not None and not consumer.obj.is_live:
-                findings.append(_whitespace(consumer.obj.ref, value, name, index))
-    findings += [_check_vault(vault, index) for vault in index.vaults if not vault.obj.is_live]
+                findings.append(_whitespace(consumer.obj.ref, value, name))
+    findings += [_check_vault(vault) for vault in index.of("KongVault") if not vault.obj.is_live]
     return [finding for finding in findings if finding is not None]

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from kongcheck.index import KongIndex
-from kongcheck.model import Finding, Participant
-from kongcheck.rules.base import RuleInfo
+from kongcheck.model import Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -20,7 +20,7 @@ RULES = [
 ]
 
 
-def check(index: KongIndex) -> list[Finding]:
+def check(index: KongIndex) -> list[Hit]:
     findings = []
     for key, earlier in index.shadowed.items():
         record = index.records[key]
@@ -31,12 +31,11 @@ def check(index: KongIndex) -> list[Finding]:
         if len(definitions) < 2:
             continue  # a manifest replacing a live object is an update, not a duplicate
         ref = last.ref
-        participants = [Participant(ref, obj.location(obj.body, "kind")) for obj in definitions]
-        findings.append(Finding(
-            rule="duplicate-resource",
-            severity="warning",
-            message=f"{ref.id} is defined {len(definitions)} times; kubectl applies them in order and the "
+        participants = [Participant(ref, obj.kind_location) for obj in definitions]
+        findings.append(Hit(
+            "duplicate-resource",
+            f"{ref.id} is defined {len(definitions)} times; kubectl applies them in order and the "
             f"last one ({participants[-1].location}) is what the cluster keeps, so kongcheck checks only that one",
-            participants=participants,
+            participants,
         ))
     return findings

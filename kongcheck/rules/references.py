@@ -1,10 +1,11 @@
 """How a consumer's credential references resolve: missing Secrets and legacy types."""
 from __future__ import annotations
 
+from kongcheck.facts.kube import LEGACY_TYPE_KEY
+from kongcheck.facts.versions import show
 from kongcheck.index import Attachment, KongIndex
-from kongcheck.model import Finding, Participant
-from kongcheck.rules.base import RuleInfo
-from kongcheck.versions import show
+from kongcheck.model import Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -41,47 +42,43 @@ RULES = [
 ]
 
 
-def _missing(attachment: Attachment, unread: int) -> Finding:
+def _missing(attachment: Attachment, unread: int) -> Hit:
     consumer = attachment.consumer.obj.ref
     refused = attachment.refused
-    why = (f"the API server refuses (see the input error at {refused.file}:{refused.line})" if refused
+    why = (f"the API server refuses (see the input error at {refused.location})" if refused
            else f"is not in namespace {consumer.namespace!r} of the input")
     if not refused and unread:
         why += f" (or is in one of the {unread} input(s) with errors above, which could not be read)"
-    return Finding(
-        rule="missing-credential-secret",
-        severity="warning",
-        message=f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which {why}; "
+    return Hit(
+        "missing-credential-secret",
+        f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which {why}; "
         "KIC skips it and the webhook refuses the consumer",
-        participants=[Participant(consumer, attachment.name.location)],
+        [Participant(consumer, attachment.name.location)],
     )
 
 
-def _legacy(attachment: Attachment, index: KongIndex) -> Finding | None:
+def _legacy(attachment: Attachment, index: KongIndex) -> Hit | None:
     secret = attachment.secret
     consumer = attachment.consumer.obj.ref
     target = index.settings.target
-    where = [Participant(secret.obj.ref, secret.values["kongCredType"].location),
+    where = [Participant(secret.obj.ref, secret.values[LEGACY_TYPE_KEY].location),
              Participant(consumer, attachment.name.location)]
     if attachment.via == "legacy" and target.reads_label:
-        return Finding("deprecated-credential-type", "warning",
-                       f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
-                       f"kongCredType key; KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not",
-                       where)
+        return Hit("deprecated-credential-type",
+                   f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
+                   f"kongCredType key; KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not", where)
     if attachment.via is None and secret.label_type is None and not target.reads_legacy_type:
-        return Finding("legacy-credential-ignored", "error",
-                       f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
-                       f"ignores: KongConsumer {consumer.id} loses this credential", where)
+        return Hit("legacy-credential-ignored",
+                   f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
+                   f"ignores: KongConsumer {consumer.id} loses this credential", where)
     return None
 
 
-def check(index: KongIndex) -> list[Finding]:
-    findings = []
+def check(index: KongIndex):
     for attachment in index.attachments:
         if attachment.secret is None:
-            findings.append(_missing(attachment, index.unread))
+            yield _missing(attachment, index.unread)
         elif attachment.secret.legacy_type is not None:
-            finding = _legacy(attachment, index)
-            if finding:
-                findings.append(finding)
-    return findings
+            hit = _legacy(attachment, index)
+            if hit:
+                yield hit

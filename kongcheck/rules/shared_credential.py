@@ -3,12 +3,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kongcheck import outcomes
+from kongcheck.facts import outcomes, unique
 from kongcheck.index import Attachment, KongIndex
-from kongcheck.model import Finding, Participant
-from kongcheck.redact import sha256_hex
-from kongcheck.rules.base import RuleInfo
-from kongcheck.rules.table import BY_CREDENTIAL_TYPE
+from kongcheck.model import Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -26,41 +24,39 @@ RULES = [
         "---\napiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: bob\n"
         "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: bob\ncredentials: [team-key]\n",
         fix="Give each consumer its own credential Secret with its own key.",
+        collision=True,
     )
 ]
 
 
-def _finding(attachments: list[Attachment], index: KongIndex) -> Finding | None:
+def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | None:
     first = attachments[0]
-    row = BY_CREDENTIAL_TYPE.get(first.cred_type or "")
+    row = rows.get(first.cred_type or "")
     value = first.secret.values.get(row.field) if row else None
     if row is None or value is None or value.text == "":
         return None  # acl, mtls-auth: nothing unique; a missing value is invalid-credential's
-    target = index.settings.target
     owners = [a.consumer.obj.ref.id for a in attachments]
     secret_ref = first.secret.obj.ref
-    outcome = outcomes.credential_clash(target, row.kic_index, owners)  # KIC >= 3.2: no repeats (index.refused)
+    outcome = outcomes.credential_clash(index.settings.target, row.kic_index, owners)  # KIC >= 3.2: no repeats
     how = f"{len(attachments)} times by {', '.join(sorted(set(owners)))}"
-    return Finding(
-        rule="credential-shared-by-consumers",
-        severity="error",
-        message=f"{first.cred_type} Secret {secret_ref.id} is attached {how}; its {row.field} becomes "
-        f"{len(attachments)} {row.kong_entity} entities with one value. {outcome.text}.",
-        participants=[Participant(secret_ref, value.location)]
-        + [Participant(a.consumer.obj.ref, a.name.location) for a in attachments],
-        entity=row.kong_entity,
-        field=row.field,
-        value_sha256=sha256_hex(value.text),
-        outcome=outcome.name,
-        kept=outcome.kept,
-        dropped=outcome.dropped,
+    return Hit(
+        "credential-shared-by-consumers",
+        f"{first.cred_type} Secret {secret_ref.id} is attached {how}; its {row.field} becomes "
+        f"{len(attachments)} {row.entity} entities with one value. {outcome.text}.",
+        [Participant(secret_ref, value.location)] + [Participant(a.consumer.obj.ref, a.name.location)
+                                                     for a in attachments],
+        entity=row.entity, field=row.field, value=value.text, outcome=outcome,
     )
 
 
-def check(index: KongIndex) -> list[Finding]:
+def check(index: KongIndex):
     by_secret: dict[object, list[Attachment]] = defaultdict(list)
     for attachment in index.attachments:
         if attachment.secret is not None and attachment.cred_type:
             by_secret[attachment.secret.obj.ref].append(attachment)
-    findings = [_finding(group, index) for group in by_secret.values() if len(group) > 1]
-    return [finding for finding in findings if finding is not None]
+    rows = unique.by_credential_type()
+    for group in by_secret.values():
+        if len(group) > 1:
+            hit = _hit(group, index, rows)
+            if hit is not None:
+                yield hit

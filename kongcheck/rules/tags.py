@@ -1,13 +1,12 @@
 """invalid-tag: a konghq.com/tags entry Kong refuses, which rejects the whole configuration."""
 from __future__ import annotations
 
+from kongcheck.facts.kong import TAG_FORBIDDEN
+from kongcheck.facts.kube import TAGS_ANNOTATION
 from kongcheck.index import KongIndex
-from kongcheck.index.objects import Obj
-from kongcheck.loading.values import LMap
-from kongcheck.model import Finding, Participant
-from kongcheck.rules.base import RuleInfo
-
-TAGS_ANNOTATION = "konghq.com/tags"
+from kongcheck.index.records import Record
+from kongcheck.model import Participant
+from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
@@ -25,30 +24,28 @@ RULES = [
 ]
 
 
-def _tagged_objects(index: KongIndex) -> list[Obj]:
-    """The objects whose tags reach Kong: processed consumers, groups and vaults, attached Secrets."""
-    objects = {id(r.obj): r.obj for r in (*index.consumers, *index.groups, *index.vaults)}
+def _tagged(index: KongIndex) -> list[Record]:
+    """The records whose tags reach Kong: processed objects of classed kinds, attached Secrets."""
+    records = {id(r): r for kind_records in index.processed.values() for r in kind_records}
     for attachment in index.attachments:
         if attachment.secret is not None and attachment.cred_type:
-            objects.setdefault(id(attachment.secret.obj), attachment.secret.obj)
-    return [obj for obj in objects.values() if not obj.is_live]
+            records.setdefault(id(attachment.secret), attachment.secret)
+    return [record for record in records.values() if not record.obj.is_live]
 
 
-def _check(obj: Obj) -> Finding | None:
-    value = obj.annotation(TAGS_ANNOTATION)
-    if not value:
+def _check(record: Record) -> Hit | None:
+    tags = record.tags
+    if tags is None or not tags.text:
         return None
-    bad = [tag for tag in value.split(",") if "/" in tag]
+    bad = [tag for tag in tags.text.split(",") if TAG_FORBIDDEN in tag]
     if not bad:
         return None
-    annotations = obj.metadata.get("annotations")
-    where = obj.location(annotations, TAGS_ANNOTATION) if isinstance(annotations, LMap) else \
-        obj.location(obj.body, "kind")
-    return Finding("invalid-tag", "error",
-                   f"{obj.ref.id}: tag {', '.join(repr(tag) for tag in bad)} in {TAGS_ANNOTATION} contains '/'; "
-                   "Kong refuses such tags and rejects the whole configuration",
-                   [Participant(obj.ref, where)])
+    ref = record.obj.ref
+    return Hit("invalid-tag",
+               f"{ref.id}: tag {', '.join(repr(tag) for tag in bad)} in {TAGS_ANNOTATION} contains "
+               f"'{TAG_FORBIDDEN}'; Kong refuses such tags and rejects the whole configuration",
+               [Participant(ref, tags.location)])
 
 
-def check(index: KongIndex) -> list[Finding]:
-    return [finding for finding in map(_check, _tagged_objects(index)) if finding is not None]
+def check(index: KongIndex):
+    return [hit for hit in map(_check, _tagged(index)) if hit is not None]

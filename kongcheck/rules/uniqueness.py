@@ -1,16 +1,19 @@
-"""One finding per value that Kong would see twice in a unique field (rules/table.py)."""
+"""One finding per value that Kong would see twice in a unique field: one rule per row of
+facts/unique.py, with its catalogue entry, behaviour and example derived from the row."""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from kongcheck import outcomes, versions
+from kongcheck.facts import kinds, outcomes, unique, versions
+from kongcheck.facts.kong import uniqueness_error
+from kongcheck.facts.kube import CLASS_ANNOTATION, CREDENTIAL_LABEL
+from kongcheck.facts.unique import KIC_DROPS_CONSUMERS, KONG_DECIDES, OLDEST_WINS, UniqueField
 from kongcheck.index import KongIndex
-from kongcheck.index.resources import Value
-from kongcheck.model import Finding, Participant, ResourceRef
-from kongcheck.redact import Redactor, sha256_hex
-from kongcheck.rules.base import RuleInfo
-from kongcheck.rules.table import UNIQUE_FIELDS, UniqueField, kong_error
+from kongcheck.index.records import Value
+from kongcheck.model import Participant, ResourceRef
+from kongcheck.redact import Redactor
+from kongcheck.rules.base import Hit, RuleInfo
 
 
 @dataclass(slots=True)
@@ -20,7 +23,7 @@ class Entity:
     value: Value
     ref: ResourceRef
     owners: list[str]  # consumer ids, for credentials
-    created: str | None = None  # KongVault creationTimestamp
+    created: str | None = None  # creationTimestamp, for OLDEST_WINS rows
 
 
 def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
@@ -41,22 +44,23 @@ def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
 def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
     if row.credential_type:
         return _credential_entities(row, index)
-    if row.source == "KongConsumer":
-        values = [(getattr(c, row.field), c.obj.ref, None) for c in index.consumers]
-    elif row.source == "KongConsumerGroup":
-        values = [(g.name, g.obj.ref, None) for g in index.groups]
-    else:
-        values = [(v.prefix, v.obj.ref, v.created) for v in index.vaults]
-    return [Entity(value, ref, [], created) for value, ref, created in values if value and value.text]
+    path = row.dotted_path
+    found = []
+    for record in index.of(row.kind):
+        value = record.unique.get(path)
+        if value is not None and value.text:
+            found.append(Entity(value, record.obj.ref, [], record.created))
+    return found
 
 
 def _outcome(row: UniqueField, group: list[Entity], index: KongIndex) -> outcomes.Outcome:
     target = index.settings.target
-    if row.credential_type:
+    if row.resolution == KIC_DROPS_CONSUMERS:
         owners = [owner for entity in group for owner in entity.owners]
         return outcomes.credential_clash(target, row.kic_index, owners, row.endpoint_key)
-    if row.source == "KongVault":
-        return outcomes.vault_clash(group[0].value.text, [(e.ref.name, e.created) for e in group])
+    if row.resolution == OLDEST_WINS:
+        event = row.event.format(value=group[0].value.text)
+        return outcomes.oldest_wins(row.kind, event, [(e.ref.id, e.ref.name, e.created) for e in group])
     return outcomes.kong_clash(target, row.endpoint_key)
 
 
@@ -66,97 +70,107 @@ def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
     target = index.settings.target
     if not target.kong_rejects_duplicates:
         return ""
-    error = kong_error(row, shown_value)
-    if row.source == "KongVault":
-        return f" Kong would reject it with \"{error}\", but KIC keeps one KongVault per prefix, so Kong never sees it."
-    if row.credential_type and target.drops_conflicting_consumers:
+    error = uniqueness_error(row.entity, row.field, shown_value)
+    if row.resolution == OLDEST_WINS:
+        return f" Kong would reject it with \"{error}\", but KIC keeps one {row.kind} per {row.field}, so Kong never sees it."
+    if row.resolution == KIC_DROPS_CONSUMERS and target.drops_conflicting_consumers:
         return f" Kong would reject it with \"{error}\", but KIC resolves the clash first, so Kong never sees it."
     return f" Kong {versions.show(target.kong)} answers \"{error}\"."
 
 
-def _finding(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Finding:
+def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Hit:
     text = group[0].value.text
     plain = show(text) if row.sensitive else text  # a credential or identity is only fingerprinted
-    outcome = _outcome(row, group, index)
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
     shown = plain if row.sensitive else repr(text)
-    message = (f"{len(group)} {row.what} share {row.field} {shown}{owned}."
+    outcome = _outcome(row, group, index)
+    message = (f"{len(group)} {row.people} share {row.field} {shown}{owned}."
                f"{_kong_says(row, plain, index)} {outcome.text}.")
-    return Finding(
-        rule=row.rule,
-        severity="error",
-        message=message,
-        participants=[Participant(e.ref, e.value.location) for e in group],
-        entity=row.kong_entity,
-        field=row.field,
-        value_sha256=sha256_hex(text),
-        outcome=outcome.name,
-        kept=outcome.kept,
-        dropped=outcome.dropped,
-    )
+    return Hit(row.rule, message, [Participant(e.ref, e.value.location) for e in group],
+               entity=row.entity, field=row.field, value=text, outcome=outcome)
 
 
-def check(index: KongIndex) -> list[Finding]:
+def check(index: KongIndex):
     show = Redactor(index.settings.show_values)
-    findings = []
-    for row in UNIQUE_FIELDS:
+    for row in unique.rows():
         groups: dict[str, list[Entity]] = defaultdict(list)
         for entity in _entities(row, index):
             groups[entity.value.text].append(entity)
-        findings.extend(_finding(row, group, index, show) for group in groups.values() if len(group) > 1)
-    return findings
+        for group in groups.values():
+            if len(group) > 1:
+                yield _hit(row, group, index, show)
 
 
 _BEHAVIOUR = {
-    "credential": "KIC >= 3.4 finds this clash itself and drops every KongConsumer involved; older KIC passes "
-    "both credentials on and Kong >= 3.4 rejects the whole configuration (Kong < 3.4 DB-less silently keeps one).",
-    "kong": "No KIC version detects this clash (KIC issue #4063): Kong >= 3.4 rejects the whole configuration "
-    "and KIC keeps re-applying the last good one.",
-    "KongVault": "KIC >= 3.1 keeps the KongVault with the oldest creationTimestamp (a tie goes to the smaller "
-    "name) and skips the others with the event 'spec.prefix \"<p>\" is duplicate'.",
+    KIC_DROPS_CONSUMERS: "KIC >= 3.4 finds this clash itself and drops every KongConsumer involved; older KIC "
+    "passes both credentials on and Kong >= 3.4 rejects the whole configuration (Kong < 3.4 DB-less silently "
+    "keeps one).",
+    KONG_DECIDES: "No KIC version detects this clash (KIC issue #4063): Kong >= 3.4 rejects the whole "
+    "configuration and KIC keeps re-applying the last good one.",
+    OLDEST_WINS: "KIC keeps the {kind} with the oldest creationTimestamp (a tie goes to the smaller name) and "
+    "skips the others with the event '{event}'.",
 }
 
-_EXAMPLES = {
-    "jwt-key-conflict": ("jwt", "key"),
-    "key-auth-key-conflict": ("key-auth", "key"),
-    "basic-auth-username-conflict": ("basic-auth", "username"),
-    "hmac-auth-username-conflict": ("hmac-auth", "username"),
-    "oauth2-client-id-conflict": ("oauth2", "client_id"),
-}
+SAME = "same-value"
+
+
+def _yaml(value, indent: int = 0) -> str:
+    """A small block-YAML rendering of nested dicts of text (the generated examples)."""
+    pad = " " * indent
+    lines = []
+    for key, item in value.items():
+        if isinstance(item, dict):
+            lines.append(f"{pad}{key}:\n{_yaml(item, indent + 2)}")
+        else:
+            lines.append(f"{pad}{key}: {item}")
+    return "\n".join(lines)
+
+
+def _set(body: dict, path: tuple[str, ...], text: str) -> None:
+    for key in path[:-1]:
+        body = body.setdefault(key, {})
+    body[path[-1]] = text
+
+
+def _object(row: UniqueField, name: str, namespace: str | None) -> str:
+    kind = kinds.BY_KIND[row.kind]
+    metadata = {"name": name, **({"namespace": namespace} if namespace else {})}
+    if kind.classed:
+        metadata["annotations"] = {CLASS_ANNOTATION: "kong"}
+    body = {"apiVersion": kind.api_version, "kind": kind.kind, "metadata": metadata}
+    for key, item in (kind.example or {}).items():
+        body[key] = dict(item) if isinstance(item, dict) else item
+    if row.path != ("metadata", "name"):
+        _set(body, row.path, SAME)
+    return _yaml(body) + "\n"
 
 
 def _example(row: UniqueField) -> str:
+    """Two objects that clash on the row's field (for a metadata.name, in two namespaces)."""
     if row.credential_type:
-        cred_type, key = _EXAMPLES[row.rule]
         secret = (
             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  labels:\n"
-            f"    konghq.com/credential: {cred_type}\nstringData:\n  {key}: same-value\n"
+            f"    {CREDENTIAL_LABEL}: {row.credential_type}\nstringData:\n  {row.field}: {SAME}\n"
         )
         return secret.format(name="alice-cred") + "---\n" + secret.format(name="bob-cred")
-    if row.source == "KongVault":
-        vault = "apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: {n}\n" \
-            "  annotations:\n    kubernetes.io/ingress.class: kong\nspec:\n  backend: env\n  prefix: secrets\n"
-        return vault.format(n="env-a") + "---\n" + vault.format(n="env-b")
-    if row.source == "KongConsumerGroup":
-        group = "apiVersion: configuration.konghq.com/v1beta1\nkind: KongConsumerGroup\nmetadata:\n" \
-            "  name: gold\n  namespace: {ns}\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
-        return group.format(ns="team-a") + "---\n" + group.format(ns="team-b")
-    consumer = "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: {n}\n" \
-        f"  annotations:\n    kubernetes.io/ingress.class: kong\n{row.field}: same-value\n"
-    return consumer.format(n="alice") + "---\n" + consumer.format(n="alice-v2")
+    if row.path == ("metadata", "name"):
+        return _object(row, SAME, "team-a") + "---\n" + _object(row, SAME, "team-b")
+    short = row.kind.removeprefix("Kong").lower()
+    return _object(row, f"{short}-a", None) + "---\n" + _object(row, f"{short}-b", None)
 
 
 def _info(row: UniqueField) -> RuleInfo:
-    kind = "credential" if row.credential_type else ("KongVault" if row.source == "KongVault" else "kong")
     return RuleInfo(
         id=row.rule,
         severity="error",
-        summary=f"two {row.what} with the same {row.field} (Kong entity {row.kong_entity})",
-        behaviour=f"Kong keeps {row.kong_entity}.{row.field} unique. " + _BEHAVIOUR[kind],
+        summary=f"two {row.people} with the same {row.field} (Kong entity {row.entity})",
+        behaviour=f"Kong keeps {row.entity}.{row.field} unique. "
+        + _BEHAVIOUR[row.resolution].format(kind=row.kind, event=(row.event or "").format(value="<value>")),
         example=_example(row),
-        fix=f"Give each {row.source} its own {row.field}, or remove the copy that is no longer needed.",
+        fix=f"Give each {row.holder} its own {row.field}, or remove the copy that is no longer needed.",
+        collision=True,
     )
 
 
-RULES = [_info(row) for row in UNIQUE_FIELDS]
+RULES = [_info(row) for row in unique.rows()]

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from kongcheck.facts.kube import CREDENTIAL_LABEL
+
 from .kube.errors import ClusterError
-from .kube.reduce import CREDENTIAL_LABEL, consumer_secret_refs, reduce_object, reduce_secret, resource_of
-from .kube.resources import INGRESS_CLASSES, KONG_RESOURCES, SECRETS
+from .kube.reduce import reduce_object, resource_of, secret_refs
+from .kube.resources import RESOURCES, read
 
 __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot_located"]
 
@@ -44,27 +46,28 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
     scopes = sorted(set(namespaces)) or [None]
     size = page_size or PAGE_SIZE
     objects: list[dict] = []
-    for resource in [r for r in KONG_RESOURCES if r.kind not in set(skip_kinds)]:
-        for namespace in scopes if resource.namespaced else [None]:
-            objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r), page_size=size,
-                                            missing_ok=resource.kind in set(optional_kinds)))
-    for namespace in scopes:
-        objects.extend(api.list_objects(SECRETS, namespace, reduce_secret, CREDENTIAL_LABEL, size))
-    wanted = _unlisted_refs(objects, referenced_secrets, scopes)
-    for namespace, name in sorted(wanted):
-        secret = api.get_object(SECRETS, namespace, name)
+    for mode in ("list", "labelled"):
+        for row, resource in read(mode):
+            if row.kind in set(skip_kinds):
+                continue
+            for namespace in scopes if resource.namespaced else [None]:
+                objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
+                                                row.live_label, size, missing_ok=row.kind in set(optional_kinds)))
+    secrets = RESOURCES["Secret"]
+    for namespace, name in sorted(_unlisted_refs(objects, referenced_secrets, scopes)):
+        secret = api.get_object(secrets, namespace, name)
         if secret is not None:
-            objects.append(reduce_secret(secret))
-    if ingress_class:
-        found = api.get_object(INGRESS_CLASSES, None, ingress_class)
+            objects.append(reduce_object(secret, secrets))
+    for _row, resource in read("named") if ingress_class else ():
+        found = api.get_object(resource, None, ingress_class)
         if found is not None:
-            objects.append(reduce_object(found, INGRESS_CLASSES))
+            objects.append(reduce_object(found, resource))
     return conn.context, objects
 
 
 def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes: list) -> set[tuple[str, str]]:
     listed = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects if o["kind"] == "Secret"}
-    wanted = consumer_secret_refs(objects) | {(ns, name) for ns, name in extra}
+    wanted = secret_refs(objects) | {(ns, name) for ns, name in extra}
     if scopes != [None]:
         wanted = {(ns, name) for ns, name in wanted if ns in scopes}
     return wanted - listed
@@ -93,7 +96,7 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
         if not isinstance(meta, dict) or not meta.get("name"):
             raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
         located.append((reduce_object(obj, resource), line))
-    refs = consumer_secret_refs([o for o, _ in located]) | set(referenced_secrets)
+    refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]
 
 

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Iterable, Iterator
 
-from kongcheck.model import ScanError
+from kongcheck.model import ScanError, input_error
 from kongcheck.sources import Source, TooLarge
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
@@ -72,7 +72,10 @@ def _file_source(path: str) -> Source:
     )
 
 
-def _stdin_source() -> Source:
+def _stdin_source(data: bytes | None = None) -> Source:
+    """Standard input, or ``data`` given in its place (a library caller's bytes)."""
+    if data is not None:
+        return Source(name="<stdin>", kind="stdin", reader=lambda: data)
     return Source(name="<stdin>", kind="stdin", reader=lambda: sys.stdin.buffer.read(),
                   limited_reader=lambda limit: _read_upto(sys.stdin.buffer.read, limit + 1))
 
@@ -82,12 +85,12 @@ def _entries(folder: str, seen: set, errors: list[ScanError]) -> list[os.DirEntr
         info = os.stat(folder)
         key = (info.st_dev, info.st_ino)
         if key in seen:
-            errors.append(ScanError(folder, None, "symlink loop: folder already scanned, skipped"))
+            errors.append(input_error(folder, "symlink loop: folder already scanned, skipped"))
             return []
         seen.add(key)
         return sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as exc:
-        errors.append(ScanError(folder, None, f"cannot read folder: {exc.strerror or exc}"))
+        errors.append(input_error(folder, f"cannot read folder: {exc.strerror or exc}"))
         return []
 
 
@@ -110,7 +113,7 @@ def _linked_folder(path: str, errors: list[ScanError], skipped: list[str]) -> No
     target = os.path.realpath(path)
     parent = os.path.realpath(os.path.dirname(path) or ".")
     if parent == target or parent.startswith(target.rstrip(os.sep) + os.sep):
-        errors.append(ScanError(path, None, "symlink loop: the link points back to a folder above it, skipped"))
+        errors.append(input_error(path, "symlink loop: the link points back to a folder above it, skipped"))
     else:
         skipped.append(f"{path}: a symlinked folder; kubectl apply -R does not follow it either")
 
@@ -146,7 +149,7 @@ def _walk(root: str, excludes: tuple[str, ...], errors: list[ScanError],
             if _is_regular(entry):
                 yield _file_source(path)
             else:  # a FIFO would block the scan forever; sockets and devices are no manifests
-                errors.append(ScanError(path, None, "not a regular file (a FIFO, socket or device?), skipped"))
+                errors.append(input_error(path, "not a regular file (a FIFO, socket or device?), skipped"))
 
 
 def _is_regular(entry: os.DirEntry) -> bool:
@@ -157,7 +160,7 @@ def _is_regular(entry: os.DirEntry) -> bool:
 
 
 def collect(paths: Iterable[str], excludes: Iterable[str] = (), charts: list[str] | None = None,
-            skipped: list[str] | None = None) -> tuple[list[Source], list[ScanError]]:
+            skipped: list[str] | None = None, stdin: bytes | None = None) -> tuple[list[Source], list[ScanError]]:
     """Turn command-line paths into sources, in the order ``kubectl apply`` would use them.
     Helm chart folders whose templates were left out are appended to ``charts``, and what the
     walk passed over (for --verbose) to ``skipped``."""
@@ -166,12 +169,12 @@ def collect(paths: Iterable[str], excludes: Iterable[str] = (), charts: list[str
     errors: list[ScanError] = []
     for path in paths:
         if path == "-":
-            sources.append(_stdin_source())
+            sources.append(_stdin_source(stdin))
         elif os.path.isdir(path):
             sources.extend(_walk(path, excludes, errors, charts, skipped))
         elif os.path.exists(path) or os.path.islink(path):
             if not _excluded(path, excludes):
                 sources.append(_file_source(path))
         else:
-            errors.append(ScanError(path, None, "no such file or folder"))
+            errors.append(input_error(path, "no such file or folder"))
     return sources, errors

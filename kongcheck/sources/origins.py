@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping
 
-ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
-SOURCE_PREFIX = b"# Source: "
+from kongcheck.facts.kube import HELM_SOURCE_PREFIX as SOURCE_PREFIX
+from kongcheck.facts.kube import ORIGIN_ANNOTATION
 _HEADER_SCAN = 4096  # the Source comment sits in the first lines of a piece
 # Plain `key: value` lines with path/URL characters only; anything else goes to the YAML parser.
 _SIMPLE_ORIGIN = re.compile(r"(?:(?:path|repo|ref|configuredIn): [\w./@~+-][\w./@:~+-]*\n)+")

@@ -129,8 +129,8 @@ def _leaves(value) -> Iterator[str]:
 
 def yaml_documents(text: str) -> list:
     """The documents of a YAML text (kongcheck's bounded composer); [] if it does not parse."""
-    from kongcheck.loading.tree import Composer  # PyYAML is imported only on this error path
-    from kongcheck.loading.values import LoadError
+    from kongcheck.parse.tree import Composer  # PyYAML is imported only on this error path
+    from kongcheck.parse.values import LoadError
 
     try:
         return [value for _, value in Composer(text, max_depth=MAX_DEPTH).documents()]

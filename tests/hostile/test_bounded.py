@@ -29,7 +29,7 @@ def test_alias_bomb_is_refused_like_kubectl_refuses_it(tmp_path):
     path = write(tmp_path, "bomb.yaml", _billion_laughs())  # 10^10 nodes once expanded
     run, report = _scan(path)
     assert run.code == 2
-    assert report["errors"] == [{"file": str(path), "line": 7, "message": "excessive aliasing (an alias bomb?): "
+    assert report["errors"] == [{"file": str(path), "line": 7, "source": "file", "message": "excessive aliasing (an alias bomb?): "
                                  "kubectl refuses this document with 'document contains excessive aliasing'"}]
     assert run.seconds < 5 and run.max_rss_mb < 120
 
@@ -85,7 +85,7 @@ def test_200_mb_single_line_file_is_refused_without_reading_it(tmp_path):
     run, report = _scan(tmp_path)
     assert run.code == 2
     assert report["errors"] == [{"file": str(path), "line": None,
-                                 "message": "refused: 200.0 MiB, more than the 64.0 MiB limit (--max-file-size)"}]
+                                 "source": "file", "message": "refused: 200.0 MiB, more than the 64.0 MiB limit (--max-file-size)"}]
     assert [f["rule"] for f in report["findings"]] == ["key-auth-key-conflict"]
     assert run.seconds < 5 and run.max_rss_mb < 120  # far less than the file: it was never read
 
@@ -106,7 +106,7 @@ def test_a_million_tiny_documents_stop_at_max_documents(tmp_path):
                               for i in range(1_000_000)))
     run, report = _scan(path, timeout=60)
     assert run.code == 2
-    assert report["errors"] == [{"file": str(path), "line": 400_001, "message": "more than 100000 documents in one "
+    assert report["errors"] == [{"file": str(path), "line": 400_001, "source": "file", "message": "more than 100000 documents in one "
                                  "file or stream (--max-documents); the rest was not scanned"}]
     assert report["summary"]["documents"] == 100_001
     assert run.seconds < 20 and run.max_rss_mb < 450
@@ -117,7 +117,7 @@ def test_a_million_documents_that_need_no_parsing_are_refused_quickly(tmp_path):
     path.write_bytes(b"---\na: 1\n" * 1_000_000)
     run, report = _scan(path)
     assert run.code == 2
-    assert report["errors"] == [{"file": str(path), "line": 200_001, "message": "more than 100000 documents in one "
+    assert report["errors"] == [{"file": str(path), "line": 200_001, "source": "file", "message": "more than 100000 documents in one "
                                  "file or stream (--max-documents); the rest was not scanned"}]
     assert run.seconds < 10 and run.max_rss_mb < 200
 
@@ -143,7 +143,7 @@ def test_every_limit_has_a_flag(tmp_path):
     assert run.json["errors"][0]["message"] == "refused: 686 bytes, more than the 500 bytes limit (--max-file-size)"
     assert scan_json(str(path), "--max-file-size", "64M").code == 1
     run = scan_json(str(path), "--max-documents", "3")
-    assert run.json["errors"][0] == {"file": str(path), "line": 17, "message": "more than 3 documents in one file "
+    assert run.json["errors"][0] == {"file": str(path), "line": 17, "source": "file", "message": "more than 3 documents in one file "
                                      "or stream (--max-documents); the rest was not scanned"}
     run = scan_json(str(path), "--max-depth", "2")
     assert run.json["errors"][0]["message"] == "nesting deeper than 2 levels refused (--max-depth)"

@@ -63,7 +63,7 @@ def test_broken_file_is_one_error_line_and_the_rest_is_scanned(tmp_path, case):
     run = _scan_with_valid(tmp_path, name, content)
     assert run.exception is None
     assert run.code == 2
-    assert run.json["errors"] == [{"file": str(tmp_path / name), "line": line, "message": run.json["errors"][0]["message"]}]
+    assert run.json["errors"] == [{"file": str(tmp_path / name), "line": line, "source": "file", "message": run.json["errors"][0]["message"]}]
     assert words in run.json["errors"][0]["message"]
     _assert_finding_survives(run)
     text = cli("scan", "--no-config", str(tmp_path))
@@ -78,7 +78,7 @@ def test_a_kind_of_the_wrong_type_outside_kong_documents_needs_parse_all(tmp_pat
     run = scan_json(str(tmp_path), "--parse-all")
     assert run.code == 2
     assert run.json["errors"] == [{"file": str(tmp_path / "kind.yaml"), "line": 2,
-                                   "message": "kind must be text, not a number"}]
+                                   "source": "file", "message": "kind must be text, not a number"}]
     _assert_finding_survives(run)
 
 
@@ -118,7 +118,7 @@ def test_symlink_loop_is_reported_and_ends(tmp_path):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     assert run.json["errors"] == [{"file": str(tmp_path / "sub" / "loop"), "line": None,
-                                   "message": "symlink loop: the link points back to a folder above it, skipped"}]
+                                   "source": "file", "message": "symlink loop: the link points back to a folder above it, skipped"}]
     _assert_finding_survives(run)
 
 
@@ -149,7 +149,7 @@ def test_a_file_that_vanishes_before_it_is_read(tmp_path, monkeypatch):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     assert run.json["errors"] == [{"file": str(gone), "line": None,
-                                   "message": "cannot read file: No such file or directory"}]
+                                   "source": "file", "message": "cannot read file: No such file or directory"}]
     _assert_finding_survives(run)
 
 
@@ -168,7 +168,7 @@ def test_a_file_that_cannot_be_read(tmp_path, monkeypatch):
     monkeypatch.setattr(files, "read_file_limited", refuse)
     run = scan_json(str(tmp_path))
     assert run.code == 2
-    assert run.json["errors"] == [{"file": str(locked), "line": None, "message": "cannot read file: Permission denied"}]
+    assert run.json["errors"] == [{"file": str(locked), "line": None, "source": "file", "message": "cannot read file: Permission denied"}]
     _assert_finding_survives(run)
 
 
@@ -183,7 +183,7 @@ def test_a_fifo_in_a_folder_does_not_block_the_scan(tmp_path):
 
     errors = json.loads(run.stdout)["errors"]
     assert errors == [{"file": str(tmp_path / "pipe.yaml"), "line": None,
-                       "message": "not a regular file (a FIFO, socket or device?), skipped"}]
+                       "source": "file", "message": "not a regular file (a FIFO, socket or device?), skipped"}]
     assert [f["rule"] for f in json.loads(run.stdout)["findings"]] == ["key-auth-key-conflict"]
 
 
@@ -221,7 +221,7 @@ def test_a_scan_that_finds_no_manifests_says_so(tmp_path):
         write(tmp_path, name, NOT_MANIFESTS[name])
     run = scan_json(str(tmp_path))
     assert run.code == 2
-    assert run.json["errors"] == [{"file": str(tmp_path), "line": None, "message": "no Kubernetes manifests found "
+    assert run.json["errors"] == [{"file": str(tmp_path), "line": None, "source": "input", "message": "no Kubernetes manifests found "
                                    "(no document with a kind); --allow-empty accepts this"}]
     allowed = scan_json(str(tmp_path), "--allow-empty")
     assert allowed.code == 0 and allowed.json["errors"] == []

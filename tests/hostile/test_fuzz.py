@@ -108,7 +108,7 @@ def _plain(value):
 
 def _positions_hold(value, text, lines):
     """Every located value starts where the reader says (line/column -> offset -> the value)."""
-    from kongcheck.loading.values import LMap, LSeq
+    from kongcheck.parse.values import LMap, LSeq
 
     if isinstance(value, (LMap, LSeq)):
         offset = lines.starts[value.line - 1] + value.column - 1
@@ -120,7 +120,7 @@ def _positions_hold(value, text, lines):
 @SETTINGS
 @given(json_values, st.sampled_from([None, 1, "\t"]))
 def test_the_positional_json_reader_reads_what_json_reads(value, indent):
-    from kongcheck.loading.jsonfile import _Lines, _Reader
+    from kongcheck.parse.jsonfile import _Lines, _Reader
 
     text = json.dumps({"kind": "Secret", "x": value}, indent=indent)
     lines = _Lines(text, 0)

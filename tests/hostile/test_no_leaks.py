@@ -108,13 +108,13 @@ def test_show_values_does_show_them(tree):
 
 
 def test_the_crash_handler_prints_no_message(tree, monkeypatch, capsys):
-    import kongcheck.scan
+    import kongcheck.pipeline
     from kongcheck import cli as cli_module
 
     def explode(*args, **kwargs):
         raise ValueError(f"cannot use {SHARED}")  # a bug whose message holds a value
 
-    monkeypatch.setattr(kongcheck.scan, "scan", explode)
+    monkeypatch.setattr(kongcheck.pipeline, "run", explode)
     monkeypatch.setattr(sys, "argv", ["kongcheck", "scan", "--no-config", str(tree)])
     with pytest.raises(SystemExit) as exited:
         cli_module.run()
@@ -125,7 +125,7 @@ def test_the_crash_handler_prints_no_message(tree, monkeypatch, capsys):
 
 
 def test_parser_messages_drop_quoted_input_text():
-    from kongcheck.loading.tree import parser_problem
+    from kongcheck.parse.tree import parser_problem
 
     # the pure-Python parser (used when libyaml is missing) quotes input in some messages
     assert parser_problem("found undefined tag handle '!leak-tag-66!'") == "found undefined tag handle '...'"

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import urllib3
 
-from kongcheck import __version__
+from kongcheck.version import __version__
 
 from . import errors
 from .errors import ClusterError

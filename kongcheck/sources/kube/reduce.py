@@ -12,28 +12,13 @@ import base64
 import binascii
 import datetime
 
-from .resources import BY_KIND, Resource
+from kongcheck.facts.credentials import unique_field
+from kongcheck.facts.kinds import BY_KIND
+from kongcheck.facts.kube import CREDENTIAL_LABEL, LAST_APPLIED, LEGACY_TYPE_KEY
 
-CREDENTIAL_LABEL = "konghq.com/credential"
-LEGACY_TYPE_KEY = "kongCredType"
-LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+from .resources import RESOURCES, Resource
+
 SECRET_ANNOTATIONS = ("konghq.com/", "kongcheck.io/")  # Kong tags, kongcheck suppressions; nothing else
-
-# Credential type -> the field Kong keeps unique for it (KIC-NOTES "Uniqueness in Kong").
-# The *_credential / jwt_secret aliases are legacy spellings; keeping their field is harmless.
-UNIQUE_FIELD = {
-    "key-auth": "key",
-    "keyauth_credential": "key",
-    "jwt": "key",
-    "jwt_secret": "key",
-    "basic-auth": "username",
-    "basicauth_credential": "username",
-    "hmac-auth": "username",
-    "hmacauth_credential": "username",
-    "oauth2": "client_id",
-}
-
-CONSUMER_FIELDS = ("username", "custom_id", "credentials", "consumerGroups", "spec")
 
 
 def reduce_metadata(meta: dict, secret: bool = False) -> dict:
@@ -60,8 +45,7 @@ def reduce_object(obj: dict, resource: Resource) -> dict:
         "kind": resource.kind,
         "metadata": reduce_metadata(obj.get("metadata") or {}),
     }
-    fields = CONSUMER_FIELDS if resource.kind == "KongConsumer" else ("spec",)
-    for field in fields:
+    for field in BY_KIND[resource.kind].live_fields:
         if field in obj:
             out[field] = obj[field]
     return out
@@ -72,7 +56,7 @@ def reduce_secret(obj: dict) -> dict:
     meta = reduce_metadata(obj.get("metadata") or {}, secret=True)
     merged = _merged_data(obj)
     cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
-    keep = {LEGACY_TYPE_KEY, UNIQUE_FIELD.get(cred_type or "", "")}
+    keep = {LEGACY_TYPE_KEY, unique_field(cred_type or "") or ""}
     out = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
     if obj.get("type"):
         out["type"] = obj["type"]
@@ -115,21 +99,23 @@ def _decode(value: str | None) -> str | None:
 
 def resource_of(obj: dict) -> Resource | None:
     """The known resource an object with apiVersion/kind belongs to, else None."""
-    resource = BY_KIND.get(obj.get("kind"))
+    resource = RESOURCES.get(obj.get("kind"))
     if resource is None:
         return None
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
     return resource if group == resource.group else None
 
 
-def consumer_secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
-    """(namespace, name) of every Secret a KongConsumer names (same namespace only)."""
+def secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
+    """(namespace, name) of every Secret a reduced object lists in its kind's ``secret_refs`` field
+    (a KongConsumer's credentials: same namespace only)."""
     refs = set()
     for obj in objects:
-        if obj.get("kind") != "KongConsumer":
+        row = BY_KIND.get(obj.get("kind"))
+        if row is None or row.secret_refs is None:
             continue
         namespace = obj["metadata"].get("namespace") or "default"
-        for name in obj.get("credentials") or []:
+        for name in obj.get(row.secret_refs) or []:
             if isinstance(name, str):
                 refs.add((namespace, name))
     return refs

@@ -1,11 +1,12 @@
-"""The Kubernetes resources kongcheck reads from a live cluster."""
+"""The Kubernetes resources kongcheck reads from a live cluster: the kinds table's rows as API paths."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
 
-KONG_GROUP = "configuration.konghq.com"
+from kongcheck.facts.kinds import BY_KIND, KINDS, Kind
+from kongcheck.facts.versions import show
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,11 @@ class Resource:
     plural: str
     namespaced: bool
     since: str = ""
+
+    @classmethod
+    def of(cls, row: Kind) -> "Resource":
+        return cls(row.kind, row.group, row.versions[0], row.plural, row.namespaced,
+                   f"KIC >= {show(row.since)}.0" if row.since else "")
 
     @property
     def api_version(self) -> str:
@@ -35,11 +41,13 @@ class Resource:
         return f"{self.list_path(namespace)}/{quote(name, safe='')}"
 
 
-CONSUMERS = Resource("KongConsumer", KONG_GROUP, "v1", "kongconsumers", True)
-CONSUMER_GROUPS = Resource("KongConsumerGroup", KONG_GROUP, "v1beta1", "kongconsumergroups", True)
-VAULTS = Resource("KongVault", KONG_GROUP, "v1alpha1", "kongvaults", False, "KIC >= 3.1.0")
-SECRETS = Resource("Secret", "", "v1", "secrets", True)
-INGRESS_CLASSES = Resource("IngressClass", "networking.k8s.io", "v1", "ingressclasses", False)
+RESOURCES = {row.kind: Resource.of(row) for row in KINDS}
 
-KONG_RESOURCES = (CONSUMERS, CONSUMER_GROUPS, VAULTS)
-BY_KIND = {r.kind: r for r in (*KONG_RESOURCES, SECRETS, INGRESS_CLASSES)}
+
+def read(mode: str) -> list[tuple[Kind, Resource]]:
+    """The kinds a live fetch reads in ``mode`` ("list", "labelled", "named"), in table order."""
+    return [(row, RESOURCES[row.kind]) for row in KINDS if row.live == mode]
+
+
+def row_of(resource: Resource) -> Kind:
+    return BY_KIND[resource.kind]

@@ -14,8 +14,8 @@ def read_snapshot(path: str) -> Iterator[tuple[dict, int]]:
     like manifests: libyaml's recursive composer would crash on a deeply nested file, and the
     same depth, alias and duplicate-key rules apply.
     """
-    from kongcheck.loading.tree import Composer
-    from kongcheck.loading.values import LoadError
+    from kongcheck.parse.tree import Composer
+    from kongcheck.parse.values import LoadError
 
     try:
         with open(path, encoding="utf-8") as handle:

@@ -20,17 +20,17 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
+from kongcheck.facts.kube import HELM_SOURCE_PREFIX, ORIGIN_ANNOTATION
 from kongcheck.model import Location
 
 if TYPE_CHECKING:
     from kongcheck.sources.origins import Origin
 
-# Cheap tests before the origin parsers are imported: plain manifests never pay for them.
-_HELM_MARK = b"# Source: "  # sources/origins.py SOURCE_PREFIX
-_KUSTOMIZE_MARK = "config.kubernetes.io/origin"  # sources/origins.py ORIGIN_ANNOTATION
 
 
 def _annotations(doc):
+    if doc.body is None:  # a piece that did not parse: only helm's comment can name its origin
+        return None
     metadata = doc.body.get("metadata")
     return metadata.get("annotations") if isinstance(metadata, dict) else None
 
@@ -47,12 +47,12 @@ def _document_origin(doc) -> Origin | None:
     """The origin of the whole document (helm line not yet applied), cached on the document."""
     if doc.origin is None:
         origin = None
-        if _HELM_MARK in doc.chunk:
+        if HELM_SOURCE_PREFIX in doc.chunk:  # cheap tests first: plain manifests never import the parsers
             from kongcheck.sources.origins import helm_origin
 
             origin = helm_origin(doc.chunk, doc.chunk_line, None)
         annotations = _annotations(doc)
-        if origin is None and isinstance(annotations, dict) and _KUSTOMIZE_MARK in annotations:
+        if origin is None and isinstance(annotations, dict) and ORIGIN_ANNOTATION in annotations:
             from kongcheck.sources.origins import kustomize_origin
 
             origin = kustomize_origin(annotations, getattr(doc.source.rendered, "kustomize_root", None))
@@ -73,6 +73,8 @@ def _helm_location(doc, origin: Origin, line: int | None, stream: str) -> Locati
 
 
 def locate(doc, line: int | None, column: int | None) -> Location:
+    """The Location of stream line ``line`` (and ``column``) of document ``doc`` (a loaded
+    ``Document``, or a piece that did not parse: ``body`` None)."""
     source = doc.source
     if source.kind == "cluster":  # a live object: its name is the location (sources/live.py)
         return Location(file=source.name, source="cluster", detail=source.detail)

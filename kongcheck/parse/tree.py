@@ -24,7 +24,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from kongcheck.loading.values import LMap, LoadError, LSeq
+from kongcheck.parse.values import LMap, LoadError, LSeq
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -39,7 +39,6 @@ except ImportError:  # libyaml missing: the pure-Python parser gives the same ev
 _SET_LIBYAML_DEPTH = getattr(_libyaml, "_set_max_nest_level", None)
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
-STR_TAG = "tag:yaml.org,2002:str"
 LIBYAML_MAX_DEPTH = 1000  # libyaml 0.2.6's default, where its limit cannot be raised
 _RESOLVERS = Resolver.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()

@@ -12,12 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kongcheck.config.errors import ConfigError
+
 NAMES = (".kongcheck.yaml", ".kongcheck.yml")
 _TOOL_TABLE = re.compile(rb"^\s*\[tool\.kongcheck(\.[\w\-\"]+)*\]", re.M)
-
-
-class ConfigError(Exception):
-    """A configuration file that cannot be used; the message names the file (and line)."""
 
 
 @dataclass(slots=True)
@@ -59,7 +57,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def load(path: str) -> Config:
-    from kongcheck.config_check import validate
+    from kongcheck.config.check import validate
 
     try:
         if path.endswith(".toml"):
@@ -175,9 +173,8 @@ def _toml_line(lines: list[str], keys) -> int | None:
     return None
 
 
-_FLAGS = {"ingress-class": "ingress_class", "namespace": "namespace", "assume-default-class": "assume_default_class",
-          "fail-on": "fail_on", "kic-version": "kic_version", "kong-version": "kong_version",
-          "parse-all": "parse_all"}
+# Keys that are not a flag of the same name (``ingress-class`` is ``--ingress-class``).
+_NOT_FLAGS = ("paths", "exclude", "baseline", "rules")
 
 
 def _from_folder(config: Config, path: str) -> str:
@@ -190,7 +187,7 @@ def _from_folder(config: Config, path: str) -> str:
 def defaults(config: Config) -> dict:
     """The file's settings as defaults for `kongcheck scan` (flags given on the command line win)."""
     values = config.values
-    out = {param: values[key] for key, param in _FLAGS.items() if key in values}
+    out = {key.replace("-", "_"): value for key, value in values.items() if key not in _NOT_FLAGS}
     if "paths" in values:
         out["paths"] = tuple(_from_folder(config, p) for p in values["paths"])
     if "exclude" in values:
@@ -208,9 +205,3 @@ def rule_settings(config: Config | None) -> dict:
         "rule_severity": {r: str(v["severity"]) for r, v in rules.items() if "severity" in v},
     }
 
-
-def suggest(word: str, choices) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -13,7 +13,7 @@ import bisect
 import json
 import re
 
-from kongcheck.loading.values import LMap, LoadError, LSeq
+from kongcheck.parse.values import LMap, LoadError, LSeq
 
 _SPACE = re.compile(r"[ \t\r\n]*")
 _ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
@@ -47,7 +47,7 @@ def documents(text: str, line_offset: int, max_depth: int):
         spans = None
     if spans is None or len(spans) == 1:
         # tabs are only ever whitespace in valid JSON: spaces keep every line and column
-        from kongcheck.loading.tree import Composer  # PyYAML: only once a document needs parsing
+        from kongcheck.parse.tree import Composer  # PyYAML: only once a document needs parsing
 
         try:
             composed = list(Composer(text.replace("\t", " "), line_offset, max_depth).documents())

@@ -1,4 +1,8 @@
-"""Target KIC and Kong versions, and the behaviour that changed between them (KIC-NOTES.md)."""
+"""The KIC and Kong releases kongcheck predicts for, and the behaviour that changed between them.
+
+Each property of :class:`Target` names the KIC or Kong change behind it (CHANGELOG entries of
+Kong/kubernetes-ingress-controller and Kong/kong).
+"""
 from __future__ import annotations
 
 import re

@@ -55,7 +55,7 @@ def _how(obj: Obj, participant: Participant, rule: str) -> str | None:
     annotation = _annotation(obj)
     if annotation and (_ids(annotation) & {rule, ALL}):
         return "annotation"
-    lines = {obj.body.where("kind")[0]}
+    lines = {obj.body.where("kind")[0]}  # the object's kind: line
     location = participant.location
     if location.stream is None and location.file == obj.doc.source.name:
         lines.add(location.line)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from kongcheck import versions
-from kongcheck.config import ConfigError, suggest
-from kongcheck.config_schema import VERSION_PATTERN, schema
+from kongcheck.config.errors import ConfigError, suggest
+from kongcheck.config.schema import VERSION_PATTERN, schema
+from kongcheck.facts import versions
 
 VERSION_KEYS = {"kic-version": "KIC", "kong-version": "Kong"}
 

@@ -1,4 +1,4 @@
-"""What the cluster does with a uniqueness clash, per KIC and Kong version (KIC-NOTES.md).
+"""What the cluster does with a uniqueness clash, per KIC and Kong version.
 
 Each function returns an :class:`Outcome`: a machine name, the participants kept and
 dropped (``namespace/Kind/name``) and a sentence for people.
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from kongcheck.versions import Target, show
+from kongcheck.facts.versions import Target, show
 
 CONSUMERS_DROPPED = "consumers-dropped"
 CONFIG_REJECTED = "config-rejected"
@@ -74,19 +74,20 @@ def _created(timestamp: str | None, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def vault_clash(prefix: str, vaults: list[tuple[str, str | None]]) -> Outcome:
-    """KongVaults sharing a prefix: KIC keeps the oldest (tie: smaller name), skips the rest.
+def oldest_wins(kind: str, event: str, members: list[tuple[str, str, str | None]]) -> Outcome:
+    """Objects sharing a value that KIC de-duplicates itself: it keeps the oldest (creationTimestamp,
+    a tie goes to the smaller name) and skips the others with ``event`` (KongVault prefixes, KIC >= 3.1).
 
-    ``vaults`` holds (name, creationTimestamp) pairs.
+    ``members`` holds (resource id, name, creationTimestamp) triples.
     """
     now = datetime.now(timezone.utc)
-    ordered = sorted(vaults, key=lambda item: (_created(item[1], now), item[0]))
-    winner, losers = ordered[0][0], [name for name, _ in ordered[1:]]
+    ordered = sorted(members, key=lambda item: (_created(item[2], now), item[1]))
+    winner, losers = ordered[0], ordered[1:]
     return Outcome(
         LOSERS_SKIPPED,
-        f"KIC keeps KongVault {winner!r} (oldest creationTimestamp, then smaller name) and skips "
-        + ", ".join(repr(name) for name in losers)
-        + f" with the event 'spec.prefix \"{prefix}\" is duplicate'",
-        kept=[f"/KongVault/{winner}"],
-        dropped=[f"/KongVault/{name}" for name in losers],
+        f"KIC keeps {kind} {winner[1]!r} (oldest creationTimestamp, then smaller name) and skips "
+        + ", ".join(repr(name) for _, name, _ in losers)
+        + f" with the event '{event}'",
+        kept=[winner[0]],
+        dropped=[ref_id for ref_id, _, _ in losers],
     )

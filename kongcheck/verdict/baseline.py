@@ -1,6 +1,6 @@
 """Baseline files: accept the findings a repository already has, fail only on new ones.
 
-The file records each finding's fingerprint (kongcheck.fingerprints: rule, value digest,
+The file records each finding's fingerprint (kongcheck.verdict.fingerprints: rule, value digest,
 resource ids; no lines, no values) with a count, so a second clash of the same kind between
 the same resources is still new.  Each entry also keeps its ``clash`` fingerprint (rule and
 value digest only) and its resources: a finding whose resources are some of a recorded
@@ -14,8 +14,8 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from kongcheck import __version__
-from kongcheck.fingerprints import clash_fingerprint, finding_fingerprint
+from kongcheck.version import __version__
+from kongcheck.verdict.fingerprints import clash_fingerprint, finding_fingerprint
 from kongcheck.model import Finding
 
 FORMAT = "kongcheck-baseline"

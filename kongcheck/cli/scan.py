@@ -1,0 +1,276 @@
+"""``kongcheck scan``: flags -> a pipeline Request -> the reports -> the exit code."""
+from __future__ import annotations
+
+import re
+import sys
+
+import click
+
+from kongcheck.cli import UsageProblem
+from kongcheck.loading import DEEPEST, LoadOptions
+from kongcheck.report import FORMATS
+
+EXIT_CODES = """\b
+Exit codes:
+  0  nothing at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage error, or input that could not be read or parsed
+     (the rest of the input is still scanned and reported)"""
+
+CONFIG_KEY = "kongcheck.config"
+_DEFAULTS = LoadOptions()
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+class Size(click.ParamType):
+    """A byte count: ``5000000``, ``512K``, ``64M``, ``1G`` (powers of 1024; ``KiB``/``MB`` read the same)."""
+
+    name = "SIZE"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:i?B)?\s*", str(value), re.I)
+        if not match or int(match.group(1)) == 0:
+            self.fail(f"{value!r} is not a size such as 500K, 64M or 1G", param, ctx)
+        return int(match.group(1)) * _UNITS[match.group(2).upper()]
+
+
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Callback for names that KIC needs: an empty --namespace or --ingress-class is a usage error."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("must not be empty")
+    return value
+
+
+def _versions(kic: str | None, kong: str | None):
+    from kongcheck.facts import versions
+
+    try:
+        return versions.Target(
+            kic=versions.parse(kic, "KIC") if kic is not None else versions.NEWEST_KIC,
+            kong=versions.parse(kong, "Kong") if kong is not None else versions.NEWEST_KONG,
+        )
+    except versions.VersionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Pair each --format with the --output at the same position ('-' or none: stdout)."""
+    formats = formats or ("text",)
+    if len(outputs) > len(formats):
+        raise click.UsageError("more --output than --format options: give one --output per --format")
+    pairs = [(fmt, outputs[i] if i < len(outputs) else "-") for i, fmt in enumerate(formats)]
+    if sum(1 for _, out in pairs if out == "-") > 1:
+        raise click.UsageError("only one --format can go to standard output; give the others an --output FILE")
+    return pairs
+
+
+def _write(result, options, pairs) -> None:
+    from kongcheck.report import renderer
+
+    for fmt, out in pairs:
+        render = renderer(fmt)
+        if out == "-":
+            render(result, options, sys.stdout)
+            continue
+        try:
+            with open(out, "w", encoding="utf-8") as stream:
+                render(result, options, stream)
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _load_config(ctx: click.Context, param, value: str | None):
+    """Eager --config callback: the file's settings become the defaults, so flags given win."""
+    from kongcheck.config import files as config
+    from kongcheck.config.errors import ConfigError
+
+    if value is None and ctx.params.get("no_config"):
+        return None
+    try:
+        path = value or config.find()
+        if path is None:
+            return None
+        loaded = config.load(path)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+    ctx.default_map = {**(ctx.default_map or {}), **config.defaults(loaded)}
+    ctx.meta[CONFIG_KEY] = loaded
+    return path
+
+
+def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, snapshots, fail_on_live):
+    """--cluster / --cluster-snapshot flags -> sources/live.py:LiveOptions (None when neither is given)."""
+    if cluster and snapshots:
+        raise click.UsageError("give either --cluster or --cluster-snapshot, not both")
+    if not cluster:
+        given = [flag for flag, value in (("--context", context), ("--kubeconfig", kubeconfig),
+                                          ("--cluster-namespace", namespaces), ("--cluster-timeout", timeout))
+                 if value]
+        if given:
+            raise click.UsageError(f"{given[0]} needs --cluster")
+        if fail_on_live and not snapshots:
+            raise click.UsageError("--fail-on-live needs --cluster or --cluster-snapshot")
+        if not snapshots:
+            return None
+    from kongcheck.sources.live import LiveOptions
+
+    return LiveOptions(cluster=cluster, context=context, kubeconfig=kubeconfig, namespaces=tuple(namespaces),
+                       timeout=timeout or 30.0, snapshots=tuple(snapshots), fail_on_live=fail_on_live)
+
+
+def _helm_requests(charts, values, sets, release, namespace, timeout) -> tuple:
+    if not charts:
+        if values or sets or release or namespace:
+            raise click.UsageError("--helm-values, --helm-set, --helm-release and --helm-namespace need --helm "
+                                   "CHART_DIR")
+        return ()  # and sources/render.py (subprocess, signal) is never imported
+    from kongcheck.sources.render import HelmRequest
+
+    for assignment in sets:
+        if "=" not in assignment:
+            raise click.UsageError(f"--helm-set takes KEY=VALUE, got {assignment.partition('=')[0]!r} without '='")
+    return tuple(HelmRequest(chart=chart, values=tuple(values), sets=tuple(sets), release=release,
+                             namespace=namespace, timeout=timeout) for chart in charts)
+
+
+def _progress(total: int):
+    """On a terminal, a scan that takes over a second shows progress on stderr (cli/progress.py)."""
+    from kongcheck.cli.progress import for_stream
+
+    return for_stream(sys.stderr, total)
+
+
+def _options(groups):
+    """Decorate a command with groups of options, in order."""
+    def apply(command):
+        for option in reversed([option for group in groups for option in group]):
+            command = option(command)
+        return command
+    return apply
+
+
+_INPUT_OPTIONS = (
+    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip files and folders matching GLOB (repeatable)."),
+    click.option("--parse-all", is_flag=True,
+                 help="Parse every document, not only those that can hold Kong objects (slower; reports YAML "
+                      "errors in unrelated files too)."),
+)
+
+_LIMIT_OPTIONS = (
+    click.option("--max-file-size", type=Size(), default=_DEFAULTS.max_file_size,
+                 show_default=f"{_DEFAULTS.max_file_size >> 20}M",
+                 help="Refuse (exit 2) a file or stream larger than SIZE, without reading it."),
+    click.option("--max-depth", type=click.IntRange(1, DEEPEST), default=_DEFAULTS.max_depth, show_default=True,
+                 help=f"Refuse a document nested deeper than this many levels (at most {DEEPEST})."),
+    click.option("--max-documents", type=click.IntRange(1), default=_DEFAULTS.max_documents, show_default=True,
+                 help="Stop reading a file or stream after this many documents (List items count too)."),
+    click.option("--allow-empty", is_flag=True,
+                 help="Exit 0 when no Kubernetes manifest is found at all (default: exit 2)."),
+)
+
+_CLUSTER_OPTIONS = (
+    click.option("--cluster", is_flag=True,
+                 help="Merge live state from the current kubeconfig context, as `kubectl apply` would "
+                      "(needs pip install 'kongcheck[cluster]')."),
+    click.option("--context", metavar="NAME", help="kubeconfig context for --cluster.  [default: current]"),
+    click.option("--kubeconfig", metavar="PATH", help="kubeconfig file for --cluster.  [default: $KUBECONFIG, "
+                 "~/.kube/config, or the pod's service account]"),
+    click.option("--cluster-namespace", "cluster_namespaces", multiple=True, metavar="NS",
+                 help="Read only these namespaces with --cluster (repeatable; KongVaults are cluster-scoped "
+                      "and always read).  [default: all]"),
+    click.option("--cluster-timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
+                 help="Timeout of each API request with --cluster.  [default: 30]"),
+    click.option("--cluster-snapshot", "cluster_snapshots", multiple=True, metavar="FILE",
+                 type=click.Path(dir_okay=False),
+                 help="Merge live state saved with `kubectl get ... -o yaml` instead of --cluster (repeatable)."),
+    click.option("--fail-on-live", is_flag=True,
+                 help="Also fail on collisions wholly inside the cluster (otherwise they are warnings)."),
+)
+
+_RENDER_OPTIONS = (
+    click.option("--helm", "helm_charts", multiple=True, metavar="CHART_DIR",
+                 help="Render CHART_DIR with `helm template` and scan the result (repeatable)."),
+    click.option("--helm-values", multiple=True, metavar="FILE", help="Values file for every --helm chart (repeatable)."),
+    click.option("--helm-set", multiple=True, metavar="K=V", help="`helm template --set K=V` (repeatable)."),
+    click.option("--helm-release", metavar="NAME", help="Release name for `helm template`.  [default: helm's]"),
+    click.option("--helm-namespace", metavar="NS",
+                 help="Release namespace; objects that name none go there, as with `helm install -n NS`."),
+    click.option("--kustomize", "kustomizations", multiple=True, metavar="DIR",
+                 help="Render DIR with `kustomize build` (or `kubectl kustomize`), origin annotations on (repeatable)."),
+    click.option("--render-timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
+                 metavar="SECONDS", help="Stop a helm or kustomize render that runs longer."),
+)
+
+
+@click.command(epilog=EXIT_CODES, short_help="Scan manifests for collisions Kong would reject.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
+              help="Output format; repeat for several (pair each with an --output).  [default: text]")
+@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
+              help="Write the format at the same position to FILE ('-' for standard output).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
+              help="Lowest severity that makes the exit code 1.")
+@click.option("--ingress-class", default="kong", show_default=True, callback=_not_empty,
+              help="The class KIC runs with (--ingress-class).")
+@click.option("-n", "--namespace", default="default", show_default=True, callback=_not_empty,
+              help="Namespace of namespaced objects that name none (as `kubectl apply -n`).")
+@click.option("--assume-default-class", is_flag=True,
+              help="Treat the ingress class as the cluster's default class (objects without the annotation count).")
+@click.option("--kic-version", metavar="X.Y", help="KIC release to predict for.  [default: 3.5]")
+@click.option("--kong-version", metavar="X.Y", help="Kong Gateway release to predict for.  [default: 3.9]")
+@click.option("--show-values", is_flag=True, help="Print credential values instead of their sha256 fingerprints.")
+@click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
+@click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
+@click.option("--no-config", is_flag=True, is_eager=True, help="Ignore .kongcheck.yaml and [tool.kongcheck].")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_load_config,
+              help="Read settings from FILE.  [default: .kongcheck.yaml or pyproject.toml [tool.kongcheck], "
+                   "the nearest from the working folder up]")
+@click.option("--baseline", metavar="FILE", help="Fail only on findings that FILE (from --write-baseline) does not list.")
+@click.option("--write-baseline", metavar="FILE",
+              help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
+@_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
+def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
+         kong_version, show_values, show_suppressed, verbose, no_config, config_file, baseline, write_baseline,
+         exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context, kubeconfig,
+         cluster_namespaces, cluster_timeout, cluster_snapshots, fail_on_live, helm_charts, helm_values, helm_set,
+         helm_release, helm_namespace, kustomizations, render_timeout) -> None:
+    """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder),
+    and charts and overlays rendered with --helm and --kustomize."""
+    from kongcheck.config.files import rule_settings
+    from kongcheck.pipeline import Request, RequestError, run
+    from kongcheck.report import ReportOptions
+    from kongcheck.settings import Settings
+
+    settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
+                        target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
+                        **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
+    pairs = _outputs(formats, outputs)
+    if paths.count("-") > 1:
+        raise click.UsageError("'-' (standard input) can be given only once")
+    request = Request(
+        paths=tuple(paths), settings=settings, excludes=tuple(exclude),
+        helm=_helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout),
+        kustomize=tuple(kustomizations), render_timeout=render_timeout,
+        live=_live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
+                           fail_on_live),
+        load=LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
+                         max_documents=max_documents),
+        allow_empty=allow_empty, baseline=baseline, write_baseline=write_baseline, progress=_progress,
+    )
+    try:
+        result = run(request)
+    except RequestError as exc:
+        raise UsageProblem(str(exc)) from None
+    if verbose:
+        for line in result.skipped:
+            click.echo(f"skipped {line}", err=True)
+    for warning in result.warnings:
+        click.echo(f"kongcheck: warning: {warning}", err=True)
+    for line in result.info:
+        click.echo(line, err=True)
+    _write(result, ReportOptions.of(settings, show_suppressed), pairs)
+    for note in result.notes:
+        click.echo(note, err=True)
+    sys.exit(result.exit_code(fail_on))

@@ -1,0 +1,71 @@
+"""The Kubernetes kinds kongcheck reads: one row each.
+
+Everything else is derived from these rows: the byte prefilter's markers (loading/prefilter.py),
+how an object is named and scoped (index/objects.py), which parser module builds its record
+(index/kinds/), which objects the controller's class rules apply to (index/classes.py), the
+resources a live fetch lists and the fields it keeps (sources/kube/), and the rule examples.
+
+Sources: KIC pkg/apis/configuration/v1/kongconsumer_types.go, v1beta1/kongconsumergroup_types.go,
+v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), internal/store/store.go (what the
+controller lists); Kubernetes core/v1 Secret and networking.k8s.io/v1 IngressClass.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kongcheck.facts.kube import CREDENTIAL_LABEL, KONG_GROUP, NETWORKING_GROUP
+
+
+class Kind(NamedTuple):
+    kind: str
+    group: str  # API group; "" is the core group (apiVersion: v1)
+    versions: tuple[str, ...]  # the versions KIC reads; a live fetch asks for the first
+    plural: str  # the resource name in API paths
+    namespaced: bool
+    parser: str  # dotted path of the module whose ``parse(obj)`` builds the record (index/kinds/)
+    classed: bool = False  # processed only when its ingress class is the controller's (index/classes.py)
+    since: tuple[int, int] | None = None  # the KIC release whose CRDs introduced the kind
+    optional_before: tuple[int, int] | None = None  # before this KIC the CRD may be missing (a live 404: none)
+    live: str | None = "list"  # --cluster: "list" every object, "labelled" (live_label), "named" (the class)
+    live_label: str | None = None
+    live_fields: tuple[str, ...] = ("spec",)  # top-level fields a live object keeps (metadata is reduced)
+    secret_refs: str | None = None  # a top-level list of Secret names in the object's namespace
+    example: dict | None = None  # fields a minimal valid object needs, for the generated rule examples
+
+    @property
+    def api_version(self) -> str:
+        """The apiVersion of the first (live-fetched) version: ``group/version``, or ``v1`` for core."""
+        return f"{self.group}/{self.versions[0]}" if self.group else self.versions[0]
+
+    @property
+    def people(self) -> str:
+        """The kind in the plural, as messages name several objects of it."""
+        return self.kind + ("es" if self.kind.endswith("s") else "s")
+
+
+_INDEX = "kongcheck.index.kinds."
+
+KINDS: tuple[Kind, ...] = (
+    Kind("KongConsumer", KONG_GROUP, ("v1",), "kongconsumers", True, _INDEX + "consumer", classed=True,
+         live_fields=("username", "custom_id", "credentials", "consumerGroups", "spec"), secret_refs="credentials"),
+    Kind("KongConsumerGroup", KONG_GROUP, ("v1beta1",), "kongconsumergroups", True, _INDEX + "consumer_group",
+         classed=True, optional_before=(3, 0)),
+    Kind("KongVault", KONG_GROUP, ("v1alpha1",), "kongvaults", False, _INDEX + "vault", classed=True,
+         since=(3, 1), example={"spec": {"backend": "env"}}),
+    Kind("Secret", "", ("v1",), "secrets", True, _INDEX + "secret", live="labelled", live_label=CREDENTIAL_LABEL,
+         live_fields=("type", "data")),
+    Kind("IngressClass", NETWORKING_GROUP, ("v1",), "ingressclasses", False, _INDEX + "ingress_class",
+         live="named", live_fields=()),
+)
+
+BY_KIND: dict[str, Kind] = {row.kind: row for row in KINDS}
+
+
+def classed_kinds() -> list[str]:
+    """The kinds the controller's class rules apply to, in table order."""
+    return [row.kind for row in KINDS if row.classed]
+
+
+def listing(kinds: list[str]) -> str:
+    """``A, B or C``: kinds as a message lists them."""
+    return kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]

@@ -1,0 +1,24 @@
+"""Names that Kubernetes and KIC give to API groups, labels and annotations.
+
+KIC: internal/annotations/annotations.go, internal/labels/labels.go; Kubernetes: the
+networking.k8s.io IngressClass API and kubectl's apply annotation.
+"""
+from __future__ import annotations
+
+KONG_GROUP = "configuration.konghq.com"
+NETWORKING_GROUP = "networking.k8s.io"
+
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
+TAGS_ANNOTATION = "konghq.com/tags"
+CREDENTIAL_LABEL = "konghq.com/credential"
+LEGACY_TYPE_KEY = "kongCredType"  # the data key KIC 2.x-3.1 read the credential type from
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+# KIC's own control plane in spec.controlPlaneRef.type (Kong Operator and Konnect use others).
+KIC_CONTROL_PLANE = "kic"
+
+# What the renderers leave on their output: helm's comment above each document, and the
+# annotation kustomize adds with `buildMetadata: [originAnnotations]`.
+HELM_SOURCE_PREFIX = b"# Source: "
+ORIGIN_ANNOTATION = "config.kubernetes.io/origin"

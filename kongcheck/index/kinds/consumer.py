@@ -1,0 +1,43 @@
+"""KongConsumer (configuration.konghq.com/v1): username, custom_id, credential Secrets and groups.
+
+KIC: pkg/apis/configuration/v1/kongconsumer_types.go; the fields sit at the top level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kongcheck.facts.versions import Target
+from kongcheck.index.objects import Obj
+from kongcheck.index.records import Classed, Refusal, Value, text_list, text_value
+
+
+@dataclass(slots=True)
+class Consumer(Classed):
+    username: Value | None = None
+    custom_id: Value | None = None
+    credentials: list[Value] = field(default_factory=list)  # Secret names, in order
+    groups: list[Value] = field(default_factory=list)
+
+
+def parse(obj: Obj) -> Consumer:
+    body = obj.body
+    return Consumer(
+        obj,
+        username=text_value(obj, body, "username", "username"),
+        custom_id=text_value(obj, body, "custom_id", "custom_id"),
+        credentials=text_list(obj, body, "credentials"),
+        groups=text_list(obj, body, "consumerGroups"),
+    )
+
+
+def refused(record: Consumer, target: Target) -> Refusal | None:
+    """KIC >= 3.2 CRDs make `credentials` and `consumerGroups` sets: a repeated entry is refused."""
+    if not target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
+        return None
+    for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):
+        seen = set()
+        for value in values:
+            if value.text in seen:
+                return Refusal(record, name, value)
+            seen.add(value.text)
+    return None

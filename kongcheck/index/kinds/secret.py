@@ -1,0 +1,58 @@
+"""Secret (v1): the credential type (label, or the legacy data key) and the decoded values.
+
+KIC reads only `data`, as raw case-sensitive strings; the API server merges `stringData` over it,
+so kongcheck merges them itself.  Invalid base64 makes the API server refuse the whole Secret.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+
+from kongcheck.facts.kube import CREDENTIAL_LABEL, LEGACY_TYPE_KEY
+from kongcheck.index.objects import FieldError, Obj
+from kongcheck.index.records import BadValue, Record, Value
+from kongcheck.parse.values import LMap, LSeq, type_name
+
+
+@dataclass(slots=True)
+class Secret(Record):
+    label_type: str | None = None  # konghq.com/credential
+    legacy_type: str | None = None  # kongCredType data key
+    values: dict[str, Value] = field(default_factory=dict)  # stringData merged over decoded data
+    bad_values: list[BadValue] = field(default_factory=list)
+
+
+def decode_base64(text: str) -> str:
+    """Decode like Go's base64.StdEncoding (which skips CR/LF); raise ValueError if invalid."""
+    cleaned = text.replace("\r", "").replace("\n", "")
+    try:
+        raw = base64.b64decode(cleaned, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("invalid base64") from None
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def parse(obj: Obj) -> Secret:
+    values: dict[str, Value] = {}
+    bad: list[BadValue] = []
+    data = obj.get(obj.body, "data", LMap, "data") or {}
+    for key, text in data.items():
+        position = data.where(key)
+        if not isinstance(text, str):
+            raise FieldError(f"Secret {obj.ref.name!r}: data.{key} must be base64 text, not {type_name(text)}",
+                             position[0])
+        try:
+            values[key] = Value(decode_base64(text), obj, position, encoded=True)
+        except ValueError:
+            bad.append(BadValue(key, position[0], "data value is not valid base64; the API server refuses it"))
+    string_data = obj.get(obj.body, "stringData", LMap, "stringData") or {}
+    for key, text in string_data.items():  # the API server merges stringData over data
+        if not isinstance(text, str):
+            hint = "" if isinstance(text, (LMap, LSeq)) else " (quote it)"
+            raise FieldError(f"Secret {obj.ref.name!r}: stringData.{key} must be text, not {type_name(text)}{hint}",
+                             string_data.where(key)[0])
+        values[key] = Value(text, obj, string_data.where(key))
+    legacy = values.get(LEGACY_TYPE_KEY)
+    return Secret(obj, label_type=obj.label(CREDENTIAL_LABEL), legacy_type=legacy.text if legacy else None,
+                  values=values, bad_values=bad)

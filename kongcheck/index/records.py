@@ -1,0 +1,96 @@
+"""What the index keeps of each object: a record with typed, located values.
+
+Every record has the fields the index reads for any kind (its object, creation time, Kong tags,
+the values of its unique fields); classed kinds add what the controller's class rules look at.
+A kind's own fields come from its parser module (index/kinds/).  Locations are made only when
+a finding asks for one: most values never need one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kongcheck.index.objects import FieldError, Obj
+from kongcheck.model import Location
+from kongcheck.parse.values import LMap, LSeq
+
+
+class Value:
+    """A string value and where it is written (located on demand)."""
+
+    __slots__ = ("text", "obj", "line", "column", "encoded")
+
+    def __init__(self, text: str, obj: Obj, position: tuple[int, int | None], encoded: bool = False) -> None:
+        self.text = text
+        self.obj = obj
+        self.line, self.column = position
+        self.encoded = encoded  # decoded from a Secret's base64 `data`
+
+    @property
+    def location(self) -> Location:
+        return self.obj.locate(self.line, self.column)
+
+    def __repr__(self) -> str:  # never the text: it may be a credential
+        return f"Value(<{len(self.text)} chars> at {self.line}:{self.column})"
+
+
+@dataclass(slots=True)
+class BadValue:
+    """A Secret data value the API server refuses (invalid base64); the key is never quoted."""
+
+    key: str
+    line: int
+    problem: str
+
+
+@dataclass(slots=True)
+class Record:
+    obj: Obj
+    created: str | None = None  # metadata.creationTimestamp (RFC 3339, checked)
+    tags: Value | None = None  # the konghq.com/tags annotation
+    unique: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, for facts/unique.py rows
+
+
+@dataclass(slots=True)
+class Classed(Record):
+    """A record of a kind the controller's class rules apply to."""
+
+    class_annotation: Value | None = None  # kubernetes.io/ingress.class (None: absent)
+    control_plane: str | None = None  # spec.controlPlaneRef.type (None: absent)
+
+
+@dataclass(slots=True)
+class Refusal:
+    """An object the API server would refuse on apply for a reason beyond field types: it never
+    exists, and KIC never sees it."""
+
+    record: Record
+    field: str  # e.g. "credentials"
+    duplicate: Value  # the repeated entry (its second occurrence)
+
+
+def text_value(obj: Obj, parent, key: str, path: str) -> Value | None:
+    """``parent[key]`` as a located Value, if it is set; FieldError if it is not text."""
+    text = obj.get(parent, key, str, path)
+    return None if text is None else Value(text, obj, parent.where(key))
+
+
+def text_list(obj: Obj, parent, key: str) -> list[Value]:
+    """A list of text at ``parent[key]`` (none when absent); FieldError for any other item."""
+    items = obj.get(parent, key, LSeq, key) or []
+    values = []
+    for index, item in enumerate(items):
+        if not isinstance(item, str):
+            raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: {key}[{index}] must be text", items.where(index)[0])
+        values.append(Value(item, obj, items.where(index)))
+    return values
+
+
+def path_value(obj: Obj, path: tuple[str, ...]) -> Value | None:
+    """The text at a dotted path of the object (``("spec", "prefix")``), typed as the API server
+    types it: every step but the last must be a mapping, the last text."""
+    parent = obj.body
+    for depth, key in enumerate(path[:-1]):
+        parent = obj.get(parent, key, LMap, ".".join(path[: depth + 1]))
+        if parent is None:
+            return None
+    return text_value(obj, parent, path[-1], ".".join(path))

@@ -1,0 +1,37 @@
+"""What every format agrees on: which findings to show, how severities rank, the summary line."""
+from __future__ import annotations
+
+from kongcheck.model import Finding, severity_rank
+
+
+def shown(result, options) -> list[Finding]:
+    """The findings a report lists: the open ones, and the suppressed ones when asked for."""
+    return [f for f in result.findings if options.show_suppressed or not f.suppressed]
+
+
+def failing(finding: Finding, fail_on: str) -> bool:
+    """Whether the finding alone would make the run fail with --fail-on."""
+    return (not finding.suppressed and fail_on != "never"
+            and severity_rank(finding.severity) >= severity_rank(fail_on))
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary_line(result) -> str:
+    open_findings = [f for f in result.findings if not f.suppressed]
+    counts = {severity: sum(1 for f in open_findings if f.severity == severity) for severity in ("error", "warning")}
+    text = (f"{plural(len(open_findings), 'finding')} ({plural(counts['error'], 'error')}, "
+            f"{plural(counts['warning'], 'warning')}) in {plural(result.files, 'file')}, "
+            f"{plural(result.documents, 'document')}, {plural(result.kong_resources, 'Kong resource')}")
+    if result.ignored:
+        text += f" ({result.ignored} ignored by the controller)"
+    if result.live_objects:
+        text += f" (with {plural(result.live_objects, 'live object')} from the cluster)"
+    suppressed = len(result.findings) - len(open_findings)
+    if suppressed:
+        text += f"; {suppressed} suppressed"
+    if result.errors:
+        text += f"; {plural(len(result.errors), 'input error')}"
+    return text

@@ -1,0 +1,55 @@
+"""Findings about what is already running: the live-only policy of --cluster and snapshots.
+
+Live objects come first in apply order, so a manifest replaces the live object it redefines.  A
+finding that no manifest object contributes to (as a participant, an owner of a participating
+credential, or a consumer KIC keeps or drops because of it) is about what is already running:
+collisions among live objects are kept but do not fail the run unless --fail-on-live; other
+findings about them are dropped (live Secrets were reduced to the fields collisions need).
+Which rules are collisions is said by their catalogue entries (``RuleInfo.collision``).
+"""
+from __future__ import annotations
+
+from kongcheck.index import KongIndex
+from kongcheck.model import Finding
+from kongcheck.rules import CATALOG
+
+
+def apply(findings: list[Finding], fail_on_live: bool, index: KongIndex) -> list[Finding]:
+    """Mark findings no manifest object contributes to; keep collisions (as warnings unless --fail-on-live)."""
+    is_live = _live_ids(index)
+    owners = _secret_owners(index)
+    kept = []
+    for finding in findings:
+        if not finding.participants or not all(is_live(ref_id) for ref_id in contributors(finding, owners)):
+            kept.append(finding)
+        elif CATALOG[finding.rule].collision:
+            finding.live_only = True
+            if not fail_on_live:
+                finding.severity = "warning"
+            kept.append(finding)
+    return kept
+
+
+def _secret_owners(index: KongIndex) -> dict:
+    """Secret ref -> ids of the consumers it is attached to (built once for all findings)."""
+    owners: dict = {}
+    for attachment in index.attachments:
+        if attachment.secret is not None:
+            owners.setdefault(attachment.secret.obj.ref, set()).add(attachment.consumer.obj.ref.id)
+    return owners
+
+
+def contributors(finding: Finding, owners: dict) -> set[str]:
+    """Ids of every object behind a finding: its participants, the consumers that own a participating
+    credential Secret, and the objects KIC keeps or drops because of it."""
+    ids = {p.ref.id for p in finding.participants} | set(finding.kept) | set(finding.dropped)
+    for participant in finding.participants:
+        ids.update(owners.get(participant.ref, ()))
+    return ids
+
+
+def _live_ids(index: KongIndex):
+    """is_live(id): the definition the index keeps for that object came from the cluster.
+    An id the index does not know counts as not live, so such a finding is never hidden."""
+    live = {record.obj.ref.id: record.obj.is_live for record in index.records.values()}
+    return lambda ref_id: live.get(ref_id, False)
