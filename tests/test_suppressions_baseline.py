@@ -68,7 +68,7 @@ def test_unknown_rule_ids_are_warnings_with_file_and_line(tmp_path):
                  consumer("b", kind_comment="  # kongcheck: ignore[consumer-username-conflict, typo]"))
     result = scan(path)
     assert result.exit_code == 0
-    assert f"kongcheck: warning: {path}:6: unknown rule 'no-such-rule' in annotation kongcheck.io/ignore" \
+    assert f"kongcheck: warning: {path}:7: unknown rule 'no-such-rule' in annotation kongcheck.io/ignore" \
         in result.stderr
     assert f"{path}:11: unknown rule 'typo' in a kongcheck: ignore comment" in result.stderr
 

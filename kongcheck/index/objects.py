@@ -54,6 +54,10 @@ class Obj:
         return locate(self.doc, *parent.where(key))
 
     @property
+    def kind_line(self) -> int:
+        return self.body.where("kind")[0]
+
+    @property
     def kind_location(self) -> Location:
         """Where the object is: its ``kind:`` line (what a finding about the whole object points at)."""
         return self.location(self.body, "kind")

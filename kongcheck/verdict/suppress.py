@@ -25,9 +25,9 @@ def _ids(text: str) -> set[str]:
     return {part.strip() for part in text.split(",") if part.strip()}
 
 
-def _annotation(obj: Obj) -> str | None:
+def _annotation(obj: Obj) -> tuple[str, tuple[int, int]] | None:
     try:
-        return obj.annotation(ANNOTATION)
+        return obj.annotation_entry(ANNOTATION)
     except FieldError:
         return None
 
@@ -53,9 +53,9 @@ def _definition(index: KongIndex, participant: Participant) -> Obj | None:
 def _how(obj: Obj, participant: Participant, rule: str) -> str | None:
     """'annotation' or 'comment' if this participant's part in ``rule`` is suppressed."""
     annotation = _annotation(obj)
-    if annotation and (_ids(annotation) & {rule, ALL}):
+    if annotation and (_ids(annotation[0]) & {rule, ALL}):
         return "annotation"
-    lines = {obj.body.where("kind")[0]}  # the object's kind: line
+    lines = {obj.kind_line}
     location = participant.location
     if location.stream is None and location.file == obj.doc.source.name:
         lines.add(location.line)
@@ -109,9 +109,9 @@ def _check_ids(index: KongIndex) -> list[str]:
     seen: set = set()
     for obj in _objects(index):
         annotation = _annotation(obj)
-        unknown = _unknown(annotation) if annotation else []
+        unknown = _unknown(annotation[0]) if annotation else []
         if unknown:
-            line = obj.metadata.where("annotations")[0]
+            line = annotation[1][0]
             warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {', '.join(map(repr, unknown))} "
                             f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
         warnings.extend(_comment_warnings(obj, seen))
