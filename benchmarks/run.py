@@ -139,7 +139,7 @@ def correctness(workdir: str, documents: int) -> list[bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="kongcheck performance targets (issue 6)")
+    parser = argparse.ArgumentParser(description="kongcheck performance targets")
     parser.add_argument("--documents", type=int, default=100_000, help="largest tree (default 100000)")
     parser.add_argument("--consumers", type=int, default=100_000)
     parser.add_argument("--collisions", type=int, default=1_000)

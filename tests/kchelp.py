@@ -60,3 +60,78 @@ def res(kind: str, namespace: str, name: str, file: str, line: int, column: int,
     """A JSON ``resources`` entry, as the report must spell it."""
     return {"kind": kind, "namespace": namespace, "name": name, "file": file, "line": line,
             "column": column, "source": source}
+
+
+# --- Unit-test helpers: the index and the rules from a YAML string, no CLI --------------------
+
+def settings(kic: str | None = None, kong: str | None = None, **fields):
+    """Settings for a unit test; ``kic``/``kong`` as on the command line (``"3.3"``)."""
+    from kongcheck.facts import versions
+    from kongcheck.settings import Settings
+
+    target = versions.Target(kic=versions.parse(kic, "KIC") if kic else versions.NEWEST_KIC,
+                             kong=versions.parse(kong, "Kong") if kong else versions.NEWEST_KONG)
+    return Settings(target=target, **fields)
+
+
+def documents_of(text: str, name: str = "t.yaml", kind: str = "file"):
+    """The located documents of a YAML text, as the loading stage gives them (errors raise)."""
+    from kongcheck.loading import LoadOptions, LoadResult, load
+    from kongcheck.sources import Source
+
+    result = LoadResult()
+    data = text.encode()
+    load(Source(name, kind, reader=lambda: data), LoadOptions(parse_all=True), result)
+    assert not result.errors, [str(error) for error in result.errors]
+    for order, document in enumerate(result.documents):
+        document.order = order
+    return result.documents
+
+
+def index_of(text: str, **kwargs):
+    """The Kong index of a YAML text; keyword arguments as for :func:`settings`."""
+    from kongcheck.index import build
+
+    return build(documents_of(text), settings(**kwargs))
+
+
+def findings_of(text: str, rule: str | None = None, **kwargs):
+    """The rules' findings on a YAML text (``rule``: only that rule's)."""
+    from kongcheck import rules
+
+    return [f for f in rules.run(index_of(text, **kwargs)) if rule is None or f.rule == rule]
+
+
+def at(finding) -> list[tuple[str, int, int]]:
+    """(resource id, line, column) of each participant: where a finding points."""
+    return [(p.ref.id, p.location.line, p.location.column) for p in finding.participants]
+
+
+def consumer(name: str, namespace: str | None = None, cls: str | None = "kong", **fields) -> str:
+    """A KongConsumer document; ``fields`` are its top-level fields (lists as flow sequences)."""
+    lines = ["apiVersion: configuration.konghq.com/v1", "kind: KongConsumer", "metadata:", f"  name: {name}"]
+    if namespace:
+        lines.append(f"  namespace: {namespace}")
+    if cls is not None:
+        lines += ["  annotations:", f"    kubernetes.io/ingress.class: {cls}"]
+    for key, value in fields.items():
+        key = {"consumer_groups": "consumerGroups"}.get(key, key)
+        lines.append(f"{key}: [{', '.join(value)}]" if isinstance(value, list) else f"{key}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def secret(name: str, cred_type: str | None, namespace: str | None = None, /, **values) -> str:
+    """A credential Secret document with ``stringData`` values (``cred_type`` None: no label)."""
+    lines = ["apiVersion: v1", "kind: Secret", "metadata:", f"  name: {name}"]
+    if namespace:
+        lines.append(f"  namespace: {namespace}")
+    if cred_type is not None:
+        lines += ["  labels:", f"    konghq.com/credential: {cred_type}"]
+    if values:
+        lines.append("stringData:")
+        lines += [f"  {key}: {value!r}" if value == "" else f"  {key}: {value}" for key, value in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def yaml_stream(*documents: str) -> str:
+    return "---\n".join(documents)

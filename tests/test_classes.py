@@ -1,4 +1,4 @@
-"""Issue 9 item 3: the ingress class as KIC applies it; ignored objects never collide."""
+"""The ingress class as KIC applies it; ignored objects never collide."""
 from __future__ import annotations
 
 from kchelp import fixture, res, scan_json

@@ -100,7 +100,7 @@ SHARED = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: shared-key\n  namesp
 
 
 def test_a_consumer_refused_for_a_duplicate_entry_holds_no_credential(tmp_path):
-    """Reviewer input /tmp/adv/shared.yaml: c2 never exists on KIC >= 3.2, so c1 alone holds shared-key."""
+    """c2 repeats a Secret, so it never exists on KIC >= 3.2, and c1 alone holds shared-key."""
     manifest = tmp_path / "shared.yaml"
     manifest.write_text(SHARED)
     run = scan_json(str(manifest))

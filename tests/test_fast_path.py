@@ -8,14 +8,18 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from kongcheck.loading import LoadOptions, LoadResult, count_documents, load, split
+from kongcheck.loading import LoadOptions, LoadResult, count_documents, iter_pieces, load
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.pipeline import Request, run
 from kongcheck.report.json_report import finding_dict
-from kongcheck.sources import files, from_bytes
+from kongcheck.sources import Source, files
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+
+
+def list_pieces(data: bytes) -> list[tuple[int, bytes]]:
+    return list(iter_pieces(data))
 
 
 def _run(path: Path, parse_all: bool):
@@ -48,8 +52,8 @@ def test_fastpath_fixtures_hold_findings_the_prefilter_could_hide():
 
 
 def test_directives_stay_with_the_document_after_the_next_marker():
-    """Reviewer input /tmp/adv/fp/directive.yaml: the directive is not a piece of its own."""
-    pieces = split(b"%YAML 1.1\n# note\n---\nkind: A\n...\n%YAML 1.1\n---\nkind: B\n---\nkind: C\n")
+    """A directive is not a piece of its own: it opens the document after the next marker."""
+    pieces = list_pieces(b"%YAML 1.1\n# note\n---\nkind: A\n...\n%YAML 1.1\n---\nkind: B\n---\nkind: C\n")
     assert pieces == [(1, b"%YAML 1.1\n# note\n---\nkind: A\n...\n"), (6, b"%YAML 1.1\n---\nkind: B\n"),
                       (9, b"---\nkind: C\n")]
     assert count_documents(b"%YAML 1.1\n---\nkind: A\n") == 1
@@ -75,12 +79,12 @@ def test_fast_path_equals_full_path_on_a_generated_tree(tmp_path):
 def test_count_documents_matches_a_full_parse(text, expected):
     assert count_documents(text) == expected
     result = LoadResult()
-    load(from_bytes("t.yaml", text, "file"), LoadOptions(parse_all=True), result)
+    load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=True), result)
     assert result.document_count == expected
 
 
 def test_split_only_at_marker_lines():
-    pieces = split(b"a: 1\n---\nb: '---'\n--- \nc: 1\n----\n")
+    pieces = list_pieces(b"a: 1\n---\nb: '---'\n--- \nc: 1\n----\n")
     assert [(line, piece) for line, piece in pieces] == [(1, b"a: 1\n"), (2, b"---\nb: '---'\n"),
                                                          (4, b"--- \nc: 1\n----\n")]
 

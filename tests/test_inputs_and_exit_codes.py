@@ -1,4 +1,4 @@
-"""Issue 2 items 2, 3, 7, 8 and issue 9 item 7: inputs, locations, exit codes, one object many definitions."""
+"""Inputs, locations, exit codes, and one object with many definitions."""
 from __future__ import annotations
 
 import subprocess

@@ -1,4 +1,4 @@
-"""Issue 9 item 4: kongCredType Secrets on KIC 3.1 (deprecated, still credentials) and 3.5 (ignored)."""
+"""kongCredType Secrets on KIC 3.1 (deprecated, still credentials) and 3.5 (ignored)."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 2 item 6: no fixture credential value reaches any output unless --show-values."""
+"""No fixture credential value reaches any output unless --show-values."""
 from __future__ import annotations
 
 import base64

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kongcheck.loading import split
+from kongcheck.loading import iter_pieces
 from kongcheck.sources.origins import (
     ORIGIN_ANNOTATION,
     KustomizeRoot,
@@ -21,6 +21,17 @@ from kongcheck.sources.origins import (
 RECORDED = Path(__file__).parent / "data" / "recorded"
 PARENT = "gateway-consumers/templates/credentials.yaml"
 SUBCHART = "gateway-consumers/charts/partner-portal/templates/partners.yaml"
+
+
+def describe(origin, stream_location: str | None = None) -> str:
+    """An origin as a location line shows it: `chart/templates/x.yaml (rendered doc line 7, <stdin>:4212)`."""
+    detail = f"rendered doc line {origin.line}" if origin.tool == "helm" and origin.line is not None else None
+    details = [part for part in (detail, stream_location) if part]
+    return f"{origin.where()} ({', '.join(details)})" if details else origin.where()
+
+
+def list_pieces(data: bytes) -> list[tuple[int, bytes]]:
+    return list(iter_pieces(data))
 
 
 def recorded(name: str) -> str:
@@ -40,7 +51,7 @@ def helm_text() -> str:
 
 def origin_at(text: str, line: int) -> Origin | None:
     """What locate() sees: the piece (from `---` to `---`) holding `line`, as the loader splits it."""
-    pieces = split(text.encode())
+    pieces = list_pieces(text.encode())
     piece_line, piece = [p for p in pieces if p[0] <= line][-1]
     return helm_origin(piece, piece_line, line)
 
@@ -63,7 +74,7 @@ def test_helm_rendered_doc_line_counts_from_the_line_below_source(helm_text):
 
 
 def test_helm_every_document_of_the_recording_has_its_template(helm_text):
-    pieces = split(helm_text.encode())
+    pieces = list_pieces(helm_text.encode())
     assert len(pieces) == 8
     assert [helm_source(piece) for _, piece in pieces] == [
         (1, SUBCHART), (1, SUBCHART), (1, PARENT), (1, PARENT), (1, SUBCHART), (1, SUBCHART),
@@ -85,13 +96,13 @@ def test_helm_source_with_crlf_leading_comments_and_no_first_marker():
 
 
 def test_plain_stream_has_no_helm_sources():
-    assert all(helm_source(p) is None for _, p in split(recorded("kustomize-staging.yaml").encode()))
+    assert all(helm_source(p) is None for _, p in list_pieces(recorded("kustomize-staging.yaml").encode()))
     assert helm_origin(b"", 1, 1) is None
 
 
 def test_helm_describe_matches_the_issue_format():
     origin = Origin(tool="helm", path="mychart/templates/consumers.yaml", line=7)
-    assert origin.describe("<stdin>:4212") == \
+    assert describe(origin, "<stdin>:4212") == \
         "mychart/templates/consumers.yaml (rendered doc line 7, <stdin>:4212)"
 
 
@@ -109,7 +120,7 @@ def test_kustomize_local_origins_as_recorded():
     assert found[("Secret", "billing-api-key-auth")] == \
         Origin(tool="kustomize", path="../../base/credentials.yaml")
     assert found[("KongConsumer", "reporting")].path == "reporting-consumer.yaml"
-    assert found[("KongConsumer", "billing-api")].describe("<stdin>:57") == \
+    assert describe(found[("KongConsumer", "billing-api")], "<stdin>:57") == \
         "../../base/consumers.yaml (<stdin>:57)"
 
 
@@ -147,7 +158,7 @@ def test_kustomize_generated_secret_names_its_generator():
     found = origins_of("kustomize-prod.yaml")
     origin = found[("Secret", "ledger-export-hmac")]
     assert origin.generated_by == "SecretGenerator"
-    assert origin.describe() == "SecretGenerator in kustomization.yaml"
+    assert describe(origin) == "SecretGenerator in kustomization.yaml"
 
 
 @pytest.mark.parametrize("annotations", [

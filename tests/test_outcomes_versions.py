@@ -1,4 +1,4 @@
-"""Issue 9 item 2: what each clash does on apply, for KIC 3.3/3.5 and Kong 3.3/3.9."""
+"""What each clash does on apply, for KIC 3.3/3.5 and Kong 3.3/3.9."""
 from __future__ import annotations
 
 import pytest

@@ -80,7 +80,7 @@ def test_scan_in_a_pipe_never_shows_progress_nor_imports_rich(tmp_path):
 
 
 def test_a_plain_scan_of_one_kong_file_imports_only_what_it_needs():
-    """Start-up (issue 6): render machinery, origin parsers, the JSON reader, schema, config and
+    """Start-up: render machinery, origin parsers, the JSON reader, schema, config and
     cluster libraries are imported only when an input or a flag needs them."""
     heavy = ("rich", "jsonschema", "ruamel", "kubernetes", "urllib3", "subprocess", "kongcheck.sources.render",
              "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.parse.jsonfile")

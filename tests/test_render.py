@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from k8s_tools import REPO_ROOT
-from kongcheck.loading import split
+from kongcheck.loading import iter_pieces
 from kongcheck.sources.origins import helm_source, kustomize_origin
 from kongcheck.sources.render import HelmRequest, RenderError, render_helm, render_kustomize
 
@@ -23,6 +23,10 @@ SECRET_KEY = "ka-checkout-7d41c0e9b2"  # the colliding key in the fixture values
 @pytest.fixture
 def in_repo(monkeypatch):
     monkeypatch.chdir(REPO_ROOT)
+
+
+def list_pieces(data: bytes) -> list[tuple[int, bytes]]:
+    return list(iter_pieces(data))
 
 
 def objects(text: str) -> list[dict]:
@@ -50,7 +54,7 @@ def test_render_helm_runs_helm_template_with_all_options(k8s_env, in_repo):
     assert classes == {"checkout-service": "kong-edge", "inventory-sync": "kong-edge",
                        "partner-acme-logistics": "kong", "partner-globex-freight": "kong"}
     assert len([d for d in docs if d["kind"] == "KongConsumer"]) == 4
-    assert all(helm_source(piece) for _, piece in split(rendered.text.encode()))
+    assert all(helm_source(piece) for _, piece in list_pieces(rendered.text.encode()))
 
 
 def test_render_kustomize_enables_origin_annotations_and_rebases_paths(k8s_env, in_repo):

@@ -119,7 +119,7 @@ def test_bad_baseline_file_exits_2(tmp_path):
 
 
 def three_way_baseline(tmp_path):
-    """A baselined clash of three consumers (the reviewer's /tmp/adv/bl case, one consumer more)."""
+    """A baselined clash of three consumers, one of them fixed later: still baselined."""
     path = write(tmp_path, consumer("a"), consumer("b"), consumer("c"))
     baseline = tmp_path / "b.json"
     assert scan(path, "--write-baseline", str(baseline)).exit_code == 0
@@ -154,3 +154,14 @@ def test_baselines_without_clash_prints_still_match_exactly(tmp_path):
     baseline.write_text(json.dumps(data))
     assert scan(write(tmp_path, consumer("a"), consumer("b"), consumer("c")), "--baseline", str(baseline)).exit_code == 0
     assert scan(write(tmp_path, consumer("a"), consumer("b")), "--baseline", str(baseline)).exit_code == 1
+
+
+def test_show_suppressed_reaches_every_format(tmp_path):
+    path = write(tmp_path, consumer("a", annotation="all"), consumer("b", annotation="all"))
+    hidden = json.loads(scan(path, "--format", "json").stdout)
+    shown = json.loads(scan(path, "--format", "json", "--show-suppressed").stdout)
+    assert hidden["findings"] == [] and hidden["summary"]["suppressed"] == 1
+    assert [f["suppressed"] for f in shown["findings"]] == [True] and shown["summary"]["findings"] == 0
+    github = scan(path, "--format", "github", "--show-suppressed").stdout
+    assert github.count("::notice ") == 2 and "(suppressed)" in github and "::error" not in github
+    assert "::" not in scan(path, "--format", "github").stdout.split("\n")[0]

@@ -1,4 +1,4 @@
-"""Issue 9 items 5 and 6: the admission webhook's own checks, translator failures, value hygiene."""
+"""The admission webhook's own checks, translator failures, value hygiene."""
 from __future__ import annotations
 
 import pytest
@@ -89,7 +89,7 @@ def test_translator_failures_are_invalid_credential():
 
 
 def test_a_refused_secret_is_not_reported_missing(tmp_path):
-    """Reviewer input /tmp/adv/leak: Secrets with input errors are refused, not 'not in the input'."""
+    """Secrets with input errors are refused, not 'not in the input'."""
     (tmp_path / "a.yaml").write_text(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1\n  labels: {konghq.com/credential: key-auth}\n"
         "data:\n  key: LEAKB64VALUE!!!\n")
@@ -147,7 +147,7 @@ def test_whitespace_values_warn_and_do_not_collide_with_the_trimmed_value():
 
 @pytest.mark.parametrize("cred_type", ["jwt_secret", "Key-Auth"])
 def test_a_secret_the_webhook_refuses_is_only_webhook_rejects(tmp_path, cred_type):
-    """Round 2 item 6: `kubectl apply` fails, so KIC never sees the Secret: no 'KIC skips' finding too."""
+    """`kubectl apply` fails, so KIC never sees the Secret: no 'KIC skips' finding too."""
     manifest = tmp_path / "alias.yaml"
     manifest.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
                         "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: u-c-1\n"

@@ -124,11 +124,6 @@ def iter_pieces(data: bytes):
     yield line, data[begin:]
 
 
-def split(data: bytes) -> list[tuple[int, bytes]]:
-    """Split a YAML stream into (first line, bytes) pieces at ``---`` lines."""
-    return list(iter_pieces(data))
-
-
 def count_documents(data: bytes, is_json: bool = False) -> int:
     """How many non-empty documents a stream holds, without parsing it."""
     if is_json:

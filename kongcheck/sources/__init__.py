@@ -50,6 +50,3 @@ class Source:
             raise TooLarge(limit, len(data) if self.limited_reader is None else None)
         return data
 
-
-def from_bytes(name: str, data: bytes, kind: str) -> Source:
-    return Source(name=name, kind=kind, reader=lambda: data)

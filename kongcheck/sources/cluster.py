@@ -1,7 +1,7 @@
 """Live cluster state for `--cluster` and `--cluster-snapshot`.
 
 fetch_live_objects() reads KongConsumers, KongConsumerGroups, KongVaults and
-credential Secrets read-only from the API server; load_snapshot() reads the
+credential Secrets read-only from the API server; load_snapshot_located() reads the
 same state from `kubectl get ... -o yaml` output. Both return plain object
 dicts reduced at once: Secrets keep only their credential type and the one
 unique field (key / username / client_id), never any other value.
@@ -19,7 +19,7 @@ from .kube.errors import ClusterError
 from .kube.reduce import reduce_object, resource_of, secret_refs
 from .kube.resources import RESOURCES, read
 
-__all__ = ["ClusterError", "fetch_live_objects", "load_snapshot", "load_snapshot_located"]
+__all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located"]
 
 
 def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None,
@@ -73,14 +73,9 @@ def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes
     return wanted - listed
 
 
-def load_snapshot(path: str, referenced_secrets: Iterable[tuple[str, str]] = ()) -> list[dict]:
-    """Reduced objects from `kubectl get kongconsumers,kongconsumergroups,kongvaults -A -o yaml`
-    and `kubectl get secrets -A -l konghq.com/credential -o yaml` output (YAML or JSON)."""
-    return [obj for obj, _ in load_snapshot_located(path, referenced_secrets)]
-
-
 def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str]] = ()) -> list[tuple[dict, int]]:
-    """As load_snapshot, with the 1-based line of each object in the file.
+    """Reduced objects, each with its 1-based line, from `kubectl get kongconsumers,kongconsumergroups,kongvaults
+    -A -o yaml` and `kubectl get secrets -A -l konghq.com/credential -o yaml` output (YAML or JSON).
 
     Kinds kongcheck does not read are skipped; Secrets are kept when labelled
     `konghq.com/credential` or named by a consumer (the snapshot's or `referenced_secrets`).

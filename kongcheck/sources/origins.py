@@ -50,17 +50,6 @@ class Origin:
             path = f"{self.generated_by} in {path}"
         return path
 
-    def detail(self) -> str | None:
-        """Extra words for people: `rendered doc line 7` for helm."""
-        if self.tool == "helm" and self.line is not None:
-            return f"rendered doc line {self.line}"
-        return None
-
-    def describe(self, stream_location: str | None = None) -> str:
-        """E.g. `mychart/templates/consumers.yaml (rendered doc line 7, <stdin>:4212)`."""
-        details = [part for part in (self.detail(), stream_location) if part]
-        return f"{self.where()} ({', '.join(details)})" if details else self.where()
-
 
 def helm_source(piece: bytes) -> tuple[int, str] | None:
     """(0-based line of the `# Source:` comment within piece, template path), or None.

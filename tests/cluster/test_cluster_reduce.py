@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import base64
 
-from kongcheck.sources.kube.reduce import credential_type, reduce_secret
+from kongcheck.sources.kube.reduce import reduce_secret
+
+
+def credential_type(reduced: dict) -> str | None:
+    """The type a reduced Secret declares: the label first, else the legacy kongCredType key."""
+    label = reduced["metadata"]["labels"].get("konghq.com/credential")
+    if label:
+        return label
+    try:
+        return base64.b64decode(reduced["data"].get("kongCredType", ""), validate=True).decode() or None
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def b64(text: str) -> str:

@@ -8,11 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot, load_snapshot_located
+from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_located
 
 DATA = Path(__file__).parent / "data"
 SNAPSHOT = DATA / "snapshot.yaml"
 NEVER_KEPT = ["ALICE-Pa55w0rd-live", "BOB-jwt-hmac-secret-77", "PAYMENTS-client-secret-42"]
+
+
+def load_snapshot(path: str, referenced_secrets=()) -> list[dict]:
+    return [obj for obj, _ in load_snapshot_located(path, referenced_secrets)]
 
 
 def keyed(objects):
@@ -116,8 +120,8 @@ def test_snapshot_needs_no_kubernetes_client(tmp_path):
     import sys
 
     code = ("import sys; sys.modules['kubernetes'] = None; sys.modules['urllib3'] = None\n"
-            "from kongcheck.sources.cluster import load_snapshot\n"
-            f"print(len(load_snapshot({str(SNAPSHOT)!r})))")
+            "from kongcheck.sources.cluster import load_snapshot_located\n"
+            f"print(len(load_snapshot_located({str(SNAPSHOT)!r})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "9"

@@ -1,8 +1,8 @@
 """Which findings are "already in the cluster" (live_only): only those no manifest object contributes to.
 
 A manifest object contributes when it is a participant, or the consumer that owns a clashing
-credential, or one that KIC keeps or drops because of the clash. The snapshot below is the
-reviewer's case: live Secret s1 (used by live consumer c1) and an unused labelled Secret s2
+credential, or one that KIC keeps or drops because of the clash. In the snapshot below,
+live Secret s1 (used by live consumer c1) and an unused labelled Secret s2
 share one key-auth key; a manifest consumer that attaches s2 makes KIC drop c1 and itself.
 """
 

@@ -64,12 +64,6 @@ def reduce_secret(obj: dict) -> dict:
     return out
 
 
-def credential_type(secret: dict) -> str | None:
-    """The type a reduced Secret declares: the label first, else legacy `kongCredType`."""
-    label = (secret.get("metadata") or {}).get("labels", {}).get(CREDENTIAL_LABEL)
-    return label or _decode((secret.get("data") or {}).get(LEGACY_TYPE_KEY))
-
-
 def _timestamp(value) -> str:
     """RFC 3339 text; a hand-written snapshot may hold an unquoted YAML timestamp."""
     if isinstance(value, datetime.datetime):

@@ -1,4 +1,4 @@
-"""Round-2 CLI review items: the stdin origin note, --helm on a non-chart, a repeated '-',
+"""The command line's notes and usage errors: the stdin origin note, --helm on a non-chart, a repeated '-',
 and one style (`Error: ...`, exit 2) for usage-type problems."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review items 11-12: small input and message fixes, each on real input through the CLI."""
+"""Input the API server (or kubectl) refuses, and the hints its messages give, through the CLI."""
 from __future__ import annotations
 
 import pytest
@@ -45,7 +45,7 @@ def test_a_scalar_list_item_is_placed_at_its_own_line(tmp_path):
     manifest.write_text("apiVersion: v1\nkind: List\nitems:\n  - 1\n  - just text\n"
                         "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n")
     run = cli("scan", "--verbose", "--allow-empty", "--parse-all", str(manifest))
-    assert run.code == 2  # round 2 item 9: the API server refuses a List with non-object items
+    assert run.code == 2  # the API server refuses a List with non-object items
     assert f"{manifest}:4: List item 0 is a number, not an object" in run.stdout
     assert f"{manifest}:5: List item 1 is text, not an object" in run.stdout
 

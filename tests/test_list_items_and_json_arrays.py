@@ -1,4 +1,4 @@
-"""Round 2 items 9 and 11: *List items and top-level JSON arrays, and the document count."""
+"""*List items and top-level JSON arrays, and how documents are counted."""
 from __future__ import annotations
 
 from kchelp import scan_json

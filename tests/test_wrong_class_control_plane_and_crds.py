@@ -1,4 +1,4 @@
-"""Round 2 (r2-class): a wrong --ingress-class, controlPlaneRef before KIC 3.4, KongVault before KIC 3.1."""
+"""A wrong --ingress-class, controlPlaneRef before KIC 3.4, KongVault before KIC 3.1 (its CRD is missing)."""
 from __future__ import annotations
 
 from kchelp import cli, fixture, res, scan_json

@@ -1,0 +1,91 @@
+"""The Kong index from YAML strings: identity, typing, the last definition, attachments."""
+from __future__ import annotations
+
+import pytest
+
+from kchelp import consumer, documents_of, index_of, secret, settings, yaml_stream
+from kongcheck.index import build
+
+
+def test_records_are_keyed_by_group_kind_namespace_and_name():
+    index = index_of(yaml_stream(consumer("a", username="a"), secret("s", "acl", group="g")))
+    assert sorted(index.records) == [("", "Secret", "default", "s"),
+                                     ("configuration.konghq.com", "KongConsumer", "default", "a")]
+
+
+def test_the_last_definition_wins_and_earlier_ones_are_kept_as_shadowed():
+    index = index_of(yaml_stream(consumer("a", username="first"), consumer("a", username="second")))
+    [record] = index.of("KongConsumer")
+    assert record.username.text == "second"
+    assert [obj.doc.line for obj in index.definitions(record.obj.ref)] == [1, 8]
+
+
+def test_namespace_defaults_to_the_settings():
+    index = index_of(consumer("a", username="a"), namespace="team-x")
+    assert index.of("KongConsumer")[0].obj.ref.namespace == "team-x"
+
+
+def test_cluster_scoped_kinds_have_no_namespace():
+    vault = "apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: v\n  namespace: ignored\n"
+    [record] = index_of(vault).all_of("KongVault")
+    assert record.obj.ref.id == "/KongVault/v"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("kind: KongConsumer\napiVersion: configuration.konghq.com/v1\nmetadata: {name: a}\nusername: 5\n",
+     "username must be text, not a number"),
+    ("kind: KongConsumer\napiVersion: v1\nmetadata: {name: a}\n", "apiVersion 'v1' has no kind KongConsumer"),
+    ("kind: KongConsumer\nmetadata: {name: a}\n", "apiVersion is missing"),
+    ("kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata: {key: '***'}\n", "not valid base64"),
+    ("kind: KongConsumer\napiVersion: configuration.konghq.com/v1\nmetadata: {name: a, creationTimestamp: soon}\n",
+     "creationTimestamp is not an RFC 3339 time"),
+])
+def test_objects_the_api_server_refuses_are_input_errors(text, message):
+    index = build(documents_of(text), settings())
+    [error] = index.errors
+    assert message in error.message and error.location.file == "t.yaml" and error.location.line
+    assert not index.of("KongConsumer")
+
+
+def test_a_kind_of_the_same_name_in_another_group_is_not_read():
+    other = "apiVersion: example.com/v1\nkind: Secret\nmetadata:\n  name: s\n"
+    assert index_of(other).records == {}
+
+
+def test_stringdata_is_merged_over_decoded_data():
+    text = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  key: b2xk\n  other: eA==\n"
+            "stringData:\n  key: new\n")
+    [record] = index_of(text).all_of("Secret")
+    assert {k: v.text for k, v in record.values.items()} == {"key": "new", "other": "x"}
+    assert record.values["other"].encoded and not record.values["key"].encoded
+
+
+def test_attachments_resolve_in_the_consumers_namespace_with_the_type_kic_reads():
+    text = yaml_stream(consumer("a", username="a", credentials=["s", "gone"]), secret("s", "key-auth", key="k"))
+    index = index_of(text)
+    found, missing = index.attachments
+    assert (found.secret.obj.ref.name, found.cred_type, found.via) == ("s", "key-auth", "label")
+    assert missing.secret is None
+    assert index_of(text, kic="2.12").attachments[0].cred_type is None  # KIC 2.x reads only kongCredType
+
+
+def test_values_are_located_only_when_asked():
+    [record] = index_of(consumer("a", username="alice")).of("KongConsumer")
+    assert (record.username.line, record.username.column) == (7, 11)
+    assert str(record.username.location) == "t.yaml:7:11"
+    assert "alice" not in repr(record.username)
+
+
+def test_unique_field_values_are_read_for_every_row_of_the_kind():
+    vault = ("apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: v\n"
+             "  annotations:\n    kubernetes.io/ingress.class: kong\nspec:\n  backend: env\n  prefix: p\n")
+    [record] = index_of(vault).of("KongVault")
+    assert record.unique["spec.prefix"].text == "p"
+
+
+def test_secret_references_are_read_before_the_index_for_a_live_fetch():
+    from kongcheck.index import secret_references
+
+    docs = documents_of(yaml_stream(consumer("a", namespace="t", username="a", credentials=["s1", "s2"]),
+                                    consumer("b", username="b", credentials=["s3"])))
+    assert secret_references(docs, "default") == {("t", "s1"), ("t", "s2"), ("default", "s3")}
