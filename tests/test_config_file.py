@@ -115,9 +115,9 @@ def test_find_prefers_kongcheck_yaml_and_ignores_foreign_pyproject(tmp_path):
     assert config.find(str(tmp_path)) == str(tmp_path / ".kongcheck.yaml")
 
 
-def test_readme_configuration_examples_are_valid(tmp_path):
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = readme[readme.index("### Configuration file"):readme.index("### Suppressions")]
+def test_documented_configuration_examples_are_valid(tmp_path):
+    manual = (Path(__file__).resolve().parents[1] / "docs" / "configuration.md").read_text()
+    section = manual[manual.index("## Configuration file"):manual.index("## Suppressions")]
     yaml_block = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     toml_block = section.split("```toml\n", 1)[1].split("```", 1)[0]
     (tmp_path / ".kongcheck.yaml").write_text(yaml_block)

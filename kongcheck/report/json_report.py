@@ -1,4 +1,4 @@
-"""``--format json``: a stable, documented object (see README, "JSON output")."""
+"""``--format json``: a stable, documented object (docs/usage.md, "JSON output")."""
 from __future__ import annotations
 
 import json

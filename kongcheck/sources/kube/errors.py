@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 INSTALL_HINT = "pip install 'kongcheck[cluster]'"
-RBAC_HINT = "see README 'Live cluster state' for a minimal ClusterRole"
+RBAC_HINT = "see docs/cluster.md, RBAC, for a minimal ClusterRole"
 
 
 class ClusterError(Exception):
