@@ -108,7 +108,7 @@ def _run(request: Request) -> ScanResult:
         from kongcheck.verdict import live as live_policy
 
         findings = live_policy.apply(findings, live.fail_on_live, built)
-    result.warnings = suppress.apply(findings, built)
+    result.warnings = settings.target.warnings() + suppress.apply(findings, built)
     result.files, result.documents = len(sources), loaded.document_count
     result.kong_resources, result.ignored = built.kong_resources, len(built.ignored)
     result.findings, result.errors = findings, loaded.errors + built.errors

@@ -129,17 +129,17 @@ def test_documented_configuration_examples_are_valid(tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     # the hint quotes what the user wrote, not a fixed example
-    ("kic-version: 3.1\n", ':1: kic-version: must be text, not a number (quote it: "3.1")'),
-    ("kong-version: 3.4  # pinned\n", ':1: kong-version: must be text, not a number (quote it: "3.4")'),
-    ("kic-version: 9.9\n", ':1: kic-version: must be text, not a number, and KIC version 9.9 is not one '
-                           'kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5); quote one, e.g. "3.5"'),
-    ("kong-version: 3.10\n", ':1: kong-version: must be text, not a number, and Kong version 3.10 is not one '
-                             'kongcheck knows (known: 3.0 to 3.9); quote one, e.g. "3.9"'),
+    ("kic-version: 3.40\n", ':1: kic-version: must be text, not a number (quote it: "3.40")'),
+    ("kong-version: 3.10  # pinned\n", ':1: kong-version: must be text, not a number (quote it: "3.10")'),
+    ("kic-version: 1.9\n", ':1: kic-version: KIC version 1.9 is not one kongcheck knows (known: 2.0 to 2.12, '
+                           '3.0 to 3.5)'),
+    ("kic-version: 1.10\n", ':1: kic-version: must be text, not a number, and KIC version 1.10 is not one '
+                            'kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5); quote one, e.g. "3.5"'),
     ("kic-version: 3\n", ":1: kic-version: must be text, not a number, and KIC version '3' is not of the form X.Y; "
                          'quote one, e.g. "3.5"'),
     ("ingress-class: 7\n", ':1: ingress-class: must be text, not a number (quote it: "7")'),
-    ("fail-on: never\nkic-version: '9.9'\n",
-     ":2: kic-version: KIC version 9.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)"),
+    ("fail-on: never\nkic-version: '2.13'\n",
+     ":2: kic-version: KIC version 2.13 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)"),
     ("kong-version: '2.8'\n", ":1: kong-version: Kong version 2.8 is not one kongcheck knows (known: 3.0 to 3.9)"),
 ])
 def test_version_hints_use_the_written_value(repo, text, expected):
@@ -158,9 +158,30 @@ def test_version_hint_in_pyproject(repo):
 
 
 def test_unknown_version_flag_lists_the_known_ones(repo):
-    result = scan("--no-config", "--kic-version", "3.9", str(repo / "manifests"))
+    result = scan("--no-config", "--kic-version", "1.9", str(repo / "manifests"))
     assert result.exit_code == 2
-    assert "KIC version 3.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)" in result.stderr
+    assert "KIC version 1.9 is not one kongcheck knows (known: 2.0 to 2.12, 3.0 to 3.5)" in result.stderr
+
+
+@pytest.mark.parametrize("text", ["kic-version: 3.4\nkong-version: 3.9\n", "kic-version: 3.4  # pinned\n"])
+def test_an_unquoted_version_that_reads_as_written_is_accepted(repo, text):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfail-on: never\n" + text)
+    result = scan()
+    assert result.exit_code == 0 and result.stderr == ""
+    assert config.load(str(repo / ".kongcheck.yaml")).values["kic-version"] == "3.4"
+
+
+def test_an_unquoted_version_in_pyproject_that_reads_as_written_is_accepted(repo):
+    (repo / "pyproject.toml").write_text('[tool.kongcheck]\npaths = ["manifests"]\nkic-version = 3.3\n')
+    assert config.load(str(repo / "pyproject.toml")).values["kic-version"] == "3.3"
+
+
+def test_a_newer_version_in_the_configuration_warns(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfail-on: never\nkic-version: '3.7'\n")
+    result = scan()
+    assert result.exit_code == 0
+    assert "warning: KIC 3.7 is newer than the releases kongcheck knows; it predicts what KIC 3.5.13 does" \
+        in result.stderr
 
 
 BROKEN_TOOL_TABLE = '[project]\nname = "x"\n\n[tool.kongcheck\npaths = ["manifests"]\n'

@@ -82,8 +82,8 @@ def test_default_versions_are_kic_35_and_kong_39():
 
 
 @pytest.mark.parametrize("flag,value", [
-    ("--kic-version", "3.6"), ("--kic-version", "4.0"), ("--kic-version", "latest"), ("--kic-version", "3"),
-    ("--kong-version", "2.8"), ("--kong-version", "3.10"), ("--kong-version", "x.y"), ("--kong-version", ""),
+    ("--kic-version", "1.3"), ("--kic-version", "2.13"), ("--kic-version", "latest"), ("--kic-version", "3"),
+    ("--kong-version", "2.8"), ("--kong-version", "x.y"), ("--kong-version", ""),
 ])
 def test_unknown_or_unparsable_versions_are_usage_errors(flag, value):
     run = scan_json(flag, value, fixture("clean"))
@@ -95,7 +95,23 @@ def test_unknown_or_unparsable_versions_are_usage_errors(flag, value):
 @pytest.mark.parametrize("flag,value", [("--kic-version", "v3.4.2"), ("--kic-version", "3.1"),
                                         ("--kong-version", "3.0"), ("--kong-version", "3.4.1")])
 def test_known_versions_with_patch_or_v_prefix_are_accepted(flag, value):
-    assert scan_json(flag, value, fixture("clean")).code == 0
+    run = scan_json(flag, value, fixture("clean"))
+    assert run.code == 0 and run.stderr == ""
+
+
+@pytest.mark.parametrize("flag,value,product,stands_for", [
+    ("--kic-version", "3.6", "KIC", "3.5.13"), ("--kic-version", "4.0", "KIC", "3.5.13"),
+    ("--kic-version", "3.4.99", "KIC", "3.4.20"), ("--kong-version", "3.10", "Kong", "3.9.3"),
+])
+def test_newer_versions_warn_and_predict_the_newest_known(flag, value, product, stands_for):
+    run = scan_json(flag, value, fixture("consumer-username-conflict.yaml"))
+    assert run.code == 1
+    assert run.stderr.strip() == (f"kongcheck: warning: {product} {value} is newer than the releases kongcheck "
+                                  f"knows; it predicts what {product} {stands_for} does")
+    (finding,) = run.findings()
+    assert finding["outcome"] == "config-rejected"
+    if product == "Kong":  # messages name the version as it was asked for
+        assert f"Kong {value} rejects the whole configuration" in finding["message"]
 
 
 def test_kic_2_reads_no_label_so_labelled_secrets_are_untyped_and_vaults_unsupported():

@@ -218,8 +218,10 @@ _RENDER_OPTIONS = (
               help="Namespace of namespaced objects that name none (as `kubectl apply -n`).")
 @click.option("--assume-default-class", is_flag=True,
               help="Treat the ingress class as the cluster's default class (objects without the annotation count).")
-@click.option("--kic-version", metavar="X.Y", help="KIC release to predict for.  [default: 3.5]")
-@click.option("--kong-version", metavar="X.Y", help="Kong Gateway release to predict for.  [default: 3.9]")
+@click.option("--kic-version", metavar="X.Y[.Z]",
+              help="KIC release to predict for; X.Y is its newest patch.  [default: 3.5]")
+@click.option("--kong-version", metavar="X.Y[.Z]",
+              help="Kong Gateway release to predict for; X.Y is its newest patch.  [default: 3.9]")
 @click.option("--show-values", is_flag=True, help="Print credential values instead of their sha256 fingerprints.")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")

@@ -89,6 +89,18 @@ def _want(kind) -> str:
     return " or ".join(names.get(k, k) for k in ([kind] if isinstance(kind, str) else kind))
 
 
+def _unquoted_versions(data: dict, where, lines: list[str]) -> None:
+    """An unquoted version that reads as the same number it was written as (``3.4``) is taken as
+    that text; ``3.10`` (the number 3.1) and ``3.40`` stay numbers, which the schema refuses."""
+    for key in VERSION_KEYS:
+        value = data.get(key)
+        if not isinstance(value, float):
+            continue
+        text = written_text(lines, where([key]), [key])
+        if text is not None and re.fullmatch(VERSION_PATTERN, text) and str(float(text)) == text == str(value):
+            data[key] = text
+
+
 def validate(data, path: str, where, lines: list[str] | tuple = ()) -> None:
     import jsonschema
 
@@ -96,6 +108,7 @@ def validate(data, path: str, where, lines: list[str] | tuple = ()) -> None:
 
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the configuration must be a mapping of settings, not {_type_name(data)}")
+    _unquoted_versions(data, where, list(lines))
     validator = jsonschema.Draft7Validator(schema(CATALOG))
     described = [_describe(error, lambda keys: written_text(list(lines), where(keys), keys))
                  for error in validator.iter_errors(data)]

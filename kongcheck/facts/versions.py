@@ -1,40 +1,107 @@
 """The KIC and Kong releases kongcheck predicts for, and the behaviour that changed between them.
 
-Each property of :class:`Target` names the KIC or Kong change behind it (CHANGELOG entries of
-Kong/kubernetes-ingress-controller and Kong/kong).
+A release is a :class:`Version`, ``(major, minor, patch)``; ``X.Y`` stands for the newest patch
+of X.Y that kongcheck knows.  Each property of :class:`Target` names the KIC or Kong change behind
+it (CHANGELOG entries and tags of Kong/kubernetes-ingress-controller and Kong/kong).  Compare a
+version with a tuple of the release that changed something: ``target.kic >= (3, 4, 4)``, or
+``(3, 4)`` for ``3.4.0``.
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-NEWEST_KIC = (3, 5)
-NEWEST_KONG = (3, 9)
-_KNOWN_KIC = {(2, minor) for minor in range(0, 13)} | {(3, minor) for minor in range(0, NEWEST_KIC[1] + 1)}
-_KNOWN_KONG = {(3, minor) for minor in range(0, NEWEST_KONG[1] + 1)}
+# The newest patch of every minor release kongcheck knows (the tags of Kong/kubernetes-ingress-
+# controller and Kong/kong).  A patch above these, or a minor above the newest, is newer than
+# kongcheck: it warns and predicts what the newest release it knows does.
+KIC_PATCHES = {
+    (2, 0): 7, (2, 1): 1, (2, 2): 1, (2, 3): 1, (2, 4): 2, (2, 5): 1, (2, 6): 0, (2, 7): 0, (2, 8): 2,
+    (2, 9): 4, (2, 10): 5, (2, 11): 1, (2, 12): 8,
+    (3, 0): 2, (3, 1): 6, (3, 2): 4, (3, 3): 1, (3, 4): 20, (3, 5): 13,
+}
+KONG_PATCHES = {
+    (3, 0): 2, (3, 1): 1, (3, 2): 2, (3, 3): 1, (3, 4): 2, (3, 5): 0, (3, 6): 1, (3, 7): 1, (3, 8): 1, (3, 9): 3,
+}
+_PATCHES = {"KIC": KIC_PATCHES, "Kong": KONG_PATCHES}
+_FORM = re.compile(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?")
 
 
 class VersionError(ValueError):
     pass
 
 
-def parse(text: str, product: str) -> tuple[int, int]:
-    """Parse ``X.Y`` (a patch part and a leading ``v`` are tolerated) and check it is known."""
-    match = re.fullmatch(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))?", str(text).strip())
-    known = _KNOWN_KIC if product == "KIC" else _KNOWN_KONG
+class Version(tuple):
+    """``(major, minor, patch)``, compared as numbers (with tuples of any length: ``(3, 4, 5) >=
+    (3, 4)``); ``str()`` is the version as it was asked for ("3.4" stays "3.4").  ``newer`` is
+    set when the release asked for is newer than kongcheck knows and this is the one it stands in
+    for."""
+
+    def __new__(cls, major: int, minor: int, patch: int, given: str | None = None, newer: bool = False):
+        self = super().__new__(cls, (major, minor, patch))
+        self.given = given or f"{major}.{minor}.{patch}"
+        self.newer = newer
+        return self
+
+    def __reduce__(self):
+        return (Version, (*self, self.given, self.newer))
+
+    def __str__(self) -> str:
+        return self.given
+
+    def __repr__(self) -> str:
+        return f"Version({self[0]}, {self[1]}, {self[2]}, {self.given!r}{', newer=True' if self.newer else ''})"
+
+    @property
+    def exact(self) -> str:
+        """The release the predictions are for, with its patch: ``3.4.20`` for "3.4"."""
+        return ".".join(str(part) for part in self)
+
+
+def _newest(product: str) -> Version:
+    patches = _PATCHES[product]
+    major, minor = max(patches)
+    return Version(major, minor, patches[(major, minor)], f"{major}.{minor}")
+
+
+NEWEST_KIC = _newest("KIC")
+NEWEST_KONG = _newest("Kong")
+
+
+def parse(text: str, product: str) -> Version:
+    """``X.Y`` or ``X.Y.Z`` (a leading ``v`` is tolerated) as a Version; a release newer than
+    kongcheck knows stands for the newest one it knows (``newer`` set).  VersionError for text of
+    another form and for releases older than or between those known."""
+    given = str(text).strip()
+    match = _FORM.fullmatch(given)
     if not match:
         raise VersionError(f"{product} version {text!r} is not of the form X.Y")
-    version = (int(match.group(1)), int(match.group(2)))
-    if version not in known:
-        raise VersionError(f"{product} version {text} is not one kongcheck knows (known: {known_ranges(known)})")
-    return version
+    given = given.removeprefix("v")
+    patches = _PATCHES[product]
+    major, minor = int(match.group(1)), int(match.group(2))
+    patch = int(match.group(3)) if match.group(3) is not None else None
+    top = patches.get((major, minor))
+    if top is None:
+        if (major, minor) > max(patches):
+            return Version(*newest(product), given=given, newer=True)
+        raise VersionError(f"{product} version {given} is not one kongcheck knows (known: {known_ranges(patches)})")
+    if patch is None:
+        return Version(major, minor, top, given)
+    return Version(major, minor, min(patch, top), given, newer=patch > top)
 
 
-def newest(product: str) -> tuple[int, int]:
+def newest(product: str) -> Version:
     return NEWEST_KIC if product == "KIC" else NEWEST_KONG
 
 
-def known_ranges(known: set[tuple[int, int]]) -> str:
+def newer_warning(version: Version, product: str) -> str | None:
+    """The one-line warning for a release newer than kongcheck knows, or None."""
+    if not getattr(version, "newer", False):
+        return None
+    return (f"{product} {version} is newer than the releases kongcheck knows; it predicts what {product} "
+            f"{version.exact} does")
+
+
+def known_ranges(known) -> str:
     """``2.0 to 2.12, 3.0 to 3.5``: the known releases, one range per major version."""
     ranges = []
     for major in sorted({v[0] for v in known}):
@@ -43,15 +110,22 @@ def known_ranges(known: set[tuple[int, int]]) -> str:
     return ", ".join(ranges)
 
 
-def show(version: tuple[int, int]) -> str:
-    return f"{version[0]}.{version[1]}"
+def show(version) -> str:
+    """A version as messages show it: as it was asked for; a plain tuple as its numbers."""
+    given = getattr(version, "given", None)
+    return given if given is not None else ".".join(str(part) for part in version)
 
 
 class Target(NamedTuple):
     """What the scan predicts for: a KIC release and a Kong Gateway release."""
 
-    kic: tuple[int, int] = NEWEST_KIC
-    kong: tuple[int, int] = NEWEST_KONG
+    kic: Version = NEWEST_KIC
+    kong: Version = NEWEST_KONG
+
+    def warnings(self) -> list[str]:
+        """What people should know about the versions asked for (one that is newer than known)."""
+        found = (newer_warning(self.kic, "KIC"), newer_warning(self.kong, "Kong"))
+        return [text for text in found if text]
 
     # --- KIC ---
     @property
