@@ -120,7 +120,7 @@ def test_github_commands_follow_the_workflow_command_syntax():
     result = run(["scan", "fixtures/example", "--format", "github"])
     assert result.exit_code == 1
     commands = _commands(result.stdout)
-    assert len(commands) == 8
+    assert len(commands) == 4  # one per finding: GitHub shows at most 10 per step
     name, props, message = commands[0]
     assert name == "error"
     assert set(props) == {"file", "line", "col", "title"}
@@ -137,7 +137,7 @@ def test_github_escapes_hostile_names_and_paths(tmp_path):
            "  name: \"x%0A::error::{n}\"\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: same\n")
     (folder / "c.yaml").write_text(doc.format(n="one") + "---\n" + doc.format(n="two"))
     commands = _commands(run(["scan", str(folder), "--format", "github"]).stdout)
-    assert len(commands) == 2
+    assert len(commands) == 1
     for _, props, message in commands:
         assert _unescape(props["file"]) == str(folder / "c.yaml")
         assert "x%0A::error::" in _unescape(message)
@@ -170,7 +170,7 @@ def test_junit_survives_control_characters(tmp_path):
     (tmp_path / "c.yaml").write_text(doc.format(n="1") + "---\n" + doc.format(n="2"))
     root = ET.fromstring(run(["scan", str(tmp_path), "--format", "junit"]).stdout.encode())
     failure = root.find("testsuite/testcase[@name='consumer-username-conflict']/failure")
-    assert "bad\ufffd1" in failure.text
+    assert "bad\\x011" in failure.text  # shown escaped, as every format shows it
 
 
 def test_several_formats_in_one_run(tmp_path):

@@ -5,11 +5,18 @@ prints what the reporters render, and exits with the verdict's code; it holds no
 """
 from __future__ import annotations
 
+import io
 import sys
 
 import click
 
+from kongcheck.escape import safe, safe_lines
 from kongcheck.version import __version__
+
+
+def say(text: str) -> None:
+    """Print a line for people on standard error, its input-derived text made safe (kongcheck.escape)."""
+    click.echo(safe_lines(text), err=True)
 
 
 class UsageProblem(click.ClickException):
@@ -19,10 +26,30 @@ class UsageProblem(click.ClickException):
 
     def show(self, file=None) -> None:
         for line in self.format_message().splitlines():
-            click.echo(f"Error: {line}", err=True)
+            click.echo(f"Error: {safe(line)}", file=file, err=file is None)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """click's group, whose own error messages (which repeat what was typed, or a configuration
+    file's values) are printed made safe, like everything else kongcheck prints."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as exc:
+            shown = io.StringIO()
+            exc.show(file=shown)
+            click.echo(safe_lines(shown.getvalue()), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kongcheck")
 def main() -> None:
     """Find Kong Ingress Controller configuration collisions before `kubectl apply`."""
@@ -66,8 +93,19 @@ from kongcheck.cli.scan import scan  # noqa: E402  (registers `kongcheck scan` o
 main.add_command(scan)
 
 
+def _never_fail_to_print() -> None:
+    """A character the console's encoding cannot show (a name on an ASCII terminal) prints as an
+    escape instead of stopping the run."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+
+
 def run() -> None:
     """Console entry point: no Python traceback ever reaches the user."""
+    _never_fail_to_print()
     try:
         main(standalone_mode=True)
     except KeyboardInterrupt:

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kongcheck.cli import UsageProblem
+from kongcheck.cli import UsageProblem, say
 from kongcheck.loading import DEEPEST, LoadOptions
 from kongcheck.report import FORMATS
 
@@ -267,12 +267,12 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
         raise UsageProblem(str(exc)) from None
     if verbose:
         for line in result.skipped:
-            click.echo(f"skipped {line}", err=True)
+            say(f"skipped {line}")
     for warning in result.warnings:
-        click.echo(f"kongcheck: warning: {warning}", err=True)
+        say(f"kongcheck: warning: {warning}")
     for line in result.info:
-        click.echo(line, err=True)
+        say(line)
     _write(result, ReportOptions.of(settings, show_suppressed), pairs)
     for note in result.notes:
-        click.echo(note, err=True)
+        say(note)
     sys.exit(result.exit_code(fail_on))

@@ -25,10 +25,12 @@ class ReportOptions(NamedTuple):
     show_suppressed: bool = False  # list suppressed findings too (each format marks them as such)
     disabled_rules: frozenset = frozenset()
     rule_severity: dict = {}
+    max_locations: int = 10  # participants listed per finding, the rest counted ("and N more"); 0: all
 
     @classmethod
-    def of(cls, settings, show_suppressed: bool = False) -> "ReportOptions":
-        return cls(settings.fail_on, show_suppressed, settings.disabled_rules, dict(settings.rule_severity))
+    def of(cls, settings, show_suppressed: bool = False, max_locations: int = 10) -> "ReportOptions":
+        return cls(settings.fail_on, show_suppressed, settings.disabled_rules, dict(settings.rule_severity),
+                   max_locations)
 
 
 def renderer(name: str):

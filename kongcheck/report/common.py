@@ -1,4 +1,5 @@
-"""What every format agrees on: which findings to show, how severities rank, the summary line."""
+"""What every format agrees on: which findings to show, how severities rank, how many
+participants a finding lists, the summary line."""
 from __future__ import annotations
 
 from kongcheck.model import Finding, severity_rank
@@ -7,6 +8,18 @@ from kongcheck.model import Finding, severity_rank
 def shown(result, options) -> list[Finding]:
     """The findings a report lists: the open ones, and the suppressed ones when asked for."""
     return [f for f in result.findings if options.show_suppressed or not f.suppressed]
+
+
+def listed(items: list, limit: int) -> tuple[list, int]:
+    """The first ``limit`` items (all of them when ``limit`` is 0) and how many are left out: what
+    keeps a report linear in the findings when thousands of objects share one value."""
+    if not limit or len(items) <= limit:
+        return list(items), 0
+    return list(items[:limit]), len(items) - limit
+
+
+def more(count: int) -> str:
+    return f"and {count} more"
 
 
 def failing(finding: Finding, fail_on: str) -> bool:

@@ -1,16 +1,22 @@
 """``--format github``: GitHub Actions workflow commands, so findings show inline on a pull request.
 
-One ``::error``/``::warning``/``::notice`` command per participant location (each file in a clash
-gets its annotation), one per input error, then a plain summary line.  Property values and
-messages are escaped as the runner expects (``%``, CR, LF; ``:`` and ``,`` too in properties).
+One ``::error``/``::warning``/``::notice`` command per finding, on its first participant that is a
+file, naming the others (at most ``--max-locations``, then "and N more"): GitHub shows at most ten
+annotations of each kind per step, so each finding gets one.  Then one command per input error
+and a plain summary line.  Every piece of input text is made safe first (kongcheck.escape: no
+control, no line break, nothing the runner reads as a command), then property values and
+messages are escaped as the runner expects (``%``, CR, LF; ``:`` and ``,`` too in properties);
+the only line breaks in a message are kongcheck's own.
 """
 from __future__ import annotations
 
+from kongcheck.escape import safe
 from kongcheck.model import Finding, Location
-from kongcheck.report.common import shown, summary_line
+from kongcheck.report.common import listed, more, shown, summary_line
 from kongcheck.report.paths import display_path
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
+SHOWN_PER_STEP = 10  # GitHub shows at most this many annotations of each kind per step
 
 
 def escape_data(text: str) -> str:
@@ -22,7 +28,7 @@ def escape_property(text: str) -> str:
 
 
 def command(name: str, message: str, **properties) -> str:
-    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items()
+    props = ",".join(f"{key}={escape_property(safe(str(value)))}" for key, value in properties.items()
                      if value is not None)
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
@@ -33,29 +39,32 @@ def _where(location: Location) -> dict:
     return {"file": display_path(location.file), "line": location.line, "col": location.column}
 
 
-def finding_commands(finding: Finding) -> list[str]:
-    lines = []
-    for participant in finding.participants:
-        others = [f"{p.ref.id} at {p.location}" for p in finding.participants if p is not participant]
-        message = f"{participant.ref.id}: {finding.message}"
-        if others:
-            message += "\nAlso involved: " + "; ".join(others)
-        title = f"kongcheck {finding.rule}"
-        name = _COMMAND[finding.severity]
-        if finding.suppressed:  # listed with --show-suppressed: a notice, never an error
-            name, title = "notice", f"{title} (suppressed)"
-        lines.append(command(name, message, **_where(participant.location), title=title))
-    return lines
+def finding_command(finding: Finding, limit: int) -> str:
+    """The one annotation of a finding: on its first participant that is a file (else the first)."""
+    participants = finding.participants
+    first = next((p for p in participants if p.location.is_file), participants[0] if participants else None)
+    lines = [f"{safe(first.ref.id)}: {safe(finding.message)}" if first else safe(finding.message)]
+    others, left = listed([p for p in participants if p is not first], limit)
+    if others:
+        also = "; ".join(f"{safe(p.ref.id)} at {safe(str(p.location))}" for p in others)
+        lines.append(f"Also involved: {also}{'; ' + more(left) if left else ''}")
+    title = f"kongcheck {finding.rule}"
+    name = _COMMAND[finding.severity]
+    if finding.suppressed:  # listed with --show-suppressed: a notice, never an error
+        name, title = "notice", f"{title} (suppressed)"
+    return command(name, "\n".join(lines), **(_where(first.location) if first else {}), title=title)
 
 
 def render(result, options, stream) -> None:
-    out = []
-    for finding in shown(result, options):
-        out.extend(finding_commands(finding))
+    out = [finding_command(finding, options.max_locations) for finding in shown(result, options)]
     for error in result.errors:
         location = error.location
         where = {"file": display_path(location.file), "line": location.line} if location.is_file else {}
-        message = error.message if location.is_file else f"{location}: {error.message}"
+        message = safe(error.message if location.is_file else f"{location}: {error.message}")
         out.append(command("error", message, **where, title="kongcheck input error"))
+    errors = sum(1 for line in out if line.startswith("::error"))
+    if errors > SHOWN_PER_STEP:
+        out.append(command("notice", f"{errors} error annotations: GitHub shows {SHOWN_PER_STEP} per step; the log "
+                                     "above and the job summary list every one", title="kongcheck"))
     out.append(summary_line(result))
     stream.write("".join(line + "\n" for line in out))

@@ -1,9 +1,15 @@
-"""``--format json``: a stable, documented object (docs/usage.md, "JSON output")."""
+"""``--format json``: a stable, documented object (docs/usage.md, "JSON output").
+
+Names and paths are kept exactly (JSON escapes their control characters), except lone surrogates
+(a non-UTF-8 file name, a JSON ``\ud800``), written as kongcheck.escape shows them so the file is
+valid UTF-8 for every reader; messages, which are for people, are made safe like every format's.
+"""
 from __future__ import annotations
 
 import json
 
 from kongcheck.version import __version__
+from kongcheck.escape import json_document, safe, scalar
 from kongcheck.model import Finding, Participant, ScanError
 from kongcheck.report.common import shown
 
@@ -29,7 +35,7 @@ def finding_dict(finding: Finding) -> dict:
     return {
         "rule": finding.rule,
         "severity": finding.severity,
-        "message": finding.message,
+        "message": safe(finding.message),
         "entity": finding.entity,
         "field": finding.field,
         "value_sha256": finding.value_sha256,
@@ -44,7 +50,7 @@ def finding_dict(finding: Finding) -> dict:
 
 def _error(error: ScanError) -> dict:
     location = error.location
-    return {"file": location.file, "line": location.line, "message": error.message, "source": location.source,
+    return {"file": location.file, "line": location.line, "message": safe(error.message), "source": location.source,
             **({"stream": location.stream} if location.stream else {}),
             **({"detail": location.detail} if location.detail else {})}
 
@@ -68,6 +74,17 @@ def document(result, options) -> dict:
     }
 
 
+def valid_unicode(value):
+    """``value`` (the report's nested dicts and lists) with every string free of lone surrogates."""
+    if isinstance(value, str):
+        return scalar(value)
+    if isinstance(value, dict):
+        return {key: valid_unicode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [valid_unicode(item) for item in value]
+    return value
+
+
 def render(result, options, stream) -> None:
-    json.dump(document(result, options), stream, indent=2)
+    stream.write(json_document(json.dumps(valid_unicode(document(result, options)), indent=2)))
     stream.write("\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from kongcheck.escape import safe
 from kongcheck.model import Finding
 from kongcheck.report.common import failing as _failing
 from kongcheck.rules import CATALOG
@@ -18,13 +19,14 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def clean(text: str) -> str:
-    """Replace characters XML 1.0 cannot carry (control characters from hostile input)."""
+    """Replace characters XML 1.0 cannot carry: a last guard, as input text is made safe
+    (kongcheck.escape) before it gets here."""
     return _NOT_XML.sub("\ufffd", text)
 
 
 def _finding_text(finding: Finding) -> str:
-    lines = [f"{finding.severity} {finding.rule}: {finding.message}"]
-    lines.extend(f"  {p.location}  {p.ref.id}" for p in finding.participants)
+    lines = [f"{finding.severity} {finding.rule}: {safe(finding.message)}"]
+    lines.extend(f"  {safe(str(p.location))}  {safe(p.ref.id)}" for p in finding.participants)
     return clean("\n".join(lines))
 
 
@@ -53,7 +55,7 @@ def _rule_case(suite: ET.Element, rule_id: str, findings: list[Finding], disable
 def _errors_case(suite: ET.Element, errors) -> None:
     case = ET.SubElement(suite, "testcase", name="input", classname=f"{SUITE}.input", time="0")
     error = ET.SubElement(case, "error", type="input-error", message=f"{len(errors)} input error(s)")
-    error.text = clean("\n".join(str(e) for e in errors))
+    error.text = clean("\n".join(safe(str(e)) for e in errors))
 
 
 def document(result, options) -> ET.Element:

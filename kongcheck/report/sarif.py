@@ -3,7 +3,9 @@
 One result per participant location (so each file involved gets its own annotation), the
 other participants as ``relatedLocations``; rule metadata and help come from the rule
 catalogue; ``partialFingerprints`` come from kongcheck.verdict.fingerprints (no lines, no paths).
-Messages are the redacted ones every format shows: no credential value is written.
+Messages are the redacted ones every format shows: no credential value is written.  Text from
+the input is made safe (kongcheck.escape) and URIs are percent-encoded from the path's bytes, so a
+file name that is not UTF-8 still names its file and the document stays valid UTF-8.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from urllib.parse import quote
 
 from kongcheck.version import __version__
 from kongcheck.verdict.fingerprints import participant_fingerprints
+from kongcheck.escape import json_document, path_bytes, safe
 from kongcheck.model import Finding, Location, ScanError
 from kongcheck.report.paths import base_folder, base_uri, relative_path
 from kongcheck.rules import CATALOG, explain
@@ -29,10 +32,10 @@ def artifact_location(path: str, base: str | None = None) -> dict:
     it; any other name (a remote kustomize base...) percent-encoded as it is."""
     relative = relative_path(path, base)
     if relative is not None:
-        return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": quote(path_bytes(relative), safe="/"), "uriBaseId": SRCROOT}
     if os.path.isabs(path):
-        return {"uri": "file://" + quote(path.replace(os.sep, "/"))}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/")}
+        return {"uri": "file://" + quote(path_bytes(path.replace(os.sep, "/")))}
+    return {"uri": quote(path_bytes(path.replace(os.sep, "/")), safe="/")}
 
 
 def _physical(location: Location) -> dict | None:
@@ -54,8 +57,8 @@ def _location(location: Location, ref_id: str, index: int | None = None) -> dict
     physical = _physical(location)
     if physical:
         entry["physicalLocation"] = physical
-    entry["logicalLocations"] = [{"fullyQualifiedName": ref_id, "kind": "resource"}]
-    entry["message"] = {"text": f"{ref_id} ({location})"}
+    entry["logicalLocations"] = [{"fullyQualifiedName": safe(ref_id), "kind": "resource"}]
+    entry["message"] = {"text": safe(f"{ref_id} ({location})")}
     return entry
 
 
@@ -76,10 +79,10 @@ def _results(finding: Finding, rule_index: int) -> list[dict]:
             "ruleId": finding.rule,
             "ruleIndex": rule_index,
             "level": _LEVEL[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": safe(finding.message)},
             "locations": [_location(participant.location, participant.ref.id)],
             "partialFingerprints": {FINGERPRINT_KEY: prints[position]},
-            "properties": {"resource": participant.ref.id, "outcome": finding.outcome,
+            "properties": {"resource": safe(participant.ref.id), "outcome": finding.outcome,
                            "valueSha256": finding.value_sha256},
         }
         if others:
@@ -105,8 +108,8 @@ def _rule(info, severity: str) -> dict:
 
 def _notification(error: ScanError) -> dict:
     location = error.location
-    note: dict = {"level": "error", "message": {"text": error.message if location.is_file
-                                                 else f"{location}: {error.message}"}}
+    note: dict = {"level": "error", "message": {"text": safe(error.message if location.is_file
+                                                      else f"{location}: {error.message}")}}
     physical = _physical(location)
     if physical:
         note["locations"] = [{"physicalLocation": physical}]
@@ -133,5 +136,5 @@ def document(result, options) -> dict:
 
 
 def render(result, options, stream) -> None:
-    json.dump(document(result, options), stream, indent=2)
+    stream.write(json_document(json.dumps(document(result, options), indent=2)))
     stream.write("\n")

@@ -5,6 +5,7 @@ Lines are built as (text, style) segments.  On a terminal they are printed with 
 """
 from __future__ import annotations
 
+from kongcheck.escape import safe
 from kongcheck.model import Finding
 from kongcheck.report.common import shown, summary_line
 
@@ -13,16 +14,17 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 def _finding_lines(finding: Finding) -> list[list[tuple[str, str]]]:
     lines = [[(f"{finding.severity:<7}", _SEVERITY_STYLE[finding.severity]), (f" {finding.rule}", "bold"),
-              ("  " + finding.message, "")]]
-    width = max(len(str(p.location)) for p in finding.participants) if finding.participants else 0
-    for participant in finding.participants:
-        lines.append([(f"  {str(participant.location):<{width}}", "cyan"), (f"  {participant.ref.id}", "")])
+              ("  " + safe(finding.message), "")]]
+    places = [(safe(str(p.location)), safe(p.ref.id)) for p in finding.participants]
+    width = max(len(place) for place, _ in places) if places else 0
+    for place, ref in places:
+        lines.append([(f"  {place:<{width}}", "cyan"), (f"  {ref}", "")])
     if finding.outcome:
         detail = f"  outcome: {finding.outcome}"
         if finding.kept:
-            detail += f"; kept: {', '.join(finding.kept)}"
+            detail += f"; kept: {', '.join(map(safe, finding.kept))}"
         if finding.dropped:
-            detail += f"; dropped: {', '.join(finding.dropped)}"
+            detail += f"; dropped: {', '.join(map(safe, finding.dropped))}"
         lines.append([(detail, "dim")])
     if finding.suppressed:
         lines.append([("  (suppressed)", "dim")])
@@ -38,7 +40,7 @@ def build_lines(result, options) -> list[list[tuple[str, str]]]:
         lines.extend(_finding_lines(finding))
         lines.append([])
     for error in result.errors:
-        lines.append([("error  ", "bold red"), (str(error), "")])
+        lines.append([("error  ", "bold red"), (safe(str(error)), "")])
     if result.errors:
         lines.append([])
     style = "bold red" if any(f.severity == "error" and not f.suppressed for f in result.findings) else "green"

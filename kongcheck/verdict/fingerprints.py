@@ -48,6 +48,6 @@ def participant_fingerprints(finding: Finding) -> list[str]:
         ref_id = participant.ref.id
         occurrence = seen.get(ref_id, 0)
         seen[ref_id] = occurrence + 1
-        data = f"{base}\0{ref_id}\0{occurrence}".encode("utf-8")
+        data = f"{base}\0{ref_id}\0{occurrence}".encode("utf-8", "surrogatepass")  # a lone surrogate too
         prints.append(hashlib.sha256(data).hexdigest()[:32])
     return prints
