@@ -109,13 +109,14 @@ class Finding:
     participants: list[Participant]
     entity: str | None = None  # Kong entity, e.g. jwt_secrets
     field: str | None = None  # Kong field, e.g. key
-    value_sha256: str | None = None  # full hex digest of the clashing value
+    value_fingerprint: str | None = None  # the clashing value's keyed fingerprint (kongcheck.redact), as shown
     outcome: str | None = None
     kept: list[str] = _field(default_factory=list)
     dropped: list[str] = _field(default_factory=list)
     suppressed: bool = False
     suppressed_by: str | None = None  # annotation | comment | baseline (when suppressed)
     live_only: bool = False  # every participant is a live cluster object (--cluster, --cluster-snapshot)
+    value: object | None = None  # redact.Sealed: the clashing value, for the baseline's slow digest only
 
     def sort_key(self) -> tuple:
         first = self.participants[0].location if self.participants else Location("")

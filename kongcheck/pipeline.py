@@ -157,13 +157,19 @@ def _baseline(result: ScanResult, request: Request) -> None:
     from kongcheck.verdict import baseline
 
     use = request.baseline
+    limit = request.load.max_file_size
     try:
         if request.write_baseline:
-            count = baseline.write(request.write_baseline, result.findings)
+            count = baseline.write(request.write_baseline, result.findings, limit)
             result.info.append(f"kongcheck: wrote {count} finding(s) to the baseline {request.write_baseline}")
             use = request.write_baseline
         if use:
-            baseline.apply(result.findings, baseline.read(use))
+            known = baseline.read(use, limit)
+            if known.outdated:
+                result.warnings.append(
+                    f"{use}: this baseline holds plain SHA-256 digests of credential values, against which anyone "
+                    f"can check a guess offline; write it again with --write-baseline {use}")
+            baseline.apply(result.findings, known)
     except baseline.BaselineError as exc:
         raise RequestError(str(exc)) from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kongcheck.facts.versions import Target
+from kongcheck.redact import new_key
 
 
 @dataclass(slots=True)
@@ -16,3 +17,5 @@ class Settings:
     fail_on: str = "error"  # error | warning | never
     disabled_rules: frozenset = frozenset()  # from the configuration file's rules table
     rule_severity: dict = field(default_factory=dict)  # rule id -> severity, from the same table
+    # keys the shown fingerprints of values (kongcheck.redact): new for each Settings, never shown
+    fingerprint_key: bytes = field(default_factory=new_key, repr=False)

@@ -68,7 +68,7 @@ def test_sarif_fingerprints_are_stable_and_ignore_lines(tmp_path):
     for source in EXAMPLE.iterdir():
         (moved / source.name).write_text("# a comment that shifts every line\n\n" + source.read_text())
     second = json.loads(run(["scan", str(moved), "--format", "sarif"]).stdout)["runs"][0]["results"]
-    key = "kongcheck/v1"
+    key = "kongcheck/v2"
     prints = [r["partialFingerprints"][key] for r in first]
     assert len(set(prints)) == len(prints)
     assert sorted(prints) == sorted(r["partialFingerprints"][key] for r in second)

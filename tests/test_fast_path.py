@@ -12,6 +12,7 @@ from kongcheck.loading import LoadOptions, LoadResult, count_documents, iter_pie
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.pipeline import Request, run
 from kongcheck.report.json_report import finding_dict
+from kongcheck.settings import Settings
 from kongcheck.sources import Source, files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,12 +23,13 @@ def list_pieces(data: bytes) -> list[tuple[int, bytes]]:
     return list(iter_pieces(data))
 
 
-def _run(path: Path, parse_all: bool):
-    return run(Request(paths=(str(path),), load=LoadOptions(parse_all=parse_all)))
+def _run(path: Path, parse_all: bool, settings: Settings):
+    return run(Request(paths=(str(path),), settings=settings, load=LoadOptions(parse_all=parse_all)))
 
 
 def _same(path: Path) -> list[dict]:
-    fast, full = _run(path, False), _run(path, True)
+    settings = Settings()  # one fingerprint key for both runs
+    fast, full = _run(path, False, settings), _run(path, True, settings)
     found = [finding_dict(f) for f in fast.findings]
     assert found == [finding_dict(f) for f in full.findings]
     assert (fast.files, fast.documents, fast.kong_resources) == (full.files, full.documents, full.kong_resources)

@@ -1,10 +1,12 @@
 """Suppressions (annotation, comment) and the baseline file, through the command line."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kongcheck.cli import main
@@ -165,3 +167,70 @@ def test_show_suppressed_reaches_every_format(tmp_path):
     github = scan(path, "--format", "github", "--show-suppressed").stdout
     assert github.count("::notice ") == 1 and "(suppressed)" in github and "::error" not in github
     assert "::" not in scan(path, "--format", "github").stdout.split("\n")[0]
+
+
+def _plain_digest_baseline(path, rule, field, value, resources):
+    """A baseline as kongcheck wrote it before its value digests were salted (version 1)."""
+    def digest(parts):
+        return hashlib.sha256(json.dumps(parts, separators=(",", ":")).encode()).hexdigest()[:32]
+
+    clash = [rule, "consumers", field, hashlib.sha256(value.encode()).hexdigest()]
+    path.write_text(json.dumps({"format": "kongcheck-baseline", "version": 1, "findings": [
+        {"fingerprint": digest([*clash, sorted(resources)]), "clash": digest(clash), "rule": rule,
+         "resources": sorted(resources)}]}))
+
+
+def test_a_baseline_with_plain_digests_is_still_read_and_asks_to_be_rewritten(tmp_path):
+    path = write(tmp_path, consumer("a"), consumer("b"))
+    old = tmp_path / "old.json"
+    _plain_digest_baseline(old, "consumer-username-conflict", "username", "shared",
+                           ["default/KongConsumer/a", "default/KongConsumer/b"])
+    result = scan(path, "--baseline", str(old))
+    assert result.exit_code == 0 and "1 suppressed" in result.stdout
+    assert (f"kongcheck: warning: {old}: this baseline holds plain SHA-256 digests of credential values, against "
+            "which anyone can check a guess offline; write it again with --write-baseline") in result.stderr
+    rewritten = scan(path, "--write-baseline", str(old))
+    assert rewritten.exit_code == 0 and "warning" not in rewritten.stderr
+    data = json.loads(old.read_text())
+    assert data["version"] == 2 and data["values"]["hash"] == "scrypt"
+    assert scan(path, "--baseline", str(old)).stderr == ""
+
+
+def test_rewriting_a_baseline_keeps_its_salt_so_unchanged_entries_stay(tmp_path):
+    both = write(tmp_path, consumer("a"), consumer("b"), consumer("x").replace("shared", "other"),
+                 consumer("y").replace("shared", "other"))
+    baseline = tmp_path / "b.json"
+    scan(both, "--write-baseline", str(baseline))
+    first = json.loads(baseline.read_text())
+    one = write(tmp_path, consumer("a"), consumer("b"))  # the other clash is fixed
+    scan(one, "--write-baseline", str(baseline))
+    second = json.loads(baseline.read_text())
+    assert second["values"] == first["values"]
+    assert len(second["findings"]) == 1 and second["findings"][0] in first["findings"]
+    fresh = tmp_path / "fresh.json"
+    scan(one, "--write-baseline", str(fresh))
+    assert json.loads(fresh.read_text())["values"]["salt"] != first["values"]["salt"]
+
+
+def test_a_baseline_is_read_with_a_size_limit_and_only_from_a_regular_file(tmp_path):
+    path = write(tmp_path, consumer("a"), consumer("b"))
+    result = scan(path, "--baseline", "/dev/zero")
+    assert result.exit_code == 2 and "/dev/zero: cannot read baseline: not a regular file" in result.stderr
+    big = tmp_path / "big.json"
+    scan(path, "--write-baseline", str(big))
+    big.write_text(big.read_text() + " " * 2048)
+    result = scan(path, "--baseline", str(big), "--max-file-size", "1K")
+    assert result.exit_code == 2 and "baseline larger than --max-file-size" in result.stderr
+
+
+@pytest.mark.parametrize("change", [{"n": 1 << 30}, {"n": 1000}, {"n": 16}, {"hash": "md5"}, {"salt": "!"},
+                                    {"digits": True}])
+def test_a_baseline_with_unusable_value_parameters_is_refused(tmp_path, change):
+    path = write(tmp_path, consumer("a"), consumer("b"))
+    baseline = tmp_path / "b.json"
+    scan(path, "--write-baseline", str(baseline))
+    data = json.loads(baseline.read_text())
+    data["values"].update(change)
+    baseline.write_text(json.dumps(data))
+    result = scan(path, "--baseline", str(baseline))
+    assert result.exit_code == 2 and "parameters are missing or out of bounds" in result.stderr

@@ -1,15 +1,24 @@
 """Every uniqueness rule on its fixture: exact JSON finding, locations, outcome (KIC 3.5, Kong 3.9)."""
 from __future__ import annotations
 
-import hashlib
+import re
 
 import pytest
 
 from kchelp import fixture, res, scan_json
 
 
-def sha(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
+class _Keyed:
+    """Equal to any keyed value fingerprint (``fp:`` and 12 hex digits: a new key each run)."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, str) and re.fullmatch(r"fp:[0-9a-f]{12}", other) is not None
+
+    def __repr__(self) -> str:
+        return "fp:<12 hex digits>"
+
+
+KEYED = _Keyed()
 
 
 def only_finding(path: str, *args: str) -> dict:
@@ -35,14 +44,14 @@ def test_jwt_key_conflict_reads_data_and_stringdata_over_data():
     finding = only_finding("jwt-key-conflict.yaml")
     assert_finding(
         finding,
-        rule="jwt-key-conflict", entity="jwt_secrets", field="key", value_sha256=sha("iss-shared-91d2"),
+        rule="jwt-key-conflict", entity="jwt_secrets", field="key", value_fingerprint=KEYED,
         outcome="consumers-dropped", kept=[],
         dropped=["partners/KongConsumer/partner-a", "partners/KongConsumer/partner-b"],
         # partner-b's stale base64 key (line 46) is overridden by stringData.key (line 49)
         resources=[res("Secret", "partners", "partner-a-jwt", path, 35, 8),
                    res("Secret", "partners", "partner-b-jwt", path, 49, 8)],
         message_has=["uniqueness violation: 'jwt_secrets' entity with key set to "
-                     f"'sha256:{sha('iss-shared-91d2')[:12]}' already declared",
+                     f"'{finding['value_fingerprint']}' already declared",
                      "Consumer has conflicting credentials", "jwt-auth on 'key'"],
     )
 
@@ -52,7 +61,7 @@ def test_key_auth_key_conflict_across_namespaces():
     assert_finding(
         only_finding("key-auth-key-conflict.yaml"),
         rule="key-auth-key-conflict", entity="keyauth_credentials", field="key",
-        value_sha256=sha("kx-3f9a-77d1-c0de"), outcome="consumers-dropped", kept=[],
+        value_fingerprint=KEYED, outcome="consumers-dropped", kept=[],
         dropped=["billing/KongConsumer/billing", "shop/KongConsumer/shop"],
         resources=[res("Secret", "shop", "shop-key", path, 20, 8),
                    res("Secret", "billing", "billing-key", path, 40, 8)],
@@ -65,7 +74,7 @@ def test_basic_auth_username_conflict():
     assert_finding(
         only_finding("basic-auth-username-conflict.yaml"),
         rule="basic-auth-username-conflict", entity="basicauth_credentials", field="username",
-        value_sha256=sha("login-robot-6c2"), outcome="consumers-dropped", kept=[],
+        value_fingerprint=KEYED, outcome="consumers-dropped", kept=[],
         dropped=["tools/KongConsumer/ci", "tools/KongConsumer/ops"],
         resources=[res("Secret", "tools", "ops-basic", path, 30, 13),
                    res("Secret", "tools", "ci-basic", path, 41, 13)],
@@ -78,7 +87,7 @@ def test_hmac_auth_username_conflict_same_names_in_two_namespaces():
     assert_finding(
         only_finding("hmac-auth-username-conflict.yaml"),
         rule="hmac-auth-username-conflict", entity="hmacauth_credentials", field="username",
-        value_sha256=sha("hmac-user-0d7e"), outcome="consumers-dropped", kept=[],
+        value_fingerprint=KEYED, outcome="consumers-dropped", kept=[],
         dropped=["east/KongConsumer/signer", "west/KongConsumer/signer"],
         resources=[res("Secret", "east", "signer-hmac", path, 20, 13),
                    res("Secret", "west", "signer-hmac", path, 41, 13)],
@@ -91,7 +100,7 @@ def test_oauth2_client_id_conflict():
     assert_finding(
         only_finding("oauth2-client-id-conflict.yaml"),
         rule="oauth2-client-id-conflict", entity="oauth2_credentials", field="client_id",
-        value_sha256=sha("cli-4411-aa"), outcome="consumers-dropped", kept=[],
+        value_fingerprint=KEYED, outcome="consumers-dropped", kept=[],
         dropped=["apps/KongConsumer/mobile", "apps/KongConsumer/web"],
         resources=[res("Secret", "apps", "mobile-oauth", path, 31, 14),
                    res("Secret", "apps", "web-oauth", path, 44, 14)],
@@ -104,7 +113,7 @@ def test_consumer_username_conflict_across_namespaces():
     assert_finding(
         only_finding("consumer-username-conflict.yaml"),
         rule="consumer-username-conflict", entity="consumers", field="username",
-        value_sha256=sha("u-report-0f0"), outcome="config-rejected", kept=[], dropped=[],
+        value_fingerprint=KEYED, outcome="config-rejected", kept=[], dropped=[],
         resources=[res("KongConsumer", "analytics", "reporting", path, 9, 11),
                    res("KongConsumer", "finance", "reporting", path, 18, 11)],
         message_has=["'consumers' entity with username set to", "Kong 3.9 rejects the whole configuration",
@@ -117,7 +126,7 @@ def test_consumer_custom_id_conflict_in_the_default_namespace():
     assert_finding(
         only_finding("consumer-custom-id-conflict.yaml"),
         rule="consumer-custom-id-conflict", entity="consumers", field="custom_id",
-        value_sha256=sha("cust-000731"), outcome="config-rejected", kept=[], dropped=[],
+        value_fingerprint=KEYED, outcome="config-rejected", kept=[], dropped=[],
         resources=[res("KongConsumer", "default", "acme", path, 9, 12),
                    res("KongConsumer", "default", "acme-legacy", path, 18, 12)],
         message_has=["'consumers' entity with custom_id set to"],
@@ -134,7 +143,7 @@ def test_consumer_group_name_conflict_ignores_namespaces():
     assert_finding(
         only_finding("consumer-group-name-conflict.yaml"),
         rule="consumer-group-name-conflict", entity="consumer_groups", field="name",
-        value_sha256=sha("gold"), outcome="config-rejected", kept=[], dropped=[],
+        value_fingerprint=KEYED, outcome="config-rejected", kept=[], dropped=[],
         resources=[res("KongConsumerGroup", "team-a", "gold", path, 5, 9),
                    res("KongConsumerGroup", "team-b", "gold", path, 13, 9)],
         message_has=["uniqueness violation: 'consumer_groups' entity with name set to 'gold' already declared"],
@@ -145,7 +154,7 @@ def test_vault_prefix_conflict_keeps_the_oldest_and_a_missing_timestamp_counts_a
     path = fixture("vault-prefix-conflict.yaml")
     assert_finding(
         only_finding("vault-prefix-conflict.yaml"),
-        rule="vault-prefix-conflict", entity="vaults", field="prefix", value_sha256=sha("shared-secrets"),
+        rule="vault-prefix-conflict", entity="vaults", field="prefix", value_fingerprint=KEYED,
         outcome="losers-skipped", kept=["/KongVault/vault-old"],
         # vault-a has the smallest name but no creationTimestamp: it counts as created now and loses
         dropped=["/KongVault/vault-new", "/KongVault/vault-a"],
@@ -162,7 +171,7 @@ def test_credential_shared_by_consumers():
     assert_finding(
         only_finding("credential-shared-by-consumers.yaml"),
         rule="credential-shared-by-consumers", entity="keyauth_credentials", field="key",
-        value_sha256=sha("team-key-55e2a1"), outcome="consumers-dropped", kept=[],
+        value_fingerprint=KEYED, outcome="consumers-dropped", kept=[],
         dropped=["payments/KongConsumer/payer", "payments/KongConsumer/refunder"],
         resources=[res("Secret", "payments", "team-key", path, 10, 8),
                    res("KongConsumer", "payments", "payer", path, 21, 5),
@@ -175,7 +184,7 @@ def test_credential_shared_by_consumers():
                                   "consumer-username-conflict.yaml", "vault-prefix-conflict.yaml"])
 def test_every_finding_carries_exactly_the_documented_json_fields(path):
     finding = only_finding(path)
-    assert set(finding) == {"rule", "severity", "message", "entity", "field", "value_sha256", "outcome", "kept",
+    assert set(finding) == {"rule", "severity", "message", "entity", "field", "value_fingerprint", "outcome", "kept",
                             "dropped", "suppressed", "resources"}
     for resource in finding["resources"]:
         assert set(resource) == {"kind", "namespace", "name", "file", "line", "column", "source"}

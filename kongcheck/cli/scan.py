@@ -222,7 +222,8 @@ _RENDER_OPTIONS = (
               help="KIC release to predict for; X.Y is its newest patch.  [default: 3.5]")
 @click.option("--kong-version", metavar="X.Y[.Z]",
               help="Kong Gateway release to predict for; X.Y is its newest patch.  [default: 3.9]")
-@click.option("--show-values", is_flag=True, help="Print credential values instead of their sha256 fingerprints.")
+@click.option("--show-values", is_flag=True,
+              help="Print credential values instead of their fingerprints (keyed anew for each run).")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
 @click.option("--no-config", is_flag=True, is_eager=True, help="Ignore .kongcheck.yaml and [tool.kongcheck].")

@@ -13,7 +13,7 @@ from kongcheck.escape import json_document, safe, scalar
 from kongcheck.model import Finding, Participant, ScanError
 from kongcheck.report.common import shown
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: value_fingerprint (keyed for each run) replaced value_sha256
 
 
 def _resource(participant: Participant) -> dict:
@@ -38,7 +38,7 @@ def finding_dict(finding: Finding) -> dict:
         "message": safe(finding.message),
         "entity": finding.entity,
         "field": finding.field,
-        "value_sha256": finding.value_sha256,
+        "value_fingerprint": finding.value_fingerprint,
         "outcome": finding.outcome,
         "kept": finding.kept,
         "dropped": finding.dropped,

@@ -21,7 +21,7 @@ from kongcheck.report.paths import base_folder, base_uri, relative_path
 from kongcheck.rules import CATALOG, explain
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT_KEY = "kongcheck/v1"
+FINGERPRINT_KEY = "kongcheck/v2"  # v2: no digest of the clashing value
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
 
@@ -83,7 +83,7 @@ def _results(finding: Finding, rule_index: int) -> list[dict]:
             "locations": [_location(participant.location, participant.ref.id)],
             "partialFingerprints": {FINGERPRINT_KEY: prints[position]},
             "properties": {"resource": safe(participant.ref.id), "outcome": finding.outcome,
-                           "valueSha256": finding.value_sha256},
+                           "valueFingerprint": finding.value_fingerprint},
         }
         if others:
             result["relatedLocations"] = [_location(p.location, p.ref.id, i) for i, p in others]

@@ -1,14 +1,16 @@
 """The rule registry: every rule module, in the order findings are reported.
 
 Each module has ``RULES`` (its catalogue entries) and ``check(index)``, which yields Hits of
-those rules only; ``run`` stamps each Hit's rule id and severity from the catalogue.  Adding a
-rule means adding a module here; adding a unique field means a row in facts/unique.py.
+those rules only; ``run`` stamps each Hit's rule id and severity from the catalogue, and turns
+the Hit's clashing value into its keyed fingerprint (kongcheck.redact) and a sealed copy for the
+baseline.  Adding a rule means adding a module here; adding a unique field means a row in
+facts/unique.py.
 """
 from __future__ import annotations
 
 from kongcheck.index import KongIndex
 from kongcheck.model import Finding
-from kongcheck.redact import sha256_hex
+from kongcheck.redact import Redactor, Sealed
 from kongcheck.rules import (
     consumers,
     controller,
@@ -30,9 +32,10 @@ class RuleError(Exception):
     """A rule module returned a hit of a rule it does not declare (a kongcheck bug)."""
 
 
-def finding(hit: Hit, info: RuleInfo) -> Finding:
+def finding(hit: Hit, info: RuleInfo, redactor: Redactor) -> Finding:
     """The Finding for a Hit, with the catalogue's id and severity."""
     outcome = hit.outcome
+    value = hit.value
     return Finding(
         rule=info.id,
         severity=info.severity,
@@ -40,21 +43,23 @@ def finding(hit: Hit, info: RuleInfo) -> Finding:
         participants=hit.participants,
         entity=hit.entity,
         field=hit.field,
-        value_sha256=sha256_hex(hit.value) if hit.value is not None else None,
+        value_fingerprint=redactor.fingerprint(value) if value is not None else None,
         outcome=outcome.name if outcome else None,
         kept=outcome.kept if outcome else [],
         dropped=outcome.dropped if outcome else [],
+        value=Sealed(value) if value is not None else None,
     )
 
 
 def run(index: KongIndex) -> list[Finding]:
     findings: list[Finding] = []
+    redactor = Redactor.of(index.settings)
     for module in MODULES:
         declared = {info.id: info for info in module.RULES}
         for hit in module.check(index):
             info = declared.get(hit.rule)
             if info is None:
                 raise RuleError(f"{module.__name__} reported rule {hit.rule!r}, which it does not declare")
-            findings.append(finding(hit, info))
+            findings.append(finding(hit, info, redactor))
     findings.sort(key=Finding.sort_key)
     return findings

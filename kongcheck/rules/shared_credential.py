@@ -45,7 +45,8 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
         f"{len(attachments)} {row.entity} entities with one value. {outcome.text}.",
         [Participant(secret_ref, value.location)] + [Participant(a.consumer.obj.ref, a.name.location)
                                                      for a in attachments],
-        entity=row.entity, field=row.field, value=value.text, outcome=outcome,
+        entity=row.entity, field=row.field, outcome=outcome,
+        value=None if first.secret.obj.is_live else value.text,  # nothing derived from a value only the cluster holds
     )
 
 

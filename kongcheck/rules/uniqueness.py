@@ -12,7 +12,7 @@ from kongcheck.facts.unique import KIC_DROPS_CONSUMERS, KONG_DECIDES, OLDEST_WIN
 from kongcheck.index import KongIndex
 from kongcheck.index.records import Value
 from kongcheck.model import Participant, ResourceRef
-from kongcheck.redact import Redactor
+from kongcheck.redact import LIVE_VALUE, Redactor
 from kongcheck.rules.base import Hit, RuleInfo
 
 
@@ -80,7 +80,13 @@ def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
 
 def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor) -> Hit:
     text = group[0].value.text
-    plain = show(text) if row.sensitive else text  # a credential or identity is only fingerprinted
+    value: str | None = text
+    if not row.sensitive:
+        plain = text
+    elif all(entity.value.obj.is_live for entity in group):
+        plain, value = LIVE_VALUE, None  # a value only the cluster holds: nothing derived from it is shown
+    else:
+        plain = show(text)  # a credential or identity is only fingerprinted
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
     shown = plain if row.sensitive else repr(text)
@@ -88,11 +94,11 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
     message = (f"{len(group)} {row.people} share {row.field} {shown}{owned}."
                f"{_kong_says(row, plain, index)} {outcome.text}.")
     return Hit(row.rule, message, [Participant(e.ref, e.value.location) for e in group],
-               entity=row.entity, field=row.field, value=text, outcome=outcome)
+               entity=row.entity, field=row.field, value=value, outcome=outcome)
 
 
 def check(index: KongIndex):
-    show = Redactor(index.settings.show_values)
+    show = Redactor.of(index.settings)
     for row in unique.rows():
         groups: dict[str, list[Entity]] = defaultdict(list)
         for entity in _entities(row, index):

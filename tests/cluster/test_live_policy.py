@@ -104,3 +104,15 @@ def test_a_clash_between_live_consumers_only_stays_live_only(tmp_path):
     assert finding["dropped"] == ["ns/KongConsumer/c1", "ns/KongConsumer/c9"]
     assert result.exit_code == 0
     assert scan(folder, write_snapshot(tmp_path, _consumer("c9", "s2")), "--fail-on-live")[0].exit_code == 1
+
+
+@pytest.mark.parametrize("show", [[], ["--show-values"]])
+def test_a_value_only_live_objects_hold_is_never_shown_nor_fingerprinted(tmp_path, show):
+    # both Secrets holding the key are live: the value is the cluster's alone, even if a manifest
+    # consumer attaches one of them (the finding is then this change's doing, and still fails)
+    folder = write_manifest(tmp_path, _consumer("c2", "s2", indent=""))
+    for snapshot in (write_snapshot(tmp_path), write_snapshot(tmp_path, _consumer("c9", "s2"))):
+        result, findings = scan(folder, snapshot, *show)
+        finding = key_clash(findings)
+        assert finding["value_fingerprint"] is None
+        assert "share key <live value>" in finding["message"] and "fp:" not in finding["message"]

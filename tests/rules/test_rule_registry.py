@@ -5,6 +5,7 @@ import pytest
 
 from kchelp import consumer, index_of
 from kongcheck import rules
+from kongcheck.redact import keyed_fingerprint
 from kongcheck.rules.base import Hit
 
 
@@ -26,6 +27,16 @@ def test_a_module_cannot_report_a_rule_it_does_not_declare(monkeypatch):
         rules.run(index_of(consumer("a", username="a")))
 
 
-def test_the_value_of_a_hit_becomes_its_digest_only():
-    [finding] = [f for f in rules.run(index_of(consumer("a", username="same") + "---\n" + consumer("b", username="same")))]
-    assert finding.value_sha256 and not hasattr(finding, "value")
+def test_the_value_of_a_hit_becomes_a_keyed_fingerprint_and_a_sealed_copy():
+    index = index_of(consumer("a", username="same") + "---\n" + consumer("b", username="same"))
+    [finding] = rules.run(index)
+    assert finding.value_fingerprint == keyed_fingerprint("same", index.settings.fingerprint_key)
+    assert finding.value_fingerprint in finding.message
+    assert "same" not in repr(finding) and "same" not in str(finding.value)
+    assert finding.value.encoded() == b"same"  # for the baseline's slow digest only
+
+
+def test_fingerprints_differ_between_runs():
+    text = consumer("a", username="same") + "---\n" + consumer("b", username="same")
+    first, second = rules.run(index_of(text)), rules.run(index_of(text))
+    assert first[0].value_fingerprint != second[0].value_fingerprint

@@ -10,7 +10,7 @@ def test_one_secret_attached_to_two_consumers_is_one_clash():
     [finding] = findings_of(text, "credential-shared-by-consumers")
     assert [p.ref.id for p in finding.participants] == [
         "default/Secret/team", "default/KongConsumer/a", "default/KongConsumer/b"]
-    assert finding.entity == "keyauth_credentials" and finding.value_sha256
+    assert finding.entity == "keyauth_credentials" and finding.value_fingerprint
     assert finding.outcome == "consumers-dropped"
 
 
