@@ -34,5 +34,5 @@ def test_text_output_prints_the_template_for_an_input_error():
     from kchelp import cli
 
     run = cli("scan", "--no-config", "-", input=RENDERED)
-    assert "error  shop/templates/consumers.yaml (rendered doc line 6, <stdin>:8): Secret 'shop-key': data.key:" \
+    assert "error  shop/templates/consumers.yaml (rendered doc line 6, <stdin>:8): Secret 'shop-key': the data value at column" \
         in run.stdout

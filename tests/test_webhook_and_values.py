@@ -70,8 +70,8 @@ def test_translator_failures_are_invalid_credential():
     path = fixture("invalid-credential.yaml")
     run = scan_json(path)
     assert run.code == 2  # invalid base64: the API server refuses that Secret, an input error too
-    assert run.json["errors"] == [{"file": path, "line": 53, "source": "file", "message": "Secret 'bad-base64': data.key: data value "
-                                   "is not valid base64; the API server refuses it"}]
+    assert run.json["errors"] == [{"file": path, "line": 53, "source": "file", "message": "Secret 'bad-base64': the data value at "
+                                   "column 8 is not valid base64; the API server refuses it"}]
     found = [(f["rule"], f["resources"][0]["name"], f["resources"][0]["line"], f["resources"][0]["column"])
              for f in run.findings()]
     assert found == [  # bad-base64 is the input error alone, and the consumer's reference points at it
@@ -104,9 +104,9 @@ def test_a_refused_secret_is_not_reported_missing(tmp_path):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     assert [(e["file"], e["line"], e["message"]) for e in run.json["errors"]] == [
-        (str(tmp_path / "a.yaml"), 7, "Secret 's1': data.key: data value is not valid base64; the API server refuses it"),
-        (str(tmp_path / "b.yaml"), 7, "Secret 's2': stringData.username must be text, not a mapping"),
-        (str(tmp_path / "c.yaml"), 7, "Secret 's12': stringData.username must be text, not a number (quote it)"),
+        (str(tmp_path / "a.yaml"), 7, "Secret 's1': the data value at column 8 is not valid base64; the API server refuses it"),
+        (str(tmp_path / "b.yaml"), 7, "Secret 's2': the stringData value at column 13 must be text, not a mapping"),
+        (str(tmp_path / "c.yaml"), 7, "Secret 's12': the stringData value at column 13 must be text, not a number (quote it)"),
     ]
     assert run.rules() == ["missing-credential-secret"] * 4
     messages = sorted(f["message"] for f in run.findings())

@@ -172,8 +172,7 @@ def _parse(doc: Document, index: KongIndex, reader: _Reader) -> Record | None:
         return None
     bad_values = getattr(record, "bad_values", None)
     for bad in bad_values or ():  # the API server refuses the whole object
-        _refuse(index, obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: data.{bad.key}: "
-                                                        f"{bad.problem}"))
+        _refuse(index, obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: {bad.problem}"))
     return None if bad_values else record
 
 

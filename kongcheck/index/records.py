@@ -35,9 +35,8 @@ class Value:
 
 @dataclass(slots=True)
 class BadValue:
-    """A Secret data value the API server refuses (invalid base64); the key is never quoted."""
+    """A Secret data value the API server refuses (invalid base64); ``problem`` never quotes its key."""
 
-    key: str
     line: int
     problem: str
 

@@ -30,7 +30,7 @@ BROKEN = {
     "credentials-type": ("creds.yaml", CONSUMER_HEAD + "username: carl\ncredentials: carl-key\n", 7,
                          "credentials must be a list, not text"),
     "invalid-base64": ("b64.yaml", SECRET_HEAD + "data:\n  key: '%%%not base64'\n", 7,
-                       "Secret 'broken': data.key: data value is not valid base64; the API server refuses it"),
+                       "Secret 'broken': the data value at column 8 is not valid base64; the API server refuses it"),
     "duplicate-key": ("dup.yaml", SECRET_HEAD + "stringData:\n  key: one\n  key: two\n", 8,
                       "duplicate key 'key' in a mapping (first at line 7); kubectl refuses the document: "
                       "'mapping key already defined at line 7'"),

@@ -2,6 +2,8 @@
 
 KIC reads only `data`, as raw case-sensitive strings; the API server merges `stringData` over it,
 so kongcheck merges them itself.  Invalid base64 makes the API server refuse the whole Secret.
+Errors name an entry of ``data``/``stringData`` by its column (its line is the error's), never by
+its key: a value typed where a key belongs (``stringData: {key: {VALUE}}``) would be shown.
 """
 from __future__ import annotations
 
@@ -33,6 +35,11 @@ def decode_base64(text: str) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+def _entry(field: str, position: tuple[int, int | None]) -> str:
+    """An entry of ``data``/``stringData`` as errors name it: by its value's column, never its key."""
+    return f"the {field} value at column {position[1]}" if position[1] else f"a {field} value"
+
+
 def parse(obj: Obj) -> Secret:
     values: dict[str, Value] = {}
     bad: list[BadValue] = []
@@ -40,19 +47,21 @@ def parse(obj: Obj) -> Secret:
     for key, text in data.items():
         position = data.where(key)
         if not isinstance(text, str):
-            raise FieldError(f"Secret {obj.ref.name!r}: data.{key} must be base64 text, not {type_name(text)}",
-                             position[0])
+            raise FieldError(f"Secret {obj.ref.name!r}: {_entry('data', position)} must be base64 text, not "
+                             f"{type_name(text)}", position[0])
         try:
             values[key] = Value(decode_base64(text), obj, position, encoded=True)
         except ValueError:
-            bad.append(BadValue(key, position[0], "data value is not valid base64; the API server refuses it"))
+            bad.append(BadValue(position[0], f"{_entry('data', position)} is not valid base64; the API server "
+                                             "refuses it"))
     string_data = obj.get(obj.body, "stringData", LMap, "stringData") or {}
     for key, text in string_data.items():  # the API server merges stringData over data
+        position = string_data.where(key)
         if not isinstance(text, str):
             hint = "" if isinstance(text, (LMap, LSeq)) else " (quote it)"
-            raise FieldError(f"Secret {obj.ref.name!r}: stringData.{key} must be text, not {type_name(text)}{hint}",
-                             string_data.where(key)[0])
-        values[key] = Value(text, obj, string_data.where(key))
+            raise FieldError(f"Secret {obj.ref.name!r}: {_entry('stringData', position)} must be text, not "
+                             f"{type_name(text)}{hint}", position[0])
+        values[key] = Value(text, obj, position)
     legacy = values.get(LEGACY_TYPE_KEY)
     return Secret(obj, label_type=obj.label(CREDENTIAL_LABEL), legacy_type=legacy.text if legacy else None,
                   values=values, bad_values=bad)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from .errors import ClusterError
@@ -32,8 +33,12 @@ def read_snapshot(path: str) -> Iterator[tuple[dict, int]]:
 
 
 def _problem(message: str) -> str:
+    """The parser's problem in snapshot words; a duplicate key is not quoted (it may be a Secret's data key,
+    or a value typed where a key belongs), only where it was first written."""
     if message.startswith("duplicate key"):
-        return (f"{message.split(' in a mapping')[0]} in cluster snapshot (two kubectl outputs joined without a "
+        first = re.search(r"first at line (\d+)", message)
+        where = f" (first at line {first.group(1)})" if first else ""
+        return (f"duplicate key{where} in cluster snapshot (two kubectl outputs joined without a "
                 "'---' line between them?)")
     if message.startswith("invalid YAML: "):
         return f"invalid YAML in cluster snapshot: {message[len('invalid YAML: '):]}"
