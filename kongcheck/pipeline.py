@@ -108,7 +108,11 @@ def _run(request: Request) -> ScanResult:
         from kongcheck.verdict import live as live_policy
 
         findings = live_policy.apply(findings, live.fail_on_live, built)
-    result.warnings = settings.target.warnings() + suppress.apply(findings, built)
+    result.warnings = settings.target.warnings()
+    if settings.untrusted:
+        result.notes += _ignored_suppressions(suppress.ignored(findings, built))
+    else:
+        result.warnings += suppress.apply(findings, built)
     result.files, result.documents = len(sources), loaded.document_count
     result.kong_resources, result.ignored = built.kong_resources, len(built.ignored)
     result.findings, result.errors = findings, loaded.errors + built.errors
@@ -119,6 +123,13 @@ def _run(request: Request) -> ScanResult:
     _baseline(result, request)
     result.notes += _notes(result, request, stdin, charts)
     return result
+
+
+def _ignored_suppressions(count: int) -> list[str]:
+    if not count:
+        return []
+    return [f"note: --untrusted: {count} finding(s) are reported although suppressions in the scanned files "
+            "would silence them; findings the base branch accepts belong in a trusted --baseline"]
 
 
 def _live_documents(live, loaded: LoadResult, settings: Settings) -> list:

@@ -15,6 +15,7 @@ class Settings:
     target: Target = field(default_factory=Target)
     show_values: bool = False
     fail_on: str = "error"  # error | warning | never
+    untrusted: bool = False  # the input is an untrusted change (--untrusted): suppressions ignored, live side unnamed
     disabled_rules: frozenset = frozenset()  # from the configuration file's rules table
     rule_severity: dict = field(default_factory=dict)  # rule id -> severity, from the same table
     # keys the shown fingerprints of values (kongcheck.redact): new for each Settings, never shown

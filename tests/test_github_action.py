@@ -64,7 +64,8 @@ def _step(step_id: str) -> dict:
 
 def test_action_metadata():
     assert ACTION["runs"]["using"] == "composite"
-    assert set(ACTION["inputs"]) == {"paths", "format", "fail-on", "config", "version", "sarif-file", "extra-args"}
+    assert set(ACTION["inputs"]) == {"paths", "format", "fail-on", "config", "untrusted", "version", "sarif-file",
+                                    "extra-args"}
     assert set(ACTION["outputs"]) == {"findings", "sarif-file"}
     ids = {step.get("id") for step in ACTION["runs"]["steps"]}
     for output in ACTION["outputs"].values():
@@ -116,3 +117,16 @@ def test_scan_step_reports_bad_input_with_exit_2(installed, workspace):
     assert done.returncode == 2
     assert outputs["findings"] == "4"
     assert "::error file=k8s/broken.yaml,line=" in done.stdout
+
+
+def test_scan_step_of_an_untrusted_change_ignores_its_configuration(installed, workspace):
+    (workspace / ".git").mkdir()
+    (workspace / ".kongcheck.yaml").write_text("fail-on: never\n")  # what a pull request could commit
+    done, _ = run_step(_step("scan"), _inputs(paths="k8s", sarif_file=""), workspace, installed)
+    assert done.returncode == 0
+    done, outputs = run_step(_step("scan"), _inputs(paths="k8s", sarif_file="", untrusted="true"), workspace,
+                             installed)
+    assert done.returncode == 1, done.stderr
+    assert outputs["findings"] == "4"
+    done, _ = run_step(_step("scan"), _inputs(paths="k8s", untrusted="yes"), workspace, installed)
+    assert done.returncode == 2 and "::error::the untrusted input must be true or false" in done.stdout

@@ -81,23 +81,42 @@ def _write(result, options, pairs) -> None:
             raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
-def _load_config(ctx: click.Context, param, value: str | None):
-    """Eager --config callback: the file's settings become the defaults, so flags given win."""
+CONFIG_FLAGS_KEY = "kongcheck.config-flags"
+_CONFIG_FLAGS = ("no_config", "untrusted", "config_file")
+
+
+def _config_flag(ctx: click.Context, param, value):
+    """Eager callback of --no-config, --untrusted and --config.  Click runs eager callbacks in the
+    order the options are written, so the last of the three loads the configuration, whatever that
+    order: its settings become the defaults, so flags given win."""
+    seen = ctx.meta.setdefault(CONFIG_FLAGS_KEY, {})
+    seen[param.name] = value
+    if len(seen) == len(_CONFIG_FLAGS):
+        _load_config(ctx, seen["config_file"], look=not (seen["no_config"] or seen["untrusted"]))
+    return value
+
+
+def _load_config(ctx: click.Context, path: str | None, look: bool) -> None:
+    """Read --config FILE, or (when ``look``) the nearest configuration file."""
     from kongcheck.config import files as config
     from kongcheck.config.errors import ConfigError
 
-    if value is None and ctx.params.get("no_config"):
-        return None
     try:
-        path = value or config.find()
+        path = path or (config.find() if look else None)
         if path is None:
-            return None
+            return
         loaded = config.load(path)
     except ConfigError as exc:
         raise UsageProblem(str(exc)) from None
     ctx.default_map = {**(ctx.default_map or {}), **config.defaults(loaded)}
     ctx.meta[CONFIG_KEY] = loaded
-    return path
+
+
+def _check_untrusted(paths, charts, kustomizations, show_values, write_baseline, trusted) -> None:
+    from kongcheck.cli import trust
+
+    trust.refuse_flags(show_values, write_baseline)
+    trust.require_outside(trusted, trust.scanned_trees(paths, charts, kustomizations))
 
 
 def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, snapshots, fail_on_live):
@@ -226,8 +245,13 @@ _RENDER_OPTIONS = (
               help="Print credential values instead of their fingerprints (keyed anew for each run).")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
-@click.option("--no-config", is_flag=True, is_eager=True, help="Ignore .kongcheck.yaml and [tool.kongcheck].")
-@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_load_config,
+@click.option("--no-config", is_flag=True, is_eager=True, callback=_config_flag,
+              help="Ignore .kongcheck.yaml and [tool.kongcheck].")
+@click.option("--untrusted", is_flag=True, is_eager=True, callback=_config_flag,
+              help="The files come from an untrusted change (a pull request): read no configuration file but "
+                   "--config FILE, ignore in-source suppressions, refuse trusted files inside the scanned tree "
+                   "(docs/ci.md).")
+@click.option("--config", "config_file", metavar="FILE", is_eager=True, callback=_config_flag,
               help="Read settings from FILE.  [default: .kongcheck.yaml or pyproject.toml [tool.kongcheck], "
                    "the nearest from the working folder up]")
 @click.option("--baseline", metavar="FILE", help="Fail only on findings that FILE (from --write-baseline) does not list.")
@@ -235,7 +259,8 @@ _RENDER_OPTIONS = (
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
-         kong_version, show_values, show_suppressed, verbose, no_config, config_file, baseline, write_baseline,
+         kong_version, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
+         write_baseline,
          exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context, kubeconfig,
          cluster_namespaces, cluster_timeout, cluster_snapshots, fail_on_live, helm_charts, helm_values, helm_set,
          helm_release, helm_namespace, kustomizations, render_timeout) -> None:
@@ -246,9 +271,14 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     from kongcheck.report import ReportOptions
     from kongcheck.settings import Settings
 
+    config = click.get_current_context().meta.get(CONFIG_KEY)
+    if untrusted:
+        _check_untrusted(paths, helm_charts, kustomizations, show_values, write_baseline,
+                         [("--config", config.path if config else None), ("--baseline", baseline),
+                          ("--kubeconfig", kubeconfig), *(("--cluster-snapshot", s) for s in cluster_snapshots)])
     settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
                         target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
-                        **rule_settings(click.get_current_context().meta.get(CONFIG_KEY)))
+                        untrusted=untrusted, **rule_settings(config))
     pairs = _outputs(formats, outputs)
     if paths.count("-") > 1:
         raise click.UsageError("'-' (standard input) can be given only once")

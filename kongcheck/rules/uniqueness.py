@@ -3,7 +3,7 @@ facts/unique.py, with its catalogue entry, behaviour and example derived from th
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kongcheck.facts import kinds, outcomes, unique, versions
 from kongcheck.facts.kong import uniqueness_error
@@ -24,6 +24,11 @@ class Entity:
     ref: ResourceRef
     owners: list[str]  # consumer ids, for credentials
     created: str | None = None  # creationTimestamp, for OLDEST_WINS rows
+    live_owners: set[str] = field(default_factory=set)  # those of the owners that are live objects
+
+    @property
+    def live(self) -> bool:
+        return self.value.obj.is_live
 
 
 def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
@@ -38,6 +43,8 @@ def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
         ref = secret.obj.ref
         entity = by_secret.setdefault(ref, Entity(value, ref, []))
         entity.owners.append(attachment.consumer.obj.ref.id)
+        if attachment.consumer.obj.is_live:
+            entity.live_owners.add(attachment.consumer.obj.ref.id)
     return list(by_secret.values())
 
 
@@ -53,10 +60,9 @@ def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
     return found
 
 
-def _outcome(row: UniqueField, group: list[Entity], index: KongIndex) -> outcomes.Outcome:
+def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex) -> outcomes.Outcome:
     target = index.settings.target
     if row.resolution == KIC_DROPS_CONSUMERS:
-        owners = [owner for entity in group for owner in entity.owners]
         return outcomes.credential_clash(target, row.kic_index, owners, row.endpoint_key)
     if row.resolution == OLDEST_WINS:
         event = row.event.format(value=group[0].value.text)
@@ -83,17 +89,39 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
     value: str | None = text
     if not row.sensitive:
         plain = text
-    elif all(entity.value.obj.is_live for entity in group):
+    elif all(entity.live for entity in group):
         plain, value = LIVE_VALUE, None  # a value only the cluster holds: nothing derived from it is shown
     else:
         plain = show(text)  # a credential or identity is only fingerprinted
+    if row.sensitive and value is not None and index.settings.untrusted:
+        return _unnamed_live_hit(row, group, index, plain, value)
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
     shown = plain if row.sensitive else repr(text)
-    outcome = _outcome(row, group, index)
+    outcome = _outcome(row, group, owners, index)
     message = (f"{len(group)} {row.people} share {row.field} {shown}{owned}."
                f"{_kong_says(row, plain, index)} {outcome.text}.")
     return Hit(row.rule, message, [Participant(e.ref, e.value.location) for e in group],
+               entity=row.entity, field=row.field, value=value, outcome=outcome)
+
+
+def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, plain: str, value: str) -> Hit:
+    """A clash on a credential or identity in a scan of an untrusted change (--untrusted): only the
+    change's side is named.  A live object that holds the same value is said to exist, never named,
+    and live consumers that own a clashing credential are left out, so that a change cannot learn
+    which live Secret or consumer a guessed value belongs to."""
+    changed = [entity for entity in group if not entity.live]
+    owners = sorted({owner for entity in group for owner in entity.owners if owner not in entity.live_owners})
+    owned = f" (owned by {', '.join(owners)})" if owners else ""
+    outcome = _outcome(row, changed, owners, index)
+    if len(changed) == len(group):
+        said = f"{len(group)} {row.people} share {row.field} {plain}{owned}"
+    else:
+        holders = ", ".join(entity.ref.id for entity in changed)
+        said = (f"{row.field} {plain} of {holders}{owned} is also held by a live object in the cluster, which "
+                "--untrusted does not name")
+    return Hit(row.rule, f"{said}.{_kong_says(row, plain, index)} {outcome.text}.",
+               [Participant(e.ref, e.value.location) for e in changed],
                entity=row.entity, field=row.field, value=value, outcome=outcome)
 
 

@@ -7,7 +7,9 @@ its ``clash`` fingerprint (the same without the resources) and its resources: a 
 resources are some of a recorded finding's, on the same clash, is a partly fixed baselined
 finding and stays accepted; one with a resource the entry does not name is new.  Findings
 matched by the baseline are suppressed (``suppressed_by = "baseline"``): counted in the
-summary, listed with ``--show-suppressed``.
+summary, listed with ``--show-suppressed``.  A baseline records every finding the scan accepts:
+the open ones and those suppressed in the source, so a baseline written from a trusted branch
+carries that branch's suppressions to a scan that ignores them (``--untrusted``).
 
 The file is committed and read by many, so the value digest must not let anyone check a
 guessed value cheaply: it is scrypt (a deliberately slow, memory-hard hash) with a random salt
@@ -134,7 +136,7 @@ def document(findings: list[Finding], value_hash: ValueHash) -> dict:
     digests = Baseline([], value_hash)
     entries = []
     for finding in findings:
-        if finding.suppressed:
+        if finding.suppressed_by == "baseline":
             continue
         digest = digests.value_digest(finding)
         entries.append({"fingerprint": finding_fingerprint(finding, digest), "clash": clash_fingerprint(finding, digest),

@@ -64,17 +64,16 @@ def _how(obj: Obj, participant: Participant, rule: str) -> str | None:
     return None
 
 
-def _mark(finding: Finding, index: KongIndex) -> None:
+def _reason(finding: Finding, index: KongIndex) -> str | None:
+    """How every participant's part is suppressed (the first one's way), or None."""
     reasons = []
     for participant in finding.participants:
         obj = _definition(index, participant)
         how = _how(obj, participant, finding.rule) if obj is not None else None
         if how is None:
-            return
+            return None
         reasons.append(how)
-    if reasons:
-        finding.suppressed = True
-        finding.suppressed_by = reasons[0]
+    return reasons[0] if reasons else None
 
 
 def _unknown(text: str) -> list[str]:
@@ -122,5 +121,13 @@ def apply(findings: list[Finding], index: KongIndex) -> list[str]:
     """Mark suppressed findings in place; return warnings about the suppressions themselves."""
     for finding in findings:
         if not finding.suppressed:
-            _mark(finding, index)
+            reason = _reason(finding, index)
+            if reason is not None:
+                finding.suppressed, finding.suppressed_by = True, reason
     return _check_ids(index)
+
+
+def ignored(findings: list[Finding], index: KongIndex) -> int:
+    """How many findings the suppressions would silence; ``--untrusted`` ignores them, since the
+    change being scanned may have written them (even on a copy of an object defined later)."""
+    return sum(1 for finding in findings if not finding.suppressed and _reason(finding, index) is not None)
