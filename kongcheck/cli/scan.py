@@ -119,13 +119,15 @@ def _check_untrusted(paths, charts, kustomizations, show_values, write_baseline,
     trust.require_outside(trusted, trust.scanned_trees(paths, charts, kustomizations))
 
 
-def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, snapshots, fail_on_live):
+def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, deadline, snapshots, fail_on_live,
+                  load: LoadOptions):
     """--cluster / --cluster-snapshot flags -> sources/live.py:LiveOptions (None when neither is given)."""
     if cluster and snapshots:
         raise click.UsageError("give either --cluster or --cluster-snapshot, not both")
     if not cluster:
         given = [flag for flag, value in (("--context", context), ("--kubeconfig", kubeconfig),
-                                          ("--cluster-namespace", namespaces), ("--cluster-timeout", timeout))
+                                          ("--cluster-namespace", namespaces), ("--cluster-timeout", timeout),
+                                          ("--cluster-deadline", deadline))
                  if value]
         if given:
             raise click.UsageError(f"{given[0]} needs --cluster")
@@ -135,8 +137,11 @@ def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, snaps
             return None
     from kongcheck.sources.live import LiveOptions
 
+    defaults = LiveOptions()
     return LiveOptions(cluster=cluster, context=context, kubeconfig=kubeconfig, namespaces=tuple(namespaces),
-                       timeout=timeout or 30.0, snapshots=tuple(snapshots), fail_on_live=fail_on_live)
+                       timeout=timeout or defaults.timeout, deadline=deadline or defaults.deadline,
+                       snapshots=tuple(snapshots), fail_on_live=fail_on_live, max_size=load.max_file_size,
+                       max_objects=load.max_documents)
 
 
 def _helm_requests(charts, values, sets, release, namespace, timeout) -> tuple:
@@ -200,7 +205,10 @@ _CLUSTER_OPTIONS = (
                  help="Read only these namespaces with --cluster (repeatable; KongVaults are cluster-scoped "
                       "and always read).  [default: all]"),
     click.option("--cluster-timeout", type=click.FloatRange(min=0.1), metavar="SECONDS",
-                 help="Timeout of each API request with --cluster.  [default: 30]"),
+                 help="Time each API request (connect, headers, body) and each exec credential plugin run may "
+                      "take with --cluster.  [default: 30]"),
+    click.option("--cluster-deadline", type=click.FloatRange(min=0.1), metavar="SECONDS",
+                 help="Time the whole --cluster fetch may take.  [default: 300]"),
     click.option("--cluster-snapshot", "cluster_snapshots", multiple=True, metavar="FILE",
                  type=click.Path(dir_okay=False),
                  help="Merge live state saved with `kubectl get ... -o yaml` instead of --cluster (repeatable)."),
@@ -260,10 +268,9 @@ _RENDER_OPTIONS = (
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
          kong_version, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
-         write_baseline,
-         exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context, kubeconfig,
-         cluster_namespaces, cluster_timeout, cluster_snapshots, fail_on_live, helm_charts, helm_values, helm_set,
-         helm_release, helm_namespace, kustomizations, render_timeout) -> None:
+         write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
+         kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
+         helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, render_timeout) -> None:
     """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder),
     and charts and overlays rendered with --helm and --kustomize."""
     from kongcheck.config.files import rule_settings
@@ -282,14 +289,15 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
     pairs = _outputs(formats, outputs)
     if paths.count("-") > 1:
         raise click.UsageError("'-' (standard input) can be given only once")
+    load = LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
+                       max_documents=max_documents)
     request = Request(
         paths=tuple(paths), settings=settings, excludes=tuple(exclude),
         helm=_helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout),
         kustomize=tuple(kustomizations), render_timeout=render_timeout,
-        live=_live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_snapshots,
-                           fail_on_live),
-        load=LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
-                         max_documents=max_documents),
+        live=_live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline,
+                           cluster_snapshots, fail_on_live, load),
+        load=load,
         allow_empty=allow_empty, baseline=baseline, write_baseline=write_baseline, progress=_progress,
     )
     try:

@@ -15,18 +15,23 @@ from typing import Iterable
 
 from kongcheck.facts.kube import CREDENTIAL_LABEL
 
+from .kube.answers import ItemProblem
 from .kube.errors import ClusterError
 from .kube.reduce import reduce_object, resource_of, secret_refs
 from .kube.resources import RESOURCES, read
 
 __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located"]
 
+DEFAULT_DEADLINE = 300.0  # --cluster-deadline
+
 
 def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None,
                        namespaces: Iterable[str] = (), timeout: float = 30.0,
                        referenced_secrets: Iterable[tuple[str, str]] = (),
                        page_size: int | None = None, ingress_class: str | None = None,
-                       skip_kinds: Iterable[str] = (), optional_kinds: Iterable[str] = ()) -> tuple[str, list[dict]]:
+                       skip_kinds: Iterable[str] = (), optional_kinds: Iterable[str] = (),
+                       deadline: float = DEFAULT_DEADLINE, max_body: int = 64 << 20, max_objects: int = 100_000,
+                       problems: list | None = None) -> tuple[str, list[dict]]:
     """(context name, reduced objects) from the cluster of `context` (default: current-context).
 
     `namespaces` limits namespaced kinds (KongVaults are cluster-scoped and always read).
@@ -34,35 +39,51 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
     not listed by label is fetched one by one, like those the live KongConsumers name.
     `ingress_class`: also GET that IngressClass (it says whether the class is the default).
     `skip_kinds` are not read; for `optional_kinds` an absent CRD means none (older KIC).
+    `timeout` bounds each request and each exec plugin run, `deadline` the whole fetch; an
+    answer over `max_body` bytes or a list of over `max_objects` objects is refused.  An object
+    that cannot be used becomes one ClusterError in `problems` (raised at once when it is None).
     """
     from .kube.extra import require_client
 
     require_client()  # before api/connect, which import the extra's libraries
-    from .kube.api import PAGE_SIZE, KubeApi
-    from .kube.connect import connect
+    from .kube.api import PAGE_SIZE, Clock, KubeApi
+    from .kube.connect import bounded_exec, connect
 
-    conn = connect(context=context, kubeconfig=kubeconfig)
-    api = KubeApi(conn, timeout)
+    clock = Clock(deadline)
+    with bounded_exec(lambda: min(timeout, clock.left())):
+        conn = connect(context=context, kubeconfig=kubeconfig)
+        api = KubeApi(conn, timeout, clock, max_body, max_objects)
+        return conn.context, _fetch(api, namespaces, referenced_secrets, page_size or PAGE_SIZE, ingress_class,
+                                    set(skip_kinds), set(optional_kinds), problems)
+
+
+def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds, optional_kinds, problems):
     scopes = sorted(set(namespaces)) or [None]
-    size = page_size or PAGE_SIZE
     objects: list[dict] = []
     for mode in ("list", "labelled"):
         for row, resource in read(mode):
-            if row.kind in set(skip_kinds):
+            if row.kind in skip_kinds:
                 continue
             for namespace in scopes if resource.namespaced else [None]:
                 objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
-                                                row.live_label, size, missing_ok=row.kind in set(optional_kinds)))
+                                                row.live_label, size, missing_ok=row.kind in optional_kinds,
+                                                problems=problems))
     secrets = RESOURCES["Secret"]
     for namespace, name in sorted(_unlisted_refs(objects, referenced_secrets, scopes)):
-        secret = api.get_object(secrets, namespace, name)
-        if secret is not None:
-            objects.append(reduce_object(secret, secrets))
+        _get(api, secrets, namespace, name, objects, problems)
     for _row, resource in read("named") if ingress_class else ():
-        found = api.get_object(resource, None, ingress_class)
-        if found is not None:
-            objects.append(reduce_object(found, resource))
-    return conn.context, objects
+        _get(api, resource, None, ingress_class, objects, problems)
+    return objects
+
+
+def _get(api, resource, namespace, name, objects: list, problems) -> None:
+    found = api.get_object(resource, namespace, name, problems)
+    if found is None:
+        return
+    try:
+        objects.append(reduce_object(found, resource))
+    except ItemProblem as problem:
+        api.item_problem(problem, f"GET {resource.object_path(namespace, name)}", found, problems)
 
 
 def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes: list) -> set[tuple[str, str]]:
@@ -73,26 +94,51 @@ def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes
     return wanted - listed
 
 
-def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str]] = ()) -> list[tuple[dict, int]]:
+def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str]] = (), max_size: int = 64 << 20,
+                          problems: list | None = None) -> list[tuple[dict, int]]:
     """Reduced objects, each with its 1-based line, from `kubectl get kongconsumers,kongconsumergroups,kongvaults
     -A -o yaml` and `kubectl get secrets -A -l konghq.com/credential -o yaml` output (YAML or JSON).
 
     Kinds kongcheck does not read are skipped; Secrets are kept when labelled
     `konghq.com/credential` or named by a consumer (the snapshot's or `referenced_secrets`).
+    An object that cannot be used (``labels: [a]``, ``stringData: [a]``) is one ClusterError in
+    `problems`, located at the offending field (raised at once when `problems` is None).
     """
     from .kube.snapshot import read_snapshot
 
     located = []
-    for obj, line in read_snapshot(path):
+    for obj, line in read_snapshot(path, max_size, problems):
         resource = resource_of(obj)
         if resource is None:
             continue
         meta = obj.get("metadata")
-        if not isinstance(meta, dict) or not meta.get("name"):
-            raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
-        located.append((reduce_object(obj, resource), line))
+        try:
+            if not isinstance(meta, dict) or not meta.get("name"):
+                raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
+            try:
+                located.append((reduce_object(obj, resource), line))
+            except ItemProblem as problem:
+                name = f" {meta['name']!r}" if isinstance(meta["name"], str) else ""
+                raise ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
+                                   _line_of(obj, problem.path, line)) from None
+        except ClusterError as error:
+            if problems is None:
+                raise
+            problems.append(error)
     refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]
+
+
+def _line_of(obj, path: tuple, line: int) -> int:
+    """The line of the field at ``path`` in a composed object (its parent's when it has none)."""
+    node = obj
+    for key in path:
+        where = getattr(node, "where", None)
+        if where is None or not isinstance(node, dict) or key not in node:
+            break
+        line = where(key)[0]
+        node = node[key]
+    return line
 
 
 def _kept_secret(secret: dict, refs: set[tuple[str, str]]) -> bool:

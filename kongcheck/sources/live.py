@@ -24,9 +24,12 @@ class LiveOptions:
     context: str | None = None
     kubeconfig: str | None = None
     namespaces: tuple[str, ...] = ()
-    timeout: float = 30.0
+    timeout: float = 30.0  # each request and exec plugin run (--cluster-timeout)
+    deadline: float = 300.0  # the whole fetch (--cluster-deadline)
     snapshots: tuple[str, ...] = ()  # --cluster-snapshot FILE
     fail_on_live: bool = False
+    max_size: int = 64 << 20  # an API answer or a snapshot (--max-file-size)
+    max_objects: int = 100_000  # objects in one LIST (--max-documents)
 
     @property
     def enabled(self) -> bool:
@@ -42,21 +45,25 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
     sources: list[Source] = []
     errors: list[ScanError] = []
     if options.cluster:
+        problems: list[ClusterError] = []
         try:
             context, objects = fetch_live_objects(
                 context=options.context, kubeconfig=options.kubeconfig, namespaces=options.namespaces,
                 timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class,
-                **_kinds_for(settings.target))
+                deadline=options.deadline, max_body=options.max_size, max_objects=options.max_objects,
+                problems=problems, **_kinds_for(settings.target))
             sources += [_source(f"cluster:{context}", obj) for obj in objects]
         except ClusterError as exc:
-            errors.append(_error(exc, "--cluster"))
+            problems.append(exc)
+        errors += [_error(problem, "--cluster") for problem in problems]
     for path in options.snapshots:
+        problems = []
         try:
-            located = load_snapshot_located(path, refs)
+            located = load_snapshot_located(path, refs, options.max_size, problems)
+            sources += [_source(SNAPSHOT_LABEL, obj, f"{path}:{line}") for obj, line in located]
         except ClusterError as exc:
-            errors.append(_error(exc, path))
-            continue
-        sources += [_source(SNAPSHOT_LABEL, obj, f"{path}:{line}") for obj, line in located]
+            problems.append(exc)
+        errors += [_error(problem, path) for problem in problems]
     return sources, errors
 
 

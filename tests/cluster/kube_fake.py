@@ -5,6 +5,11 @@ and GET for the resources kongcheck reads, answers like the real server with
 Status objects (401, 403 with the RBAC sentence, 404 for an absent CRD, 410
 for an expired continue token), can stall a response for timeout tests, and
 records every request. It binds 127.0.0.1 only.
+
+Faults a broken or hostile server (or proxy) shows can be injected per resource: any answer in
+place of a LIST (`override`, `mangle`), a body sent a byte at a time (`trickle`), a new continue
+token on every page (`endless`), a paginated list after a 410 (`relist_paginates`), and error
+texts that echo the request's Authorization header (`echo_authorization`).
 """
 
 from __future__ import annotations
@@ -48,6 +53,14 @@ class FakeApiServer:
         self.missing_as_text = False  # old API servers answer 404 with a plain-text body
         self.expire_continue = 0  # how many continue requests get 410 Expired
         self.slow: dict[str, float] = {}  # plural -> seconds to stall
+        self.override: dict[str, tuple[int, object]] = {}  # plural -> (status, any JSON value) for a LIST
+        self.mangle: dict[str, object] = {}  # plural -> function(list answer) -> answer
+        self.trickle: dict[str, float] = {}  # plural -> seconds between the bytes of a LIST's body
+        self.endless: dict[str, bool] = {}  # plural -> every page hands out a new continue token (True: with items)
+        self.relist_paginates = False  # the full list after a 410 still carries a continue token
+        self.echo_authorization: set[str] = set()  # plurals answered 500 with the Authorization header quoted
+        self.rename_get: dict[str, str] = {}  # name -> the name a GET answers with instead
+        self.huge: dict[str, int] = {}  # plural -> bytes of a LIST body sent in chunks, with no length given
         self.requests: list[dict] = []
         self.release = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -93,9 +106,17 @@ class FakeApiServer:
             return 403, self._forbidden(verb, route)
         if route["plural"] in self.slow:
             self.release.wait(self.slow[route["plural"]])
+        if route["plural"] in self.echo_authorization:
+            return 500, status(500, "InternalError", f"upstream refused the request with Authorization: "
+                               f"{headers.get('Authorization')}")
         if route["name"]:
             return self._get(route)
-        return self._list(route, query)
+        if route["plural"] in self.override:
+            return self.override[route["plural"]]
+        code, body = self._list(route, query)
+        if route["plural"] in self.mangle and code == 200:
+            body = self.mangle[route["plural"]](body)
+        return code, body
 
     def _forbidden(self, verb: str, route: dict) -> dict:
         group, plural, ns, name = route["group"], route["plural"], route["ns"], route["name"]
@@ -118,6 +139,8 @@ class FakeApiServer:
     def _get(self, route: dict) -> tuple[int, dict]:
         for obj in self._matching(route, None):
             if obj["metadata"]["name"] == route["name"]:
+                if route["name"] in self.rename_get:
+                    return 200, {**obj, "metadata": {**obj["metadata"], "name": self.rename_get[route["name"]]}}
                 return 200, obj
         plural = route["plural"] if not route["group"] else f'{route["plural"]}.{route["group"]}'
         return 404, status(404, "NotFound", f'{plural} "{route["name"]}" not found',
@@ -127,6 +150,12 @@ class FakeApiServer:
         selector = query.get("labelSelector")
         items = self._matching(route, selector)
         start = 0
+        endless = self.endless.get(route["plural"])
+        if endless is not None:
+            number = int(query.get("continue") or "0", 36) + 1 if (query.get("continue") or "").isalnum() else 1
+            page = items[:1] if endless else []
+            return 200, {"apiVersion": _api_version(route), "kind": f'{route["kind"]}List',
+                         "metadata": {"continue": _base36(number)}, "items": page}
         if query.get("continue"):
             if self.expire_continue > 0:
                 self.expire_continue -= 1
@@ -138,6 +167,8 @@ class FakeApiServer:
         limit = int(query.get("limit") or 0)
         page = items[start:start + limit] if limit else items[start:]
         meta = {"resourceVersion": self.resource_version}
+        if not limit and self.relist_paginates:
+            meta["continue"] = _encode_token(self.resource_version, page[-1]) if page else "more"
         rest = len(items) - start - len(page)
         if rest > 0:
             meta["continue"] = _encode_token(self.resource_version, page[-1])
@@ -145,8 +176,20 @@ class FakeApiServer:
                 meta["remainingItemCount"] = rest
         if route["group"] == "":  # built-in types: list items carry no apiVersion/kind in JSON
             page = [{k: v for k, v in o.items() if k not in ("apiVersion", "kind")} for o in page]
-        api_version = f'{route["group"]}/{route["version"]}' if route["group"] else route["version"]
-        return 200, {"apiVersion": api_version, "kind": f'{route["kind"]}List', "metadata": meta, "items": page}
+        return 200, {"apiVersion": _api_version(route), "kind": f'{route["kind"]}List', "metadata": meta,
+                     "items": page}
+
+
+def _api_version(route: dict) -> str:
+    return f'{route["group"]}/{route["version"]}' if route["group"] else route["version"]
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while number:
+        number, rest = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    return digits or "0"
 
 
 def _route(path: str) -> dict | None:
@@ -236,20 +279,53 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("DELETE")
 
     def _serve(self, method: str) -> None:
-        code, body = self.server.fake.answer(method, self.path, self.headers)
-        if "_text" in body:
+        fake = self.server.fake
+        code, body = fake.answer(method, self.path, self.headers)
+        if isinstance(body, dict) and "_text" in body:
             data, ctype = body["_text"].encode(), "text/plain; charset=utf-8"
+        elif isinstance(body, bytes):
+            data, ctype = body, "application/json"
         else:
             data, ctype = json.dumps(body).encode(), "application/json"
+        route = _route(urlsplit(self.path).path)
+        if route and route["plural"] in fake.huge:
+            self._chunked(fake.huge[route["plural"]])
+            return
+        pause = fake.trickle.get(route["plural"]) if route else None
         try:
             self.send_response(code)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            if pause is None:
+                self.wfile.write(data)
+                self.wfile.flush()
+                return
             self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            for index in range(len(data)):  # a byte at a time: every socket read succeeds
+                self.wfile.write(data[index:index + 1])
+                self.wfile.flush()
+                if fake.release.wait(pause):
+                    return
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
             pass  # the client gave up (timeout tests)
+
+    def _chunked(self, total: int) -> None:
+        """A JSON list answer of ``total`` bytes, in 1 MiB chunks (Transfer-Encoding: chunked)."""
+        filler = b'"' + b"x" * (1 << 20) + b'",'
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            sent = 0
+            for piece in [b'{"kind": "SecretList", "items": ['] + [filler] * (total // len(filler)):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                sent += len(piece)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError):
+            pass  # refused part way, as it should be
 
     def log_message(self, format, *args):
         pass

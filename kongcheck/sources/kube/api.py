@@ -1,8 +1,18 @@
-"""Read-only GET and paginated LIST against the Kubernetes API, with actionable errors."""
+"""Read-only GET and paginated LIST against the Kubernetes API, bounded and checked.
+
+Every request has a deadline for the whole exchange (connect, headers and body), the shorter of
+``--cluster-timeout`` and what is left of the fetch's own deadline: it runs in a worker thread
+that is abandoned (its socket shut down) when the time is up, since a per-read socket timeout
+never fires on a server that trickles a byte a second.  A body larger than the cap is refused, a
+LIST answer must be a list of the kind asked for (answers.py), and pagination must end.  Texts
+that come from the server are scrubbed of credentials before they reach a message.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -10,11 +20,14 @@ import urllib3
 
 from kongcheck.version import __version__
 
-from . import errors
-from .errors import ClusterError
+from . import answers, errors
+from .answers import ItemProblem
+from .errors import ClusterError, scrub
 from .resources import Resource
 
 PAGE_SIZE = 500  # kubectl's --chunk-size default
+MAX_EMPTY_PAGES = 10  # pages in a row that bring no item but another continue token
+_CHUNK = 1 << 16
 
 
 class StatusError(Exception):
@@ -26,90 +39,208 @@ class StatusError(Exception):
 
     @property
     def message(self) -> str:
-        return " ".join(str(self.status.get("message") or "").split())
+        message = self.status.get("message")
+        return " ".join(message.split()) if isinstance(message, str) else ""
+
+
+class Clock:
+    """The fetch's deadline (``--cluster-deadline``), started when the fetch starts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.end - time.monotonic()
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class KubeApi:
-    def __init__(self, connection, timeout: float) -> None:
+    def __init__(self, connection, timeout: float, clock: Clock | None = None, max_body: int = 64 << 20,
+                 max_objects: int = 100_000) -> None:
         self.conn = connection
         self.timeout = timeout
+        self.clock = clock or Clock(float("inf"))
+        self.max_body = max_body
+        self.max_objects = max_objects
 
-    def get_json(self, path: str, query: dict | None = None) -> dict:
+    def _scrub(self, text: str) -> str:
+        return scrub(text, self.conn.secrets())
+
+    def budget(self) -> tuple[float, bool]:
+        """Seconds the next step may take, and whether the fetch's deadline (not the timeout) sets them."""
+        left = self.clock.left()
+        if left <= 0:
+            raise self.deadline_error()
+        return (left, True) if left < self.timeout else (self.timeout, False)
+
+    def deadline_error(self) -> ClusterError:
+        return ClusterError(f"reading the cluster of context '{self.conn.context}' took longer than "
+                            f"{self.clock.seconds:g}s; raise --cluster-deadline, or read fewer namespaces with "
+                            "--cluster-namespace")
+
+    def get_json(self, path: str, query: dict | None = None):
+        """The decoded JSON answer of a GET (any JSON value: the caller checks its shape)."""
         url = self.conn.host + path + (f"?{urlencode(query)}" if query else "")
         headers = {"Accept": "application/json", "User-Agent": f"kongcheck/{__version__}"}
-        auth = self.conn.auth_header()
+        auth = self.conn.auth_header()  # may run an exec plugin: bounded by connect.bounded_exec
         if auth:
             headers["Authorization"] = auth
+        seconds, by_deadline = self.budget()
+        status, reason, data = self._exchange(url, headers, path, seconds, by_deadline)
+        if not 200 <= status < 300:
+            raise StatusError(status, reason, path, _status_body(data))
         try:
-            response = self.conn.pool.request(
-                "GET", url, headers=headers, redirect=False,
-                timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
-            )
-        except urllib3.exceptions.HTTPError as exc:
-            raise self._transport_error(exc, path) from None
-        if not 200 <= response.status < 300:
-            raise StatusError(response.status, response.reason or "", path, _status_body(response.data))
-        try:
-            return json.loads(response.data)
-        except ValueError:
-            raise ClusterError(f"the API server of context '{self.conn.context}' sent non-JSON data for GET {path}") from None
+            return json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise ClusterError(f"the API server of context '{self.conn.context}' sent non-JSON data for GET "
+                               f"{path}") from None
+        except RecursionError:
+            raise ClusterError(f"the API server of context '{self.conn.context}' sent JSON nested too deeply to "
+                               f"read for GET {path}") from None
+
+    def _exchange(self, url: str, headers: dict, path: str, seconds: float, by_deadline: bool):
+        """(status, reason, body) of one GET, within ``seconds`` for all of it."""
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                response = self.conn.pool.request(
+                    "GET", url, headers=headers, redirect=False, preload_content=False,
+                    timeout=urllib3.Timeout(connect=seconds, read=seconds))
+                box["response"] = response
+                box["result"] = (response.status, response.reason or "", self._body(response))
+            except BaseException as exc:  # handed to the caller's thread
+                box["error"] = exc
+
+        worker = threading.Thread(target=work, name="kongcheck-api-request", daemon=True)
+        worker.start()
+        worker.join(seconds)
+        if worker.is_alive():
+            _abandon(box.get("response"))
+            if by_deadline:
+                raise self.deadline_error()
+            raise ClusterError(f"the API server {self.conn.host} (context '{self.conn.context}') did not answer "
+                               f"GET {path} within {self.timeout:g}s; retry, or raise --cluster-timeout")
+        error = box.get("error")
+        if isinstance(error, _TooLarge):
+            raise ClusterError(f"the API server of context '{self.conn.context}' answered GET {path} with more "
+                               f"than {self.max_body} bytes (--max-file-size); kongcheck does not read it")
+        if isinstance(error, urllib3.exceptions.HTTPError):
+            raise self._transport_error(error, path) from None
+        if error is not None:
+            raise error
+        return box["result"]
+
+    def _body(self, response) -> bytearray:
+        """The whole body, refused once it is larger than ``max_body`` (a declared length first)."""
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.max_body:
+            response.close()
+            raise _TooLarge()
+        body = bytearray()
+        for chunk in response.stream(_CHUNK):
+            body += chunk
+            if len(body) > self.max_body:
+                response.close()
+                raise _TooLarge()
+        response.release_conn()
+        return body
 
     def list_objects(self, resource: Resource, namespace: str | None, reduce: Callable[[dict], dict],
                      label_selector: str | None = None, page_size: int = PAGE_SIZE,
-                     missing_ok: bool = False) -> list[dict]:
-        """All objects of `resource` (in `namespace`, or all), reduced page by page.
+                     missing_ok: bool = False, problems: list | None = None) -> list[dict]:
+        """All objects of `resource` (in `namespace`, or all), checked and reduced page by page.
 
         Pages with limit/continue; if a continue token expires (410), fall back to
         one full list without limit, as kubectl's pager does. `missing_ok`: a 404
-        (CRD not installed) means no objects.
+        (CRD not installed) means no objects. An item that cannot be used is one entry of
+        `problems` (raised when None); an answer that cannot be used is a ClusterError.
         """
         path = resource.list_path(namespace)
         query = {"limit": page_size, **({"labelSelector": label_selector} if label_selector else {})}
         items: list[dict] = []
-        token, seen = None, set()
+        token, seen, empty = None, set(), 0
         while True:
             try:
                 page = self.get_json(path, {**query, "continue": token} if token else query)
             except StatusError as exc:
                 if exc.code == 410 and token:
-                    return self._full_list(resource, namespace, reduce, label_selector)
+                    return self._full_list(resource, namespace, reduce, label_selector, problems)
                 if exc.code == 404 and missing_ok and not token:
                     return []
                 raise self.status_error(exc, "list", resource, namespace) from None
-            items.extend(reduce(item) for item in page.get("items") or [])
-            token = (page.get("metadata") or {}).get("continue")
+            found, token = answers.list_page(page, resource, f"GET {path}")
+            self._keep(found, items, resource, namespace, label_selector, reduce, problems, path)
             if not token:
                 return items
-            if token in seen:
-                raise ClusterError(f"the API server repeated a continue token while listing {path}; aborting")
+            empty = empty + 1 if not found else 0
+            if token in seen or empty > MAX_EMPTY_PAGES:
+                raise ClusterError(f"the API server keeps paginating {path} (a continue token repeated, or "
+                                   f"{MAX_EMPTY_PAGES} pages in a row without an item); aborting")
             seen.add(token)
 
-    def _full_list(self, resource, namespace, reduce, label_selector) -> list[dict]:
+    def _keep(self, found: list, items: list, resource, namespace, label, reduce, problems, path) -> None:
+        for position, item in enumerate(found, len(items) + 1):
+            if len(items) >= self.max_objects:
+                raise ClusterError(f"GET {path} lists more than {self.max_objects} objects (--max-documents); "
+                                   "kongcheck does not read such a list")
+            try:
+                answers.list_item(item, resource, namespace, label)
+                items.append(reduce(item))
+            except ItemProblem as problem:
+                self.item_problem(problem, f"GET {path}: item {position}", item, problems)
+
+    def item_problem(self, problem: ItemProblem, where: str, item, problems: list | None) -> None:
+        """Record (or raise, without a list) one object of an answer that cannot be used."""
+        name = _name_of(item)
+        error = ClusterError(f"{where}{f' ({name})' if name else ''}: {problem.problem}")
+        if problems is None:
+            raise error
+        problems.append(error)
+
+    def _full_list(self, resource, namespace, reduce, label_selector, problems) -> list[dict]:
         path = resource.list_path(namespace)
         try:
             page = self.get_json(path, {"labelSelector": label_selector} if label_selector else None)
         except StatusError as exc:
             raise self.status_error(exc, "list", resource, namespace) from None
-        return [reduce(item) for item in page.get("items") or []]
+        found, token = answers.list_page(page, resource, f"GET {path}")
+        if token:
+            raise ClusterError(f"the API server paginated {path} after its continue token expired (410) although "
+                               "kongcheck asked for the whole list; aborting")
+        items: list[dict] = []
+        self._keep(found, items, resource, namespace, label_selector, reduce, problems, path)
+        return items
 
-    def get_object(self, resource: Resource, namespace: str | None, name: str) -> dict | None:
-        """One object, or None when it does not exist (404)."""
+    def get_object(self, resource: Resource, namespace: str | None, name: str, problems: list | None = None):
+        """One object, or None when it does not exist (404) or cannot be used (then one of `problems`)."""
+        path = resource.object_path(namespace, name)
         try:
-            return self.get_json(resource.object_path(namespace, name))
+            found = self.get_json(path)
         except StatusError as exc:
             if exc.code == 404:
                 return None
             raise self.status_error(exc, "get", resource, namespace) from None
+        try:
+            answers.single_object(found, resource, namespace, name)
+        except ItemProblem as problem:
+            self.item_problem(problem, f"GET {path}", None, problems)
+            return None
+        return found
 
     def status_error(self, exc: StatusError, verb: str, resource: Resource, namespace: str | None) -> ClusterError:
         context = self.conn.context
         if exc.code == 401:
             return errors.unauthorized(context, self.conn.host)
         if exc.code == 403:
-            return errors.forbidden(verb, resource, namespace, context, exc.message)
+            return errors.forbidden(verb, resource, namespace, context, self._scrub(exc.message))
         if exc.code == 404 and verb == "list" and resource.group:
             return errors.crd_missing(resource, context, exc.path)
-        return errors.http_failure(exc.code, exc.reason, exc.path, context, exc.message)
+        return errors.http_failure(exc.code, self._scrub(exc.reason), exc.path, context, self._scrub(exc.message))
 
     def _transport_error(self, exc: Exception, path: str) -> ClusterError:
         host, context = self.conn.host, self.conn.context
@@ -120,13 +251,31 @@ class KubeApi:
             )
         if isinstance(exc, urllib3.exceptions.SSLError):
             return ClusterError(
-                f"TLS with the API server {host} (context '{context}') failed: {_reason(exc)}; "
+                f"TLS with the API server {host} (context '{context}') failed: {self._scrub(_reason(exc))}; "
                 "check the cluster's certificate-authority and the client certificate in the kubeconfig"
             )
         return ClusterError(
-            f"cannot reach the API server {host} (context '{context}'): {_reason(exc)}; "
+            f"cannot reach the API server {host} (context '{context}'): {self._scrub(_reason(exc))}; "
             "check the address, VPN or tunnel, and that the cluster is running"
         )
+
+
+def _abandon(response) -> None:
+    """Shut the socket of a request given up on, so its worker thread ends."""
+    if response is None:
+        return
+    try:
+        response.shutdown()
+    except Exception:  # already closed, or an urllib3 without shutdown(): the worker ends on its own
+        pass
+
+
+def _name_of(item) -> str:
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
+        return ""
+    namespace = meta.get("namespace") if isinstance(meta.get("namespace"), str) else ""
+    return f"{namespace}/{meta['name']}" if namespace else meta["name"]
 
 
 def _reason(exc: Exception) -> str:
@@ -142,6 +291,6 @@ def _reason(exc: Exception) -> str:
 def _status_body(data: bytes) -> dict:
     try:
         body = json.loads(data)
-    except ValueError:
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return body if isinstance(body, dict) and body.get("kind") == "Status" else {}

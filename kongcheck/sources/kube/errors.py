@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Iterable
+
 INSTALL_HINT = "pip install 'kongcheck[cluster]'"
 RBAC_HINT = "see docs/cluster.md, RBAC, for a minimal ClusterRole"
 
@@ -18,6 +21,31 @@ class ClusterError(Exception):
         self.file, self.line = file, line
         where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
         super().__init__(where + self.problem)
+
+
+REDACTED = "<redacted>"
+_CREDENTIALS = (  # what an API server, a proxy or an exec plugin may echo back of a credential
+    (re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.S),
+     "<redacted private key>"),
+    (re.compile(r"(?i)\b((?:proxy-)?authorization)(\s*[:=]\s*)(?:(bearer|basic|negotiate)\s+)?[^\s,;\"']+"),
+     lambda m: f"{m.group(1)}{m.group(2)}{m.group(3) + ' ' if m.group(3) else ''}{REDACTED}"),
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{6,}"), r"\1\2" + REDACTED),
+    (re.compile(r"(?i)\b([\w-]*(?:token|passw(?:or)?d|secret|api[_-]?key|access[_-]?key|credential)s?)"
+                r"(\"?'?\s*[:=]\s*\"?'?)[^\s\"',;&}]+"), r"\1\2" + REDACTED),
+    (re.compile(r"\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*"), REDACTED),  # a JWT (service account tokens)
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\bya29\.[\w-]+"), REDACTED),  # AWS key ids, Google tokens
+    (re.compile(r"[A-Za-z0-9_-]{40,}"), REDACTED),  # any other long opaque token
+)
+
+
+def scrub(text: str, known: Iterable[str] = ()) -> str:
+    """``text`` (an API server's error, an exec plugin's stderr) without credentials: each ``known``
+    secret (the bearer token in use...) and whatever looks like a token, password or private key."""
+    for secret in sorted({s for s in known if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    for pattern, replacement in _CREDENTIALS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def missing_client(module: str = "kubernetes") -> ClusterError:

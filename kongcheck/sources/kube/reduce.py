@@ -3,7 +3,10 @@
 Secrets are cut down at once to their credential type and the one unique
 field Kong indexes (key / username / client_id); every other value, the
 `last-applied-configuration` annotation (which repeats the whole Secret) and
-managedFields are dropped before the object is kept anywhere.
+managedFields are dropped before the object is kept anywhere.  A field kongcheck reads that has
+the wrong type (``labels: [a]``, ``stringData: [a]``, a string ``metadata``) is an ItemProblem:
+the object is one error and the others are still read.  Problems name a ``data``/``stringData``
+entry by its place, never by its key.
 """
 
 from __future__ import annotations
@@ -16,34 +19,58 @@ from kongcheck.facts.credentials import unique_field
 from kongcheck.facts.kinds import BY_KIND
 from kongcheck.facts.kube import CREDENTIAL_LABEL, LAST_APPLIED, LEGACY_TYPE_KEY
 
+from .answers import ItemProblem, type_name
 from .resources import RESOURCES, Resource
 
 SECRET_ANNOTATIONS = ("konghq.com/", "kongcheck.io/")  # Kong tags, kongcheck suppressions; nothing else
 
 
-def reduce_metadata(meta: dict, secret: bool = False) -> dict:
+def _mapping(value, path: tuple, what: str) -> dict:
+    """A mapping of text to text (labels, annotations, data, stringData); absent or null is empty."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ItemProblem(f"{'.'.join(path)} must be a mapping of {what}, not {type_name(value)}", path)
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, str):
+            raise ItemProblem(f"{'.'.join(path)} holds an entry that is not text (a mapping of {what} is "
+                              "needed)", (*path, key))
+    return value
+
+
+def reduce_metadata(meta, secret: bool = False) -> dict:
     """Keep name, namespace, labels, annotations and creationTimestamp."""
-    out = {"name": meta.get("name")}
-    if meta.get("namespace") is not None:
-        out["namespace"] = meta["namespace"]
+    if not isinstance(meta, dict):
+        raise ItemProblem(f"metadata must be a mapping, not {type_name(meta)}", ("metadata",))
+    name, namespace = meta.get("name"), meta.get("namespace")
+    if not isinstance(name, str) or not name:
+        raise ItemProblem("metadata.name must be non-empty text", ("metadata", "name"))
+    out = {"name": name}
+    if namespace is not None:
+        if not isinstance(namespace, str):
+            raise ItemProblem(f"metadata.namespace must be text, not {type_name(namespace)}", ("metadata", "namespace"))
+        out["namespace"] = namespace
     if meta.get("creationTimestamp") is not None:
         out["creationTimestamp"] = _timestamp(meta["creationTimestamp"])
-    out["labels"] = dict(meta.get("labels") or {})
-    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
+    out["labels"] = dict(_mapping(meta.get("labels"), ("metadata", "labels"), "text"))
+    annotations = {k: v for k, v in _mapping(meta.get("annotations"), ("metadata", "annotations"), "text").items()
+                   if k != LAST_APPLIED}
     if secret:
         annotations = {k: v for k, v in annotations.items() if k.startswith(SECRET_ANNOTATIONS)}
     out["annotations"] = annotations
     return out
 
 
-def reduce_object(obj: dict, resource: Resource) -> dict:
+def reduce_object(obj, resource: Resource) -> dict:
     """Reduce one object of a known resource; list items may lack apiVersion/kind."""
+    if not isinstance(obj, dict):
+        raise ItemProblem(f"the object is {type_name(obj)}, not a mapping")
     if resource.kind == "Secret":
         return reduce_secret(obj)
     out = {
         "apiVersion": resource.api_version,
         "kind": resource.kind,
-        "metadata": reduce_metadata(obj.get("metadata") or {}),
+        "metadata": reduce_metadata(obj.get("metadata", {})),
     }
     for field in BY_KIND[resource.kind].live_fields:
         if field in obj:
@@ -53,12 +80,14 @@ def reduce_object(obj: dict, resource: Resource) -> dict:
 
 def reduce_secret(obj: dict) -> dict:
     """Keep the credential label, the legacy type key and the unique field, base64 as stored."""
-    meta = reduce_metadata(obj.get("metadata") or {}, secret=True)
+    meta = reduce_metadata(obj.get("metadata", {}), secret=True)
     merged = _merged_data(obj)
     cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
     keep = {LEGACY_TYPE_KEY, unique_field(cred_type or "") or ""}
     out = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
-    if obj.get("type"):
+    if obj.get("type") is not None:
+        if not isinstance(obj["type"], str):
+            raise ItemProblem(f"type must be text, not {type_name(obj['type'])}", ("type",))
         out["type"] = obj["type"]
     out["data"] = {k: v for k, v in merged.items() if k in keep}
     return out
@@ -70,15 +99,17 @@ def _timestamp(value) -> str:
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return str(value)
+    if not isinstance(value, str):
+        raise ItemProblem(f"metadata.creationTimestamp must be text, not {type_name(value)}",
+                          ("metadata", "creationTimestamp"))
+    return value
 
 
 def _merged_data(obj: dict) -> dict:
     """data as base64 strings, with stringData merged over it as the API server does."""
-    merged = {k: v for k, v in (obj.get("data") or {}).items() if isinstance(v, str)}
-    for key, value in (obj.get("stringData") or {}).items():
-        if isinstance(value, str):
-            merged[key] = base64.b64encode(value.encode()).decode()
+    merged = dict(_mapping(obj.get("data"), ("data",), "text (base64)"))
+    for key, value in _mapping(obj.get("stringData"), ("stringData",), "text").items():
+        merged[key] = base64.b64encode(value.encode("utf-8", "surrogateescape")).decode()
     return merged
 
 
@@ -93,7 +124,8 @@ def _decode(value: str | None) -> str | None:
 
 def resource_of(obj: dict) -> Resource | None:
     """The known resource an object with apiVersion/kind belongs to, else None."""
-    resource = RESOURCES.get(obj.get("kind"))
+    kind = obj.get("kind")
+    resource = RESOURCES.get(kind) if isinstance(kind, str) else None
     if resource is None:
         return None
     group = str(obj.get("apiVersion") or "").rpartition("/")[0]
@@ -109,7 +141,8 @@ def secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
         if row is None or row.secret_refs is None:
             continue
         namespace = obj["metadata"].get("namespace") or "default"
-        for name in obj.get(row.secret_refs) or []:
+        names = obj.get(row.secret_refs)
+        for name in names if isinstance(names, list) else ():  # another type is the index's error to report
             if isinstance(name, str):
                 refs.add((namespace, name))
     return refs
