@@ -249,7 +249,7 @@ class Composer:
             line = frame.key_pos[0] if frame.key_pos else None
             first = container.pos[key][0]
             raise LoadError(
-                f"duplicate key {key!r} in a mapping (first at line {first}); kubectl refuses the document: "
+                f"duplicate key in a mapping (first at line {first}); kubectl refuses the document: "
                 f"'mapping key already defined at line {first}'",
                 line,
             )
