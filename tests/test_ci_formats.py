@@ -181,3 +181,10 @@ def test_several_formats_in_one_run(tmp_path):
     assert "4 findings" in result.stdout
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads(sarif.read_text()))
     ET.parse(junit)
+
+
+def test_the_json_report_is_version_2_with_keyed_value_fingerprints():
+    report = json.loads(run(["scan", "fixtures/example", "--format", "json"]).stdout)
+    assert report["version"] == 2
+    assert all("value_sha256" not in finding for finding in report["findings"])
+    assert all(re.fullmatch(r"fp:[0-9a-f]{12}", f["value_fingerprint"]) for f in report["findings"])

@@ -188,3 +188,17 @@ def test_a_clash_with_a_live_username_names_only_the_change_side(pr, tmp_path):
     assert "username fp:" in result.stdout and "of shop/KongConsumer/guess is also held by a live object" \
         in result.stdout
     assert "zops/KongConsumer/zeta" not in result.stdout
+
+
+def test_a_live_secret_the_change_attaches_names_no_live_consumer(pr, tmp_path):
+    (pr / "k8s" / "10-consumers.yaml").write_text(consumer("guess", credentials="zeta-key").replace(
+        "namespace: shop", "namespace: zops"))
+    trusted = scan(pr, "k8s", "--cluster-snapshot", _live(tmp_path))
+    assert "zops/KongConsumer/zeta" in trusted.stdout
+    result = scan(pr, "k8s", "--untrusted", "--cluster-snapshot", _live(tmp_path), "-f", "json")
+    assert result.exit_code == 1
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["rule"] == "credential-shared-by-consumers"
+    assert ("zops/Secret/zeta-key is attached 2 times by zops/KongConsumer/guess and by live KongConsumers that "
+            "--untrusted does not name") in finding["message"]
+    assert "zops/KongConsumer/zeta" not in result.stdout

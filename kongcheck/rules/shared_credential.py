@@ -35,16 +35,21 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
     value = first.secret.values.get(row.field) if row else None
     if row is None or value is None or value.text == "":
         return None  # acl, mtls-auth: nothing unique; a missing value is invalid-credential's
-    owners = [a.consumer.obj.ref.id for a in attachments]
     secret_ref = first.secret.obj.ref
+    shown = attachments
+    if index.settings.untrusted:  # a scan of an untrusted change names no live consumer (see rules/uniqueness.py)
+        shown = [a for a in attachments if not a.consumer.obj.is_live]
+    owners = [a.consumer.obj.ref.id for a in shown]
     outcome = outcomes.credential_clash(index.settings.target, row.kic_index, owners)  # KIC >= 3.2: no repeats
     how = f"{len(attachments)} times by {', '.join(sorted(set(owners)))}"
+    if len(shown) < len(attachments):
+        how += " and by live KongConsumers that --untrusted does not name"
     return Hit(
         "credential-shared-by-consumers",
         f"{first.cred_type} Secret {secret_ref.id} is attached {how}; its {row.field} becomes "
         f"{len(attachments)} {row.entity} entities with one value. {outcome.text}.",
         [Participant(secret_ref, value.location)] + [Participant(a.consumer.obj.ref, a.name.location)
-                                                     for a in attachments],
+                                                     for a in shown],
         entity=row.entity, field=row.field, outcome=outcome,
         value=None if first.secret.obj.is_live else value.text,  # nothing derived from a value only the cluster holds
     )

@@ -16,7 +16,7 @@ from typing import Iterable
 from kongcheck.facts.kube import CREDENTIAL_LABEL
 
 from .kube.answers import ItemProblem
-from .kube.errors import ClusterError
+from .kube.errors import AnswerError, ClusterError
 from .kube.reduce import reduce_object, resource_of, secret_refs
 from .kube.resources import RESOURCES, read
 
@@ -65,9 +65,14 @@ def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds,
             if row.kind in skip_kinds:
                 continue
             for namespace in scopes if resource.namespaced else [None]:
-                objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
-                                                row.live_label, size, missing_ok=row.kind in optional_kinds,
-                                                problems=problems))
+                try:
+                    objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
+                                                    row.live_label, size, missing_ok=row.kind in optional_kinds,
+                                                    problems=problems))
+                except AnswerError as error:  # that list is lost; the others are still read
+                    if problems is None:
+                        raise
+                    problems.append(error.detached())
     secrets = RESOURCES["Secret"]
     for namespace, name in sorted(_unlisted_refs(objects, referenced_secrets, scopes)):
         _get(api, secrets, namespace, name, objects, problems)
@@ -77,7 +82,13 @@ def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds,
 
 
 def _get(api, resource, namespace, name, objects: list, problems) -> None:
-    found = api.get_object(resource, namespace, name, problems)
+    try:
+        found = api.get_object(resource, namespace, name, problems)
+    except AnswerError as error:
+        if problems is None:
+            raise
+        problems.append(error.detached())
+        return
     if found is None:
         return
     try:
@@ -124,7 +135,7 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
         except ClusterError as error:
             if problems is None:
                 raise
-            problems.append(error)
+            problems.append(error.detached())
     refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]
 

@@ -54,7 +54,7 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
                 problems=problems, **_kinds_for(settings.target))
             sources += [_source(f"cluster:{context}", obj) for obj in objects]
         except ClusterError as exc:
-            problems.append(exc)
+            problems.append(exc.detached())
         errors += [_error(problem, "--cluster") for problem in problems]
     for path in options.snapshots:
         problems = []
@@ -62,7 +62,7 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
             located = load_snapshot_located(path, refs, options.max_size, problems)
             sources += [_source(SNAPSHOT_LABEL, obj, f"{path}:{line}") for obj, line in located]
         except ClusterError as exc:
-            problems.append(exc)
+            problems.append(exc.detached())
         errors += [_error(problem, path) for problem in problems]
     return sources, errors
 

@@ -54,12 +54,17 @@ def test_a_list_answer_that_is_not_a_list_of_the_kind_is_an_error(fake_server, t
     assert said in fetch_error(kubeconfig=str(token_kubeconfig))
 
 
-def test_the_whole_scan_exits_2_and_still_reports_the_manifests(fake_server, token_kubeconfig, tmp_path):
-    fake_server.override[CONSUMERS] = (200, {})
-    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "y", "same"))
-    result = run(folder, *live_args(token_kubeconfig))
-    assert result.exit_code == 2 and "consumer-username-conflict" in result.output
-    assert "error  --cluster: the API server answered GET" in result.output
+def test_a_broken_list_is_one_error_and_the_other_lists_still_take_part(fake_server, token_kubeconfig, tmp_path):
+    fake_server.override["secrets"] = (200, [])  # a JSON array
+    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "y", "same"),
+                       consumer("robert", "team-c", "bob"))  # clashes with the live bob
+    result = run(folder, *live_args(token_kubeconfig), "-f", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    assert [e["message"] for e in report["errors"]] == [
+        "the API server answered GET /api/v1/secrets with a list, not a SecretList"]
+    assert sorted(len(f["resources"]) for f in report["findings"] if f["rule"] == "consumer-username-conflict") \
+        == [2, 2]  # the manifests' own clash, and the clash with the live consumer
 
 
 def _first_item(change):

@@ -2,14 +2,14 @@
 
 An answer that is not what the API server sends (``200 {}``, a ``Status`` failure with code 200,
 a list of another kind, items of another kind or namespace, a JSON array) would otherwise read
-as "no objects" and let a clash with live state pass.  A malformed answer is a ClusterError (the
-fetch fails, exit 2); a malformed item is an ItemProblem (that item is one error, the others are
-kept).  Built-in types' list items carry no apiVersion/kind in JSON; when present they must match.
+as "no objects" and let a clash with live state pass.  A malformed answer is an AnswerError (that
+list is one error, exit 2); a malformed item is an ItemProblem (that item is one error, the others
+are kept).  Built-in types' list items carry no apiVersion/kind in JSON; when present they must match.
 """
 
 from __future__ import annotations
 
-from .errors import ClusterError, scrub
+from .errors import AnswerError, scrub
 from .resources import Resource
 
 
@@ -30,34 +30,34 @@ def type_name(value) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _status(body: dict, what: str) -> ClusterError:
+def _status(body: dict, what: str) -> AnswerError:
     reason = body.get("reason") if isinstance(body.get("reason"), str) else "?"
     message = body.get("message") if isinstance(body.get("message"), str) else ""
     said = f": {scrub(' '.join(message.split()))}" if message else ""
-    return ClusterError(f"the API server answered {what} with a Status object ({reason}) instead of the "
+    return AnswerError(f"the API server answered {what} with a Status object ({reason}) instead of the "
                         f"objects{said}")
 
 
 def list_page(page, resource: Resource, what: str) -> tuple[list, str | None]:
-    """(items, continue token) of one LIST page, or a ClusterError if it is not a list of ``resource``."""
+    """(items, continue token) of one LIST page, or an AnswerError if it is not a list of ``resource``."""
     if not isinstance(page, dict):
-        raise ClusterError(f"the API server answered {what} with {type_name(page)}, not a {resource.kind}List")
+        raise AnswerError(f"the API server answered {what} with {type_name(page)}, not a {resource.kind}List")
     if page.get("kind") == "Status":
         raise _status(page, what)
     kind, api_version = page.get("kind"), page.get("apiVersion")
     if kind != f"{resource.kind}List" or api_version != resource.api_version:
-        raise ClusterError(f"the API server answered {what} with kind {_text(kind)} and apiVersion "
+        raise AnswerError(f"the API server answered {what} with kind {_text(kind)} and apiVersion "
                            f"{_text(api_version)}, not {resource.kind}List {resource.api_version}; kongcheck "
                            "reads nothing from such an answer")
     meta = page.get("metadata", {})
     if not isinstance(meta, dict):
-        raise ClusterError(f"the API server answered {what} with metadata that is {type_name(meta)}, not a mapping")
+        raise AnswerError(f"the API server answered {what} with metadata that is {type_name(meta)}, not a mapping")
     if "items" not in page or not isinstance(page["items"], (list, type(None))):
-        raise ClusterError(f"the API server answered {what} with a {resource.kind}List whose items are "
+        raise AnswerError(f"the API server answered {what} with a {resource.kind}List whose items are "
                            f"{type_name(page.get('items')) if 'items' in page else 'missing'}, not a list")
     token = meta.get("continue")
     if token not in (None, "") and not isinstance(token, str):
-        raise ClusterError(f"the API server answered {what} with a continue token that is {type_name(token)}")
+        raise AnswerError(f"the API server answered {what} with a continue token that is {type_name(token)}")
     return page["items"] or [], token or None
 
 

@@ -22,7 +22,7 @@ from kongcheck.version import __version__
 
 from . import answers, errors
 from .answers import ItemProblem
-from .errors import ClusterError, scrub
+from .errors import AnswerError, ClusterError, scrub
 from .resources import Resource
 
 PAGE_SIZE = 500  # kubectl's --chunk-size default
@@ -96,10 +96,10 @@ class KubeApi:
         try:
             return json.loads(data)
         except (ValueError, UnicodeDecodeError):
-            raise ClusterError(f"the API server of context '{self.conn.context}' sent non-JSON data for GET "
+            raise AnswerError(f"the API server of context '{self.conn.context}' sent non-JSON data for GET "
                                f"{path}") from None
         except RecursionError:
-            raise ClusterError(f"the API server of context '{self.conn.context}' sent JSON nested too deeply to "
+            raise AnswerError(f"the API server of context '{self.conn.context}' sent JSON nested too deeply to "
                                f"read for GET {path}") from None
 
     def _exchange(self, url: str, headers: dict, path: str, seconds: float, by_deadline: bool):
@@ -119,21 +119,22 @@ class KubeApi:
         worker = threading.Thread(target=work, name="kongcheck-api-request", daemon=True)
         worker.start()
         worker.join(seconds)
+        result, error = box.get("result"), box.get("error")
         if worker.is_alive():
             _abandon(box.get("response"))
             if by_deadline:
                 raise self.deadline_error()
             raise ClusterError(f"the API server {self.conn.host} (context '{self.conn.context}') did not answer "
                                f"GET {path} within {self.timeout:g}s; retry, or raise --cluster-timeout")
-        error = box.get("error")
+        box.clear()  # the worker's frames hold the box: no cycle may keep an answer alive
         if isinstance(error, _TooLarge):
-            raise ClusterError(f"the API server of context '{self.conn.context}' answered GET {path} with more "
+            raise AnswerError(f"the API server of context '{self.conn.context}' answered GET {path} with more "
                                f"than {self.max_body} bytes (--max-file-size); kongcheck does not read it")
         if isinstance(error, urllib3.exceptions.HTTPError):
             raise self._transport_error(error, path) from None
         if error is not None:
             raise error
-        return box["result"]
+        return result
 
     def _body(self, response) -> bytearray:
         """The whole body, refused once it is larger than ``max_body`` (a declared length first)."""
@@ -146,6 +147,7 @@ class KubeApi:
             body += chunk
             if len(body) > self.max_body:
                 response.close()
+                del body
                 raise _TooLarge()
         response.release_conn()
         return body
@@ -179,14 +181,14 @@ class KubeApi:
                 return items
             empty = empty + 1 if not found else 0
             if token in seen or empty > MAX_EMPTY_PAGES:
-                raise ClusterError(f"the API server keeps paginating {path} (a continue token repeated, or "
+                raise AnswerError(f"the API server keeps paginating {path} (a continue token repeated, or "
                                    f"{MAX_EMPTY_PAGES} pages in a row without an item); aborting")
             seen.add(token)
 
     def _keep(self, found: list, items: list, resource, namespace, label, reduce, problems, path) -> None:
         for position, item in enumerate(found, len(items) + 1):
             if len(items) >= self.max_objects:
-                raise ClusterError(f"GET {path} lists more than {self.max_objects} objects (--max-documents); "
+                raise AnswerError(f"GET {path} lists more than {self.max_objects} objects (--max-documents); "
                                    "kongcheck does not read such a list")
             try:
                 answers.list_item(item, resource, namespace, label)
@@ -210,7 +212,7 @@ class KubeApi:
             raise self.status_error(exc, "list", resource, namespace) from None
         found, token = answers.list_page(page, resource, f"GET {path}")
         if token:
-            raise ClusterError(f"the API server paginated {path} after its continue token expired (410) although "
+            raise AnswerError(f"the API server paginated {path} after its continue token expired (410) although "
                                "kongcheck asked for the whole list; aborting")
         items: list[dict] = []
         self._keep(found, items, resource, namespace, label_selector, reduce, problems, path)

@@ -22,6 +22,12 @@ class ClusterError(Exception):
         where = f"{file}:{line}: " if file and line else (f"{file}: " if file else "")
         super().__init__(where + self.problem)
 
+    def detached(self) -> "ClusterError":
+        """The error without its traceback, to keep in a list: the frames it holds may hold a whole answer,
+        and the pipeline runs with the cycle collector paused."""
+        self.__traceback__ = self.__context__ = self.__cause__ = None
+        return self
+
 
 REDACTED = "<redacted>"
 _CREDENTIALS = (  # what an API server, a proxy or an exec plugin may echo back of a credential
@@ -46,6 +52,11 @@ def scrub(text: str, known: Iterable[str] = ()) -> str:
     for pattern, replacement in _CREDENTIALS:
         text = pattern.sub(replacement, text)
     return text
+
+
+class AnswerError(ClusterError):
+    """One answer that cannot be used (its shape, size or pagination): that list is an error, and the
+    fetch goes on with the other lists, so what can be read still takes part."""
 
 
 def missing_client(module: str = "kubernetes") -> ClusterError:
