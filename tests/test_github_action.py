@@ -130,3 +130,27 @@ def test_scan_step_of_an_untrusted_change_ignores_its_configuration(installed, w
     assert outputs["findings"] == "4"
     done, _ = run_step(_step("scan"), _inputs(paths="k8s", untrusted="yes"), workspace, installed)
     assert done.returncode == 2 and "::error::the untrusted input must be true or false" in done.stdout
+
+
+def test_the_documented_pull_request_recipe(installed, tmp_path):
+    """docs/ci.md, Pull requests: the base branch's accepted findings, then the change with --untrusted."""
+    for tree in ("base", "pr"):
+        shutil.copytree(ROOT / "fixtures" / "example", tmp_path / tree / "k8s")
+        (tmp_path / tree / ".git").mkdir()
+        (tmp_path / tree / ".kongcheck.yaml").write_text("fail-on: error\n")
+    (tmp_path / "pr" / ".kongcheck.yaml").write_text("fail-on: never\n")  # the change tries to switch it off
+    accepted = installed / "accepted.json"
+    done, _ = run_step(_step("scan"), _inputs(paths="base/k8s", config="base/.kongcheck.yaml", fail_on="never",
+                                              format="text", sarif_file="",
+                                              extra_args=f"--write-baseline {accepted}"), tmp_path, installed)
+    assert done.returncode == 0, done.stderr
+    change = dict(paths="pr/k8s", untrusted="true", config="base/.kongcheck.yaml", sarif_file="",
+                  extra_args=f"--baseline {accepted}")
+    done, outputs = run_step(_step("scan"), _inputs(**change), tmp_path, installed)
+    assert done.returncode == 0 and outputs["findings"] == "0", done.stdout + done.stderr
+    (tmp_path / "pr" / "k8s" / "new.yaml").write_text(
+        (ROOT / "fixtures" / "rules" / "consumer-username-conflict.yaml").read_text())
+    done, outputs = run_step(_step("scan"), _inputs(**change), tmp_path, installed)
+    assert done.returncode == 1 and outputs["findings"] == "1"
+    done, _ = run_step(_step("scan"), _inputs(**{**change, "config": "pr/.kongcheck.yaml"}), tmp_path, installed)
+    assert done.returncode == 2 and "lies inside" in done.stderr
