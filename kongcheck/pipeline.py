@@ -38,6 +38,11 @@ class Request:
     helm: tuple = ()  # sources.render.HelmRequest, one per chart
     kustomize: tuple[str, ...] = ()
     render_timeout: float = DEFAULT_RENDER_TIMEOUT
+    # charts and kustomization roots met in walked folders: "fail" (each one is an input error),
+    # "render" (rendered like --helm/--kustomize) or "files" (read as kubectl apply -R reads them)
+    roots: str = "fail"
+    helm_defaults: object | None = None  # sources.render.HelmRequest: the options of found charts
+    kustomize_enable_helm: bool = False  # kustomize build --enable-helm (the kustomization's helmCharts)
     live: object | None = None  # sources.live.LiveOptions
     load: LoadOptions = field(default_factory=LoadOptions)
     allow_empty: bool = False
@@ -62,20 +67,37 @@ def run(request: Request) -> ScanResult:
             gc.enable()
 
 
-def _sources(request: Request, result: ScanResult) -> tuple[list, list[ScanError], object, list[str]]:
-    """Every source in apply order, the errors met finding them, the stdin watch and the charts met."""
-    charts: list[str] = []
+def _sources(request: Request, result: ScanResult) -> tuple[list, list[ScanError], object, dict[str, int]]:
+    """Every source in apply order, the errors met finding them, the stdin watch and the roots met
+    that were not checked (tool -> count)."""
+    if request.roots not in ("fail", "render", "files"):
+        raise RequestError(f"roots must be fail, render or files, not {request.roots!r}")
     renders = request.helm or request.kustomize
     paths = request.paths or (() if renders else (".",))
-    sources, errors = files.collect(paths, request.excludes, charts, result.skipped, request.stdin)
-    stdin = _watch_stdin(sources)
-    if renders:
-        from kongcheck.sources import rendered
+    # folders rendered with --helm/--kustomize: the walk does not read their files besides
+    named = {os.path.realpath(h.chart): "--helm" for h in request.helm}
+    if request.kustomize:
+        from kongcheck.sources.roots import is_remote
 
-        more, render_errors = rendered.collect(request.helm, request.kustomize, request.render_timeout)
+        named.update({os.path.realpath(k): "--kustomize" for k in request.kustomize if not is_remote(k)})
+    collected = files.collect(paths, request.excludes, request.roots != "files", request.stdin, named)
+    result.skipped += collected.skipped
+    sources, errors, unchecked = collected.sources, collected.errors, {}
+    if renders or collected.roots:
+        from kongcheck.sources import rendered, roots
+        from kongcheck.sources.render import HelmRequest, KustomizeOptions
+
+        helm = request.helm_defaults or HelmRequest(chart="", timeout=request.render_timeout)
+        options = KustomizeOptions(timeout=request.render_timeout, enable_helm=request.kustomize_enable_helm,
+                                   helm_api_versions=helm.api_versions, helm_kube_version=helm.kube_version)
+        resolved = roots.resolve(collected, request.roots, named, rendered.found_renderer(helm, options))
+        result.skipped += resolved.skipped
+        sources, unchecked = resolved.sources, resolved.unchecked
+        more, render_errors = rendered.collect(request.helm, request.kustomize, options)
         sources += more
-        errors += render_errors
-    return sources, errors, stdin, charts
+        errors += resolved.errors + render_errors
+    stdin = _watch_stdin(sources)
+    return sources, errors, stdin, unchecked
 
 
 def _load(sources: list, request: Request, loaded: LoadResult) -> None:
@@ -93,7 +115,7 @@ def _load(sources: list, request: Request, loaded: LoadResult) -> None:
 def _run(request: Request) -> ScanResult:
     settings = request.settings
     result = ScanResult()
-    sources, errors, stdin, charts = _sources(request, result)
+    sources, errors, stdin, unchecked = _sources(request, result)
     loaded = LoadResult(errors=errors)
     _load(sources, request, loaded)
     live = request.live if request.live is not None and request.live.enabled else None
@@ -121,7 +143,7 @@ def _run(request: Request) -> ScanResult:
     result.fail_on_live = bool(live is not None and live.fail_on_live)
     _check_empty(result, request)
     _baseline(result, request)
-    result.notes += _notes(result, request, stdin, charts)
+    result.notes += _notes(result, request, stdin, unchecked)
     return result
 
 
@@ -204,7 +226,7 @@ def origin_hint(suggest: tuple[str | None, ...] = ("--helm CHART_DIR", "--kustom
     return f"note: findings in <stdin> are shown at their stream lines. To see the files you edit: {joined}."
 
 
-def _notes(result: ScanResult, request: Request, stdin, charts: list[str]) -> list[str]:
+def _notes(result: ScanResult, request: Request, stdin, unchecked: dict[str, int]) -> list[str]:
     notes = []
     # how to get file origins, when a finding could only name a line of a rendered stdin stream
     # (hand-written YAML on stdin has its real lines already)
@@ -212,10 +234,8 @@ def _notes(result: ScanResult, request: Request, stdin, charts: list[str]) -> li
             p.location.source == "stdin" for f in result.findings if not f.suppressed for p in f.participants):
         notes.append(origin_hint(("--helm CHART_DIR" if not request.helm else None,
                                   "--kustomize DIR" if not request.kustomize else None)))
-    done = {os.path.realpath(h.chart) for h in request.helm}
-    left = [chart for chart in charts if os.path.realpath(chart) not in done]
-    if left:  # say once which Helm charts were met in folders and not rendered
-        shown = ", ".join(left[:3]) + (f" and {len(left) - 3} more" if len(left) > 3 else "")
-        notes.append(f"note: Helm chart templates are not manifests, so kongcheck skipped those of {shown}; "
-                     "scan a chart with --helm CHART_DIR")
+    if unchecked:  # say once how to check the charts and kustomizations met in folders
+        from kongcheck.sources.roots import unchecked_note
+
+        notes.append(unchecked_note(unchecked))
     return notes

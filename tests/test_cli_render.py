@@ -221,15 +221,103 @@ def test_python_m_kongcheck_pipes_helm_output(k8s_env):
     assert "gateway-consumers/templates/credentials.yaml (rendered doc line 14, <stdin>:40)" in done.stdout
 
 
-def test_chart_folders_met_in_a_walk_are_not_parsed_as_manifests():
-    result = scan("fixtures/helm")  # no helm needed: the chart is skipped, the plain file is read
-    assert result.exit_code == 0, result.stdout
+def test_a_chart_folder_met_in_a_walk_is_not_parsed_as_manifests():
+    result = scan("fixtures/helm")  # no helm needed: the chart is reported, the plain file is read
+    assert result.exit_code == 2, result.stdout
     assert "invalid YAML" not in result.stdout
-    assert result.stderr.count("note: Helm chart templates are not manifests, so kongcheck skipped those of "
-                               "fixtures/helm/gateway-consumers; scan a chart with --helm CHART_DIR") == 1
+    assert "fixtures/helm/gateway-consumers/Chart.yaml: not checked: a Helm chart" in result.stdout
+    assert result.stderr.count("note: 1 Helm chart met in the scanned folders was not checked.") == 1
 
 
 def test_no_chart_note_when_the_chart_is_rendered(k8s_env):
     result = scan("fixtures/helm", "--helm", "fixtures/helm/gateway-consumers", "--helm-namespace", "storefront")
     assert result.exit_code == 1
-    assert "Helm chart templates" not in result.stderr
+    assert "not checked" not in result.stdout + result.stderr
+
+
+CAPABLE_CHART = """\
+{{- if and (.Capabilities.APIVersions.Has "networking.k8s.io/v1/IngressClass") (semverCompare ">=1.29.0" .Capabilities.KubeVersion.Version) }}
+{{- range list "a" "b" }}
+---
+apiVersion: configuration.konghq.com/v1
+kind: KongConsumer
+metadata:
+  name: consumer-{{ . }}
+  annotations: {kubernetes.io/ingress.class: kong}
+username: shared
+{{- end }}
+{{- end }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: always}
+"""
+
+
+@pytest.fixture
+def capable_chart(tmp_path):
+    chart = tmp_path / "capable"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: capable\nversion: 0.1.0\n")
+    (chart / "templates" / "consumers.yaml").write_text(CAPABLE_CHART)
+    return chart
+
+
+def test_helm_api_and_kube_versions_from_flags_and_configuration(k8s_env, capable_chart, tmp_path):
+    chart = str(capable_chart)
+    assert scan("--no-config", "--helm", chart).exit_code == 0  # helm's defaults: no IngressClass API
+    flags = ["--helm-api-versions", "networking.k8s.io/v1/IngressClass", "--helm-kube-version", "1.30.0"]
+    assert scan("--no-config", "--helm", chart, *flags[:2]).exit_code == 1  # helm's default kube version is new
+    assert scan("--no-config", "--helm", chart, *flags[:2], "--helm-kube-version", "1.28.0").exit_code == 0
+    config = tmp_path / "kongcheck.yaml"
+    config.write_text("helm-api-versions: [networking.k8s.io/v1/IngressClass]\nhelm-kube-version: '1.30.0'\n")
+    assert scan("--config", str(config), "--helm", chart).exit_code == 1
+
+
+def test_render_flags_that_need_a_render_are_usage_errors():
+    result = scan("--no-config", "--helm-api-versions", "networking.k8s.io/v1/IngressClass", "fixtures/example")
+    assert result.exit_code == 2
+    assert "--helm-api-versions and --helm-kube-version need --helm CHART_DIR, --render-roots render or " \
+           "--kustomize-enable-helm" in result.stderr
+
+
+def test_kustomize_enable_helm_from_the_configuration(k8s_env, tmp_path, monkeypatch):
+    from test_render import helm_v3_face
+
+    app = tmp_path / "app"
+    chart = app / "charts" / "consumers"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: consumers\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("{}\n")
+    (chart / "templates" / "c.yaml").write_text(CAPABLE_CHART)
+    (app / "kustomization.yaml").write_text("helmCharts: [{name: consumers, releaseName: r}]\n")
+    monkeypatch.setenv("KONGCHECK_HELM", helm_v3_face(tmp_path, k8s_env.helm))
+    refused = scan("--no-config", "--kustomize", str(app))
+    assert refused.exit_code == 2 and "must specify --enable-helm" in refused.stdout
+    config = tmp_path / "kongcheck.yaml"
+    config.write_text("kustomize-enable-helm: true\nhelm-api-versions: [networking.k8s.io/v1/IngressClass]\n")
+    result = scan("--config", str(config), "--kustomize", str(app), "-f", "json")
+    assert result.exit_code == 1, result.stdout
+    assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["consumer-username-conflict"]
+
+
+def _documented_runs() -> list[tuple[str, str]]:
+    """(command, output) of each `$ kongcheck scan ...` text block of docs/usage.md that these
+    tests own (walked render roots and render errors)."""
+    text = (REPO_ROOT / "docs" / "usage.md").read_text()
+    runs = []
+    for block in text.split("```text\n")[1:]:
+        block = block.split("```", 1)[0]
+        if block.startswith("$ kongcheck scan fixtures/kustomize\n") or \
+                block.startswith("$ kongcheck scan --kustomize fixtures/render-errors"):
+            command, _, output = block.partition("\n")
+            runs.append((command[2:], output))
+    return runs
+
+
+@pytest.mark.parametrize("command, output", _documented_runs())
+def test_the_documented_runs_print_what_the_docs_say(k8s_env, command, output):
+    import shlex
+
+    result = scan(*shlex.split(command)[2:])
+    assert (result.stdout + result.stderr).replace(str(REPO_ROOT), "<checkout>") == output

@@ -285,3 +285,99 @@ def test_redaction_keeps_file_names_and_keys_and_reads_broken_values_files(tmp_p
     text = 'Error: execution error at (kong/templates/s.yaml:8:3): kong says `LEAKK` in "x/values.yaml", "free text"'
     assert redact(text, ["kong", "LEAKK"]) == \
         'Error: execution error at (kong/templates/s.yaml:8:3): <hidden> says `<hidden>` in "x/values.yaml", "<redacted>"'
+
+
+# The tools' own fixed words and the paths a kustomization names stay in the error line.
+def test_helm_keeps_its_dependency_build_hint(k8s_env, tmp_path):
+    chart = tmp_path / "umbrella"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: umbrella\nversion: 0.1.0\n"
+                                      "dependencies: [{name: sub, version: 0.1.0, repository: 'file://../sub'}]\n")
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart=str(chart)))
+    assert str(caught.value) == (
+        f"`helm template {chart}` failed (exit 1): Error: an error occurred while checking for chart dependencies. "
+        "You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but "
+        "missing in charts/ directory: sub")
+
+
+def test_kustomize_keeps_the_relative_and_resolved_paths_of_a_missing_base(k8s_env, tmp_path):
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "kustomization.yaml").write_text("resources: [../base]\n")
+    with pytest.raises(RenderError) as caught:
+        render_kustomize(str(overlay))
+    message = str(caught.value)
+    assert "accumulating resources from '../base'" in message
+    assert f"evalsymlink failure on '{tmp_path / 'base'}'" in message
+    assert "<redacted>" not in message
+
+
+def test_kustomize_keeps_the_cause_on_its_last_line(k8s_env, tmp_path):
+    # kustomize prints the generator's configuration over several lines, then the cause; the
+    # configuration (which may hold valuesInline secrets) is redacted as a whole, the cause kept
+    (tmp_path / "kustomization.yaml").write_text(
+        "helmCharts:\n- name: kong\n  repo: https://charts.konghq.com\n  version: 2.38.0\n"
+        "  valuesInline: {env: {password: LEAKINLINE-0042}}\n")
+    with pytest.raises(RenderError) as caught:
+        render_kustomize(str(tmp_path))
+    message = str(caught.value)
+    assert "LEAKINLINE" not in message and "charts.konghq.com" not in message
+    assert message.endswith("error: trouble configuring builtin HelmChartInflationGenerator with config: "
+                            "`<redacted>`: must specify --enable-helm")
+
+
+def test_warnings_before_the_error_are_left_out_and_every_error_line_kept(tmp_path, monkeypatch):
+    helm = fake_tool(tmp_path, "helm", "echo 'walk.go:74: found symbolic link in path: /x' >&2\n"
+                                        "echo 'WARNING: this chart is deprecated' >&2\n"
+                                        "printf 'Error: first line\\nsecond line\\nthird line\\nthe cause\\n' >&2\n"
+                                        "exit 1\n")
+    monkeypatch.setenv("KONGCHECK_HELM", helm)
+    with pytest.raises(RenderError) as caught:
+        render_helm(HelmRequest(chart=chart_folder(tmp_path, monkeypatch, "c")))
+    assert str(caught.value) == ("`helm template c` failed (exit 1): Error: first line | second line | third line | "
+                                 "the cause")
+
+
+def test_helm_api_versions_and_kube_version_reach_helm_template(k8s_env, tmp_path):
+    chart = tmp_path / "caps"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: caps\nversion: 0.1.0\n")
+    (chart / "templates" / "c.yaml").write_text(
+        '{{- if .Capabilities.APIVersions.Has "networking.k8s.io/v1/IngressClass" }}\n'
+        "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: kong}\n"
+        "spec: {controller: ingress-controllers.konghq.com/kong}\n{{- end }}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kube-{{ .Capabilities.KubeVersion.Minor }}}\n")
+    plain = render_helm(HelmRequest(chart=str(chart)))
+    assert "IngressClass" not in plain.text
+    rendered = render_helm(HelmRequest(chart=str(chart), api_versions=("networking.k8s.io/v1/IngressClass",),
+                                       kube_version="1.29.0"))
+    assert "kind: IngressClass" in rendered.text and "name: kube-29" in rendered.text
+    assert rendered.command.endswith("--api-versions networking.k8s.io/v1/IngressClass --kube-version 1.29.0")
+
+
+def helm_v3_face(tmp_path: Path, helm: str) -> str:
+    """The real helm, answering `helm version -c --short` as helm v3 does: kustomize v5.7 (inside
+    kubectl 1.35) asks so before inflating helmCharts, and helm v4 no longer knows `-c`."""
+    return fake_tool(tmp_path, "helm-v3-face", f'if [ "$1" = version ]; then echo v3.19.0+gabc; exit 0; fi\n'
+                                               f'exec "{helm}" "$@"\n')
+
+
+def test_kustomize_enable_helm_inflates_local_charts(k8s_env, tmp_path, monkeypatch):
+    from kongcheck.sources.render import KustomizeOptions
+
+    app = tmp_path / "app"
+    chart = app / "charts" / "consumers"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: consumers\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("{}\n")  # kustomize's inflator wants one
+    (chart / "templates" / "c.yaml").write_text(
+        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata: {name: from-chart}\n"
+        'username: {{ if .Capabilities.APIVersions.Has "example.com/v1" }}with-api{{ else }}without{{ end }}\n')
+    (app / "kustomization.yaml").write_text("helmCharts: [{name: consumers, releaseName: r}]\n")
+    monkeypatch.setenv("KONGCHECK_HELM", helm_v3_face(tmp_path, k8s_env.helm))
+    with pytest.raises(RenderError, match="must specify --enable-helm$"):
+        render_kustomize(str(app))
+    rendered = render_kustomize(str(app), KustomizeOptions(enable_helm=True, helm_api_versions=("example.com/v1",)))
+    assert "name: from-chart" in rendered.text and "username: with-api" in rendered.text
+    assert rendered.command.endswith(f"kustomize {app} --enable-helm")

@@ -1,6 +1,7 @@
 """``kongcheck scan``: flags -> a pipeline Request -> the reports -> the exit code."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 
@@ -144,19 +145,26 @@ def _live_options(cluster: bool, context, kubeconfig, namespaces, timeout, deadl
                        max_objects=load.max_documents)
 
 
-def _helm_requests(charts, values, sets, release, namespace, timeout) -> tuple:
-    if not charts:
+def _helm_requests(charts, values, sets, release, namespace, timeout, api_versions, kube_version, roots,
+                   enable_helm) -> tuple[tuple, object | None]:
+    """(one HelmRequest per --helm chart, the HelmRequest template for charts met in folders or None)."""
+    if not charts and roots != "render":
         if values or sets or release or namespace:
             raise click.UsageError("--helm-values, --helm-set, --helm-release and --helm-namespace need --helm "
-                                   "CHART_DIR")
-        return ()  # and sources/render.py (subprocess, signal) is never imported
+                                   "CHART_DIR or --render-roots render")
+        if (api_versions or kube_version) and not enable_helm:
+            raise click.UsageError("--helm-api-versions and --helm-kube-version need --helm CHART_DIR, "
+                                   "--render-roots render or --kustomize-enable-helm")
+    if not (charts or roots == "render" or api_versions or kube_version):
+        return (), None  # and sources/render.py (subprocess, signal) is never imported
     from kongcheck.sources.render import HelmRequest
 
     for assignment in sets:
         if "=" not in assignment:
             raise click.UsageError(f"--helm-set takes KEY=VALUE, got {assignment.partition('=')[0]!r} without '='")
-    return tuple(HelmRequest(chart=chart, values=tuple(values), sets=tuple(sets), release=release,
-                             namespace=namespace, timeout=timeout) for chart in charts)
+    template = HelmRequest(chart="", values=tuple(values), sets=tuple(sets), release=release, namespace=namespace,
+                           timeout=timeout, api_versions=tuple(api_versions), kube_version=kube_version)
+    return tuple(dataclasses.replace(template, chart=chart) for chart in charts), template
 
 
 def _progress(total: int):
@@ -226,6 +234,18 @@ _RENDER_OPTIONS = (
                  help="Release namespace; objects that name none go there, as with `helm install -n NS`."),
     click.option("--kustomize", "kustomizations", multiple=True, metavar="DIR",
                  help="Render DIR with `kustomize build` (or `kubectl kustomize`), origin annotations on (repeatable)."),
+    click.option("--helm-api-versions", multiple=True, metavar="GROUP/VERSION",
+                 help="`helm template --api-versions` (repeatable): API versions the charts may test for with "
+                      "Capabilities.APIVersions, e.g. networking.k8s.io/v1/IngressClass."),
+    click.option("--helm-kube-version", metavar="VERSION",
+                 help="`helm template --kube-version`: the Kubernetes version charts see.  [default: helm's]"),
+    click.option("--kustomize-enable-helm", is_flag=True,
+                 help="`kustomize build --enable-helm`: inflate the kustomizations' helmCharts with helm "
+                      "(which may download charts)."),
+    click.option("--render-roots", type=click.Choice(["fail", "render", "files"]), default="fail", show_default=True,
+                 help="Helm charts and kustomization roots met in the scanned folders: fail (each is an input "
+                      "error, exit 2), render (helm template / kustomize build each, with the --helm-* and "
+                      "--kustomize-* options), files (read their files as kubectl apply -R does)."),
     click.option("--render-timeout", type=click.FloatRange(min=0.1), default=120.0, show_default=True,
                  metavar="SECONDS", help="Stop a helm or kustomize render that runs longer."),
 )
@@ -270,7 +290,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
          kong_version, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
          write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
          kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
-         helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, render_timeout) -> None:
+         helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, helm_api_versions,
+         helm_kube_version, kustomize_enable_helm, render_roots, render_timeout) -> None:
     """Scan manifests in PATHS (files, folders, '-' for standard input; default: the current folder),
     and charts and overlays rendered with --helm and --kustomize."""
     from kongcheck.config.files import rule_settings
@@ -291,10 +312,13 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
         raise click.UsageError("'-' (standard input) can be given only once")
     load = LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
                        max_documents=max_documents)
+    helm, helm_defaults = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace,
+                                         render_timeout, helm_api_versions, helm_kube_version, render_roots,
+                                         kustomize_enable_helm)
     request = Request(
-        paths=tuple(paths), settings=settings, excludes=tuple(exclude),
-        helm=_helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace, render_timeout),
-        kustomize=tuple(kustomizations), render_timeout=render_timeout,
+        paths=tuple(paths), settings=settings, excludes=tuple(exclude), helm=helm, helm_defaults=helm_defaults,
+        kustomize=tuple(kustomizations), render_timeout=render_timeout, roots=render_roots,
+        kustomize_enable_helm=kustomize_enable_helm,
         live=_live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline,
                            cluster_snapshots, fail_on_live, load),
         load=load,

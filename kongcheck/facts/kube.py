@@ -22,3 +22,14 @@ KIC_CONTROL_PLANE = "kic"
 # annotation kustomize adds with `buildMetadata: [originAnnotations]`.
 HELM_SOURCE_PREFIX = b"# Source: "
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+
+# How `kubectl apply -f DIR -R` walks a folder (k8s.io/cli-runtime pkg/resource: builder.go
+# FileExtensions, visitor.go ExpandPathsToFileVisitors and ignoreFile): Go's filepath.Walk, which
+# lists each folder in byte order, descends into every folder (dot-folders too) but never into a
+# symlinked one, and reads a file below the named path only when filepath.Ext of its name is one
+# of these, compared exactly (`x.YAML` is not read). A symlinked file is read through its link.
+APPLY_EXTENSIONS = (".json", ".yaml", ".yml")
+# The files that make a folder a kustomization root (kustomize api/konfig/general.go) or a Helm
+# chart (helm pkg/chart loader).
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+CHART_FILE = "Chart.yaml"

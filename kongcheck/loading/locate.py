@@ -10,8 +10,10 @@ kustomize) can point back to the file a person edits:
 - an object with kustomize's `config.kubernetes.io/origin` annotation is shown as its
   origin file (`repo//path?ref=` for remote bases) with the stream position.
 
-Anything else keeps `file:line:column`. Rendered locations have no line/column of their
-own: the position they name is in the stream (`Location.stream`).
+Only rendered streams (standard input, `--helm`, `--kustomize`) are read so: in a file, such a
+comment or annotation is what anyone can write, and honouring it would move the file's findings
+onto another file. Anything else keeps `file:line:column`. Rendered locations have no line/column
+of their own: the position they name is in the stream (`Location.stream`).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from kongcheck.facts.kube import HELM_SOURCE_PREFIX, ORIGIN_ANNOTATION
 from kongcheck.model import Location
+
+RENDERED_STREAMS = frozenset({"stdin", "helm", "kustomize"})  # source kinds whose origins are real
 
 if TYPE_CHECKING:
     from kongcheck.sources.origins import Origin
@@ -78,7 +82,7 @@ def locate(doc, line: int | None, column: int | None) -> Location:
     source = doc.source
     if source.kind == "cluster":  # a live object: its name is the location (sources/live.py)
         return Location(file=source.name, source="cluster", detail=source.detail)
-    origin = _document_origin(doc)
+    origin = _document_origin(doc) if source.kind in RENDERED_STREAMS else None
     if origin is None:
         return Location(file=source.name, line=line, column=column, source=source.kind)
     stream = source.name if line is None else f"{source.name}:{line}"

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Callable
 
 from kongcheck.sources.origins import KustomizeRoot
-from kongcheck.sources.render_redact import HIDDEN, helm_secrets, kustomize_secrets, redact
+from kongcheck.sources.roots import is_remote
+from kongcheck.sources.render_redact import HIDDEN, helm_secrets, kustomize_paths, kustomize_secrets, redact
 
 DEFAULT_TIMEOUT = 120.0
-STDERR_LINES = 3
-MESSAGE_LIMIT = 400
+MESSAGE_LIMIT = 600
 WRAPPER = """\
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
@@ -66,6 +66,16 @@ class HelmRequest:
     namespace: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    api_versions: tuple[str, ...] = ()  # helm template --api-versions (Capabilities.APIVersions)
+    kube_version: str | None = None  # helm template --kube-version (Capabilities.KubeVersion)
+
+
+@dataclass(frozen=True)
+class KustomizeOptions:
+    timeout: float = DEFAULT_TIMEOUT
+    enable_helm: bool = False  # --enable-helm: inflate the kustomization's helmCharts with helm
+    helm_api_versions: tuple[str, ...] = ()  # passed on to that helm (--helm-api-versions)
+    helm_kube_version: str | None = None  # --helm-kube-version
 
 
 def find_binary(name: str, env_var: str) -> str | None:
@@ -94,6 +104,10 @@ def helm_argv(helm: str, request: HelmRequest) -> list[str]:
         argv += ["--values", values_file]
     for assignment in request.sets:
         argv += ["--set", assignment]
+    for version in request.api_versions:
+        argv += ["--api-versions", version]
+    if request.kube_version:
+        argv += ["--kube-version", request.kube_version]
     return argv
 
 
@@ -123,11 +137,20 @@ def _plain(line: str) -> str:
     return line
 
 
+# Lines that start the error itself: what comes before them are warnings (helm's
+# `walk.go:74: found symbolic link`, `WARNING: ...`, klog `W` lines) and is dropped.
+_ERROR_START = re.compile(r"^(?:Error|error|ERROR)\b|^level=ERROR\b")
+
+
 def stderr_summary(stderr: str, clean: Callable[[str], str] = str) -> str:
-    """The first non-empty stderr lines on one line; long text keeps its start and its end,
-    where kustomize puts the innermost cause. clean() runs before the text is cut."""
+    """The tool's error on one line: from its first error line to the end (the innermost cause,
+    such as kustomize's `must specify --enable-helm`, comes last), lines joined with " | ".
+    clean() sees the whole text, line breaks included, before anything is cut; text over
+    MESSAGE_LIMIT keeps its start and its end."""
     lines = [_plain(line) for line in stderr.splitlines() if line.strip()]
-    text = clean(" | ".join(lines[:STDERR_LINES])) or "no error output"
+    start = next((i for i, line in enumerate(lines) if _ERROR_START.match(line)), 0)
+    cleaned = clean("\n".join(lines[start:]))
+    text = " | ".join(line.strip() for line in cleaned.splitlines() if line.strip()) or "no error output"
     if len(text) <= MESSAGE_LIMIT:
         return text
     head = MESSAGE_LIMIT // 3
@@ -142,11 +165,12 @@ def _kill_group(process: subprocess.Popen) -> None:
 
 
 def run_render(argv: list[str], shown: str, timeout: float, secrets: Callable[[], list[str]],
-               rewrite: Callable[[str], str] = str) -> str:
+               rewrite: Callable[[str], str] = str, keep: Callable[[], list[str]] = list) -> str:
     """Run argv in its own process group and return stdout; RenderError on any failure.
 
     rewrite(stderr) may tidy the error text before it is summarised; secrets() lists the
-    input values to hide in it (called only when the render failed)."""
+    input values to hide in it, keep() the quoted texts that are no values (both called only
+    when the render failed)."""
     try:
         process = subprocess.Popen(
             argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -161,8 +185,8 @@ def run_render(argv: list[str], shown: str, timeout: float, secrets: Callable[[]
         process.communicate()
         raise RenderError(f"`{shown}` did not finish within {timeout:g} s and was stopped") from None
     if process.returncode != 0:
-        hidden = secrets()
-        cause = stderr_summary(rewrite(err.decode("utf-8", "replace")), lambda text: redact(text, hidden))
+        hidden, kept = secrets(), keep()
+        cause = stderr_summary(rewrite(err.decode("utf-8", "replace")), lambda text: redact(text, hidden, kept))
         raise RenderError(f"`{shown}` failed (exit {process.returncode}): {cause}")
     return out.decode("utf-8", "replace")
 
@@ -198,18 +222,27 @@ def render_helm(request: HelmRequest) -> Rendered:
                     chart_dir=request.chart)
 
 
-def kustomize_argv(target: str) -> list[str] | None:
-    """`kustomize build TARGET`, else `kubectl kustomize TARGET`, else None."""
+def kustomize_argv(target: str, options: KustomizeOptions = KustomizeOptions()) -> list[str] | None:
+    """`kustomize build TARGET`, else `kubectl kustomize TARGET`, else None; with
+    `--enable-helm`, the helm kongcheck would use runs the kustomization's helmCharts."""
     kustomize = find_binary("kustomize", "KONGCHECK_KUSTOMIZE")
     if kustomize:
-        return [kustomize, "build", target]
-    kubectl = find_binary("kubectl", "KONGCHECK_KUBECTL")
-    return [kubectl, "kustomize", target] if kubectl else None
-
-
-def is_remote(target: str) -> bool:
-    """A kustomize remote target (git URL), which kustomize clones itself."""
-    return "://" in target or target.startswith("git@")
+        argv = [kustomize, "build", target]
+    else:
+        kubectl = find_binary("kubectl", "KONGCHECK_KUBECTL")
+        if not kubectl:
+            return None
+        argv = [kubectl, "kustomize", target]
+    if options.enable_helm:
+        argv.append("--enable-helm")
+        helm = find_binary("helm", "KONGCHECK_HELM")
+        if helm:
+            argv += ["--helm-command", helm]
+        for version in options.helm_api_versions:
+            argv += ["--helm-api-versions", version]
+        if options.helm_kube_version:
+            argv += ["--helm-kube-version", options.helm_kube_version]
+    return argv
 
 
 def write_wrapper(target: str, wrapper_dir: Path) -> str | None:
@@ -240,23 +273,24 @@ def wrapper_noise(wrapper_dir: Path, target: str, target_real: str | None) -> Ca
     return rewrite
 
 
-def render_kustomize(target: str, timeout: float = DEFAULT_TIMEOUT) -> Rendered:
+def render_kustomize(target: str, options: KustomizeOptions = KustomizeOptions()) -> Rendered:
     shown_target = f"kustomize build {target}"
     if not is_remote(target) and not os.path.isdir(target):
         raise RenderError(f"`{shown_target}` cannot run: {target} is not a folder")
     with tempfile.TemporaryDirectory(prefix="kongcheck-kustomize-") as scratch:
         wrapper_dir = Path(os.path.realpath(scratch))
         target_real = write_wrapper(target, wrapper_dir)
-        argv = kustomize_argv(str(wrapper_dir))
+        argv = kustomize_argv(str(wrapper_dir), options)
         if argv is None:
             raise RenderError(
                 f"`{shown_target}` cannot run: neither kustomize nor kubectl was found "
                 f"({not_found('kustomize', 'KONGCHECK_KUSTOMIZE')}; "
                 f"{not_found('kubectl', 'KONGCHECK_KUBECTL')})"
             )
-        shown = " ".join([os.path.basename(argv[0]), argv[1], target])
+        shown = " ".join([os.path.basename(argv[0]), argv[1], target] + (["--enable-helm"] if options.enable_helm else []))
         rewrite = wrapper_noise(wrapper_dir, target, target_real)
-        text = run_render(argv, shown, timeout, lambda: kustomize_secrets(target), rewrite)
+        text = run_render(argv, shown, options.timeout, lambda: kustomize_secrets(target), rewrite,
+                          lambda: kustomize_paths(target))
     root = KustomizeRoot(build_dir=str(wrapper_dir), target_real=target_real, target_given=target)
     return Rendered(text=text, name=f"kustomize:{target}", kind="kustomize", command=shown,
                     kustomize_root=root)

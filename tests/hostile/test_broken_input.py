@@ -111,15 +111,17 @@ def test_json_that_libyaml_refuses_is_read_as_json_with_positions(tmp_path):
     assert finding["rule"] == "key-auth-key-conflict"
 
 
-def test_symlink_loop_is_reported_and_ends(tmp_path):
+def test_a_symlink_loop_is_not_followed_and_listed_under_verbose(tmp_path):
     write(tmp_path, "valid.yaml", VALID)
-    (tmp_path / "sub").mkdir()
-    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    (tmp_path / "vendor").mkdir()
+    os.symlink(tmp_path, tmp_path / "vendor" / "loop")  # kubectl apply -R does not enter linked folders
+    os.symlink("self.yaml", tmp_path / "vendor" / "self")  # a link to itself, without a manifest name
     run = scan_json(str(tmp_path))
-    assert run.code == 2
-    assert run.json["errors"] == [{"file": str(tmp_path / "sub" / "loop"), "line": None,
-                                   "source": "file", "message": "symlink loop: the link points back to a folder above it, skipped"}]
+    assert run.code == 1 and run.json["errors"] == []
     _assert_finding_survives(run)
+    verbose = scan_json(str(tmp_path), "--verbose")
+    assert (f"skipped {tmp_path / 'vendor' / 'loop'}: a symlinked folder that points back to a folder above it; "
+            "not followed") in verbose.stderr
 
 
 def test_a_symlinked_folder_is_not_walked_as_kubectl_does_not_and_is_no_error(tmp_path):
@@ -205,7 +207,7 @@ def test_files_that_are_no_kubernetes_objects_are_skipped_silently(tmp_path, par
     write(tmp_path, "valid.yaml", VALID)
     for name, content in NOT_MANIFESTS.items():
         write(tmp_path, name, content)
-    args = ["--parse-all"] if parse_all else []
+    args = ["--render-roots", "files"] + (["--parse-all"] if parse_all else [])  # read Chart.yaml as kubectl -R does
     run = scan_json(str(tmp_path), *args)
     assert run.code == 1 and run.json["errors"] == [] and run.stderr == ""
     _assert_finding_survives(run)
@@ -217,7 +219,7 @@ def test_files_that_are_no_kubernetes_objects_are_skipped_silently(tmp_path, par
 
 
 def test_a_scan_that_finds_no_manifests_says_so(tmp_path):
-    for name in ("Chart.yaml", "values.yaml", "empty.yaml"):
+    for name in ("values.yaml", "empty.yaml", "ci.yml"):
         write(tmp_path, name, NOT_MANIFESTS[name])
     run = scan_json(str(tmp_path))
     assert run.code == 2

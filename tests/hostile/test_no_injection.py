@@ -66,14 +66,15 @@ def test_no_channel_carries_controls_or_runner_commands(tmp_path, fmt):
     out = tmp_path / f"report.{fmt}"
     run = cli("scan", "--no-config", "-v", str(folder), str(chart.parent), "-f", fmt, "-f", fmt, "-o", "-",
               "-o", str(out), cwd=tmp_path)
-    assert run.code == 1, run.output
+    assert run.code == 2, run.output  # the chart was not checked: an input error
     assert run.exception is None
     github = fmt == "github"
     _check_channel(run.stdout, github, "stdout")
     _check_channel(run.stderr, False, "stderr")
     written = out.read_bytes().decode("utf-8")  # valid UTF-8
     _check_channel(written, github, "file")
-    assert "unknown rule" in run.stderr and "chart" in run.stderr  # the warning and the note were printed
+    assert "unknown rule" in run.stderr and "Helm chart" in run.stderr  # the warning and the note were printed
+    assert "not checked: a Helm chart" in run.stdout + written  # the error names the chart's Chart.yaml
 
 
 def test_every_annotation_survives_a_stop_commands_file_name(tmp_path):
