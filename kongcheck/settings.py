@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kongcheck.facts.versions import Target
+from kongcheck.facts.webhook import DEFAULT_INSTALL, INSTALLS, Install
 from kongcheck.redact import new_key
 
 
@@ -20,3 +21,8 @@ class Settings:
     rule_severity: dict = field(default_factory=dict)  # rule id -> severity, from the same table
     # keys the shown fingerprints of values (kongcheck.redact): new for each Settings, never shown
     fingerprint_key: bytes = field(default_factory=new_key, repr=False)
+    webhook: str = DEFAULT_INSTALL  # how KIC's admission webhook is registered (facts/webhook.py INSTALLS)
+
+    @property
+    def install(self) -> Install:
+        return INSTALLS[self.webhook]

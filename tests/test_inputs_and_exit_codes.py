@@ -167,6 +167,6 @@ def test_a_missing_secret_warning_points_at_unreadable_inputs(tmp_path):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     (finding,) = run.findings("missing-credential-secret")
-    assert "or is in one of the 1 input(s) with errors above" in finding["message"]
+    assert "or is in one of the 1 input that could not be read; see the input errors" in finding["message"]
     clean = scan_json(str(tmp_path / "consumer.yaml"))
-    assert "input(s) with errors" not in clean.findings("missing-credential-secret")[0]["message"]
+    assert "could not be read" not in clean.findings("missing-credential-secret")[0]["message"]

@@ -18,7 +18,9 @@ def test_kic_35_ignores_legacy_secrets_and_names_secret_and_consumer():
                                   res("KongConsumer", "legacy", "old-app", PATH, 10, 15)]
     assert second["resources"] == [res("Secret", "legacy", "older-app-key", PATH, 37, 17),
                                    res("KongConsumer", "legacy", "older-app", PATH, 29, 15)]
-    assert "KIC 3.5 ignores: KongConsumer legacy/KongConsumer/old-app loses this credential" in first["message"]
+    # the consumers carry the class annotation, so the webhook refuses them rather than KIC dropping the credential
+    assert ("KIC 3.5 ignores: the KIC 3.5 webhook refuses legacy/KongConsumer/old-app (\"consumer credential failed "
+            "validation: secret has no credential type, add a konghq.com/credential label\")") in first["message"]
 
 
 @pytest.mark.parametrize("kic", ["3.2", "3.3", "3.4"])

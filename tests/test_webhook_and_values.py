@@ -12,47 +12,57 @@ def by_name(run) -> dict:
     return {f["resources"][0]["name"]: f for f in run.findings()}
 
 
+REFUSED = {  # name -> (line, column, KIC's answer after "consumer credential failed validation: ")
+    "jwt-no-algorithm": (3, 7, "missing required field(s): algorithm, rsa_public_key"),
+    "jwt-hs-no-secret": (13, 7, "missing required field(s): secret"),
+    "jwt-rs-no-public-key": (23, 7, "missing required field(s): rsa_public_key"),
+    "basic-no-password": (33, 7, "missing required field(s): password"),
+    "hmac-no-secret": (42, 7, "missing required field(s): secret"),
+    "oauth2-no-client-secret": (51, 7, "missing required field(s): client_secret"),
+    "oauth2-no-redirect": (62, 7, "missing required field(s): redirect_uris"),
+    "unknown-type": (77, 28, "invalid credential type jwt_secret"),  # at the label's value
+}
+
+
 def test_each_webhook_check_on_kic_35():
     run = scan_json(WEBHOOK)
     assert run.code == 1
-    assert run.rules() == ["webhook-rejects"] * 9
+    assert run.rules() == ["invalid-vault"] + ["webhook-rejects"] * 8
     found = by_name(run)
-    expected = {
-        "jwt-no-algorithm": (3, 7, "jwt credential: algorithm, rsa_public_key missing or empty"),
-        "jwt-hs-no-secret": (13, 7, "jwt credential: secret missing or empty"),
-        "jwt-rs-no-public-key": (23, 7, "jwt credential: rsa_public_key missing or empty"),
-        "basic-no-password": (33, 7, "basic-auth credential: password missing or empty"),
-        "hmac-no-secret": (42, 7, "hmac-auth credential: secret missing or empty"),
-        "oauth2-no-client-secret": (51, 7, "oauth2 credential: client_secret missing or empty"),
-        "oauth2-no-redirect": (62, 7, "oauth2 credential: redirect_uris missing or empty"),
-        "unknown-type": (73, 7, "credential type 'jwt_secret' is unknown to the KIC 3.5 webhook"),
-    }
-    for name, (line, column, text) in expected.items():
+    for name, (line, column, text) in REFUSED.items():
         finding = found[name]
         assert finding["resources"] == [res("Secret", "default", name, WEBHOOK, line, column)]
-        assert finding["severity"] == "error" and text in finding["message"], name
+        assert finding["severity"] == "error", name
+        assert finding["message"] == (f"Secret default/Secret/{name}: the KIC 3.5 webhook refuses it, so `kubectl "
+                                      f"apply` fails: \"consumer credential failed validation: {text}\"")
     vault = found["bad-prefix"]
     assert vault["resources"] == [res("KongVault", "", "bad-prefix", WEBHOOK, 89, 11)]
     assert "spec.prefix 'App_Secrets' does not match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$" in vault["message"]
 
 
-def test_kic_33_webhook_asks_rs256_for_a_secret_too_and_checks_labelled_secrets():
+def test_kic_33_webhook_asks_rs256_for_a_secret_too():
     found = by_name(scan_json("--kic-version", "3.3", WEBHOOK))
-    assert "secret, rsa_public_key missing or empty" in found["jwt-rs-no-public-key"]["message"]
-    assert "secret missing or empty" in found["jwt-hs-no-secret"]["message"]
+    assert "missing required field(s): rsa_public_key, secret" in found["jwt-rs-no-public-key"]["message"]
+    assert "missing required field(s): secret\"" in found["jwt-hs-no-secret"]["message"]
 
 
 def test_kic_30_webhook_wants_rsa_public_key_even_for_hs256():
     run = scan_json("--kic-version", "3.0", fixture("clean/secrets.yaml"), fixture("clean/consumers.yaml"))
     (finding,) = run.findings("webhook-rejects")
     assert finding["resources"][0]["name"] == "backend-jwt"
-    assert "rsa_public_key missing or empty" in finding["message"]
+    assert "missing required field(s): rsa_public_key" in finding["message"]
 
 
-def test_kic_31_webhook_checks_only_secrets_a_consumer_references():
-    """Before 3.2 there is no Secret webhook: unreferenced labelled Secrets are not checked."""
-    run = scan_json("--kic-version", "3.1", WEBHOOK)
-    assert [f["resources"][0]["kind"] for f in run.findings()] == ["KongVault"]
+@pytest.mark.parametrize("kic", ["3.0", "3.1"])
+def test_kic_30_and_31_webhooks_check_every_labelled_secret_referenced_or_not(kic):
+    found = by_name(scan_json("--kic-version", kic, WEBHOOK))
+    assert set(found) == set(REFUSED) | {"bad-prefix"}
+    assert f"the KIC {kic} webhook refuses it" in found["unknown-type"]["message"]
+
+
+def test_kic_212_webhook_ignores_the_label():
+    """KIC 2.x types a Secret only by kongCredType: labelled Secrets are not credentials to its webhook."""
+    assert scan_json("--kic-version", "2.12", fixture("webhook-rejects.yaml")).findings("webhook-rejects") == []
 
 
 @pytest.mark.parametrize("prefix,ok", [("ab", True), ("my-vault-1", True), ("a", False), ("1abc", False),
@@ -63,7 +73,7 @@ def test_vault_prefix_pattern(tmp_path, prefix, ok):
                         "  name: v\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
                         f"spec:\n  backend: env\n  prefix: '{prefix}'\n")
     run = scan_json(str(manifest))
-    assert run.rules() == ([] if ok else ["webhook-rejects"])
+    assert run.rules() == ([] if ok else ["invalid-vault"])
 
 
 def test_translator_failures_are_invalid_credential():
@@ -126,8 +136,8 @@ def test_empty_required_values_are_errors(tmp_path):
     (finding,) = run.findings()
     assert finding["severity"] == "error"
     assert finding["resources"] == [res("Secret", "default", "k", str(manifest), 17, 8)]
-    assert "key missing or empty" in finding["message"]
-    # KIC 3.1 has no Secret webhook, but the consumer webhook checks the Secrets it references
+    assert "some fields were invalid due to missing data: key" in finding["message"]
+    # the same answer from the KIC 3.1 webhook
     assert scan_json("--kic-version", "3.1", str(manifest)).findings() == [finding | {
         "message": finding["message"].replace("KIC 3.5", "KIC 3.1")}]
 

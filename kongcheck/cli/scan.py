@@ -8,6 +8,7 @@ import sys
 import click
 
 from kongcheck.cli import UsageProblem, say
+from kongcheck.facts.webhook import DEFAULT_INSTALL, INSTALLS
 from kongcheck.loading import DEEPEST, LoadOptions
 from kongcheck.report import FORMATS
 
@@ -269,6 +270,10 @@ _RENDER_OPTIONS = (
               help="KIC release to predict for; X.Y is its newest patch.  [default: 3.5]")
 @click.option("--kong-version", metavar="X.Y[.Z]",
               help="Kong Gateway release to predict for; X.Y is its newest patch.  [default: 3.9]")
+@click.option("--webhook", type=click.Choice(list(INSTALLS)), default=DEFAULT_INSTALL, show_default=True,
+              help="How KIC's admission webhook is installed: chart = the kong Helm chart (KongVaults are not sent "
+                   "to it, failurePolicy Ignore), kic = KIC's own config/webhook manifests (KongVaults sent, "
+                   "failurePolicy Fail).")
 @click.option("--show-values", is_flag=True,
               help="Print credential values instead of their fingerprints (keyed anew for each run).")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
@@ -287,7 +292,7 @@ _RENDER_OPTIONS = (
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
 def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
-         kong_version, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
+         kong_version, webhook, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
          write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
          kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
          helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, helm_api_versions,
@@ -305,7 +310,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                          [("--config", config.path if config else None), ("--baseline", baseline),
                           ("--kubeconfig", kubeconfig), *(("--cluster-snapshot", s) for s in cluster_snapshots)])
     settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
-                        target=_versions(kic_version, kong_version), show_values=show_values, fail_on=fail_on,
+                        target=_versions(kic_version, kong_version), webhook=webhook, show_values=show_values,
+                        fail_on=fail_on,
                         untrusted=untrusted, **rule_settings(config))
     pairs = _outputs(formats, outputs)
     if paths.count("-") > 1:

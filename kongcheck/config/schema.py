@@ -1,6 +1,7 @@
 """The JSON Schema of kongcheck's configuration file (.kongcheck.yaml or [tool.kongcheck])."""
 from __future__ import annotations
 
+from kongcheck.facts.webhook import INSTALLS
 from kongcheck.model import SEVERITIES
 
 VERSION_PATTERN = r"^\d+\.\d+(\.\d+)?$"
@@ -33,6 +34,7 @@ def schema(rule_ids) -> dict:
             "fail-on": {"enum": ["error", "warning", "never"]},
             "kic-version": version,
             "kong-version": version,
+            "webhook": {"enum": list(INSTALLS)},
             "parse-all": {"type": "boolean"},
             "baseline": {"type": "string", "minLength": 1},
             "render-roots": {"enum": ["fail", "render", "files"]},

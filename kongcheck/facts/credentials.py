@@ -2,8 +2,8 @@
 keeps unique for each: one row per type.
 
 KIC: internal/dataplane/kongstate/credentials.go (translator), credentials_conflicts.go (the
-conflict index of KIC >= 3.4), internal/admission/validation/consumers/credentials/vars.go and
-validation.go (webhook); Kong: kong/plugins/*/daos.lua (unique fields and entity names).
+conflict index of KIC >= 3.4); Kong: kong/plugins/*/daos.lua (unique fields and entity names).
+What the admission webhook checks is in facts/webhook.py.
 """
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import NamedTuple
 class CredentialType(NamedTuple):
     name: str  # the value of the konghq.com/credential label
     translator_needs: tuple[str, ...]  # missing -> "failed to provision credential: ... no <field>"
-    webhook_needs: tuple[str, ...]  # must be present and non-empty for the webhook
     unique: str | None = None  # the field Kong keeps unique across all credentials of the type
     entity: str | None = None  # the Kong entity (as in Kong's uniqueness error)
     kic_index: str | None = None  # KIC >= 3.4 conflict index name
@@ -25,19 +24,19 @@ class CredentialType(NamedTuple):
 CREDENTIAL_TYPES: dict[str, CredentialType] = {
     row.name: row
     for row in (
-        CredentialType("key-auth", ("key",), ("key",), "key", "keyauth_credentials", "key-auth on 'key'",
+        CredentialType("key-auth", ("key",), "key", "keyauth_credentials", "key-auth on 'key'",
                        "key-auth credentials", aliases=("keyauth_credential",)),
-        CredentialType("basic-auth", ("username",), ("username", "password"), "username", "basicauth_credentials",
+        CredentialType("basic-auth", ("username",), "username", "basicauth_credentials",
                        "basic-auth on 'username'", "basic-auth credentials", aliases=("basicauth_credential",)),
-        CredentialType("hmac-auth", ("username",), ("username", "secret"), "username", "hmacauth_credentials",
+        CredentialType("hmac-auth", ("username",), "username", "hmacauth_credentials",
                        "hmac-auth on 'username'", "hmac-auth credentials", aliases=("hmacauth_credential",)),
-        CredentialType("jwt", ("key",), ("algorithm", "key"), "key", "jwt_secrets", "jwt-auth on 'key'",
+        CredentialType("jwt", ("key",), "key", "jwt_secrets", "jwt-auth on 'key'",
                        "JWT credentials", aliases=("jwt_secret",)),
-        CredentialType("oauth2", ("name", "client_id"), ("name", "client_id", "client_secret", "redirect_uris"),
-                       "client_id", "oauth2_credentials", "oauth2-credentials on 'client_id'", "oauth2 credentials"),
-        CredentialType("acl", ("group",), ("group",)),
-        CredentialType("mtls-auth", ("subject_name",), ("subject_name",)),
-        CredentialType("konnect", (), (), translated=False),
+        CredentialType("oauth2", ("name", "client_id"), "client_id", "oauth2_credentials",
+                       "oauth2-credentials on 'client_id'", "oauth2 credentials"),
+        CredentialType("acl", ("group",)),
+        CredentialType("mtls-auth", ("subject_name",)),
+        CredentialType("konnect", (), translated=False),
     )
 }
 
@@ -46,8 +45,6 @@ BOOL_FIELDS = ("hash_secret",)
 INT_FIELDS = ("ttl",)
 # What Go's strconv.ParseBool accepts (KIC parses hash_secret with it).
 GO_BOOLS = frozenset({"1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"})
-# The konnect type passes the webhook from KIC 3.4.4 on (#7226); older webhooks do not know it.
-KONNECT_KNOWN_SINCE = (3, 4)
 
 
 def unique_field(type_name: str) -> str | None:
@@ -57,12 +54,3 @@ def unique_field(type_name: str) -> str | None:
         row = next((r for r in CREDENTIAL_TYPES.values() if type_name in r.aliases), None)
     return row.unique if row is not None else None
 
-
-def jwt_webhook_needs(algorithm: str, kic: tuple[int, int]) -> tuple[str, ...]:
-    """The jwt fields the webhook requires, which changed between KIC releases (3.1.3, 3.4.0)."""
-    hmac = algorithm.upper().startswith("HS")
-    if kic < (3, 1):
-        return ("algorithm", "key", "secret", "rsa_public_key")
-    if kic < (3, 4):
-        return ("algorithm", "key", "secret") if hmac else ("algorithm", "key", "secret", "rsa_public_key")
-    return ("algorithm", "key", "secret") if hmac else ("algorithm", "key", "rsa_public_key")

@@ -6,6 +6,7 @@ dropped (``namespace/Kind/name``) and a sentence for people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 from kongcheck.facts.versions import Target, show
@@ -26,7 +27,7 @@ class Outcome:
     dropped: list[str] = field(default_factory=list)
 
 
-def _rejected(target: Target) -> Outcome:
+def config_rejected(target: Target) -> Outcome:
     return Outcome(
         CONFIG_REJECTED,
         f"Kong {show(target.kong)} rejects the whole configuration; KIC {show(target.kic)} keeps re-applying "
@@ -53,15 +54,26 @@ def credential_clash(target: Target, kic_index: str, owners: list[str], endpoint
             dropped=sorted(set(owners)),
         )
     if target.kong_rejects_duplicates:
-        return _rejected(target)
+        return config_rejected(target)
     return _before_kong_34(target, endpoint_key)
 
 
 def kong_clash(target: Target, endpoint_key: bool) -> Outcome:
     """Clashes no KIC version detects (consumer username/custom_id, consumer group name)."""
     if target.kong_rejects_duplicates:
-        return _rejected(target)
+        return config_rejected(target)
     return _before_kong_34(target, endpoint_key)
+
+
+def refused_first(kind: str, refused: dict[str, str], rest: Outcome | None) -> Outcome:
+    """Objects KIC's webhook refuses (id -> its answer) never exist; ``rest`` is what the cluster does
+    with the others that still share the value (None: no clash is left)."""
+    text = "; ".join(f"KIC's webhook refuses {kind} {ref_id} ('{answer}'), so `kubectl apply` fails for it"
+                     for ref_id, answer in refused.items())
+    if rest is None:
+        return Outcome(APPLY_REFUSED, text, dropped=list(refused))
+    return Outcome(APPLY_REFUSED, f"{text}; {rest.text[0].lower()}{rest.text[1:]}", kept=rest.kept,
+                   dropped=list(refused) + rest.dropped)
 
 
 def _created(timestamp: str | None, now: datetime) -> datetime:
@@ -74,20 +86,50 @@ def _created(timestamp: str | None, now: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def oldest_wins(kind: str, event: str, members: list[tuple[str, str, str | None]]) -> Outcome:
-    """Objects sharing a value that KIC de-duplicates itself: it keeps the oldest (creationTimestamp,
-    a tie goes to the smaller name) and skips the others with ``event`` (KongVault prefixes, KIC >= 3.1).
+class Member(NamedTuple):
+    """One object in a de-duplication KIC does itself (KongVault prefixes, KIC >= 3.1)."""
 
-    ``members`` holds (resource id, name, creationTimestamp) triples.
+    id: str  # namespace/Kind/name
+    name: str
+    created: str | None  # creationTimestamp (of the live object when the apply updates one)
+    exists: bool = False  # already in the cluster (live, or updated by the apply): older than anything created
+    order: int = 0  # apply order
+
+
+def oldest_wins(kind: str, event: str, members: list[Member], refused: dict[str, str] | None = None) -> Outcome:
+    """Objects sharing a value that KIC de-duplicates itself: it keeps the oldest (creationTimestamp,
+    a tie goes to the smaller name) and skips the others with ``event``.  An object already in the
+    cluster is older than every object the apply creates; one without a timestamp in a snapshot
+    counts as the oldest (KIC's zero time is before every real time).  ``refused`` maps the ids of
+    members the webhook refuses to its answer: they never exist, so they take no part.
     """
+    refused = refused or {}
     now = datetime.now(timezone.utc)
-    ordered = sorted(members, key=lambda item: (_created(item[2], now), item[1]))
-    winner, losers = ordered[0], ordered[1:]
-    return Outcome(
-        LOSERS_SKIPPED,
-        f"KIC keeps {kind} {winner[1]!r} (oldest creationTimestamp, then smaller name) and skips "
-        + ", ".join(repr(name) for _, name, _ in losers)
-        + f" with the event '{event}'",
-        kept=[winner[0]],
-        dropped=[ref_id for ref_id, _, _ in losers],
-    )
+    zero = datetime.min.replace(tzinfo=timezone.utc)
+
+    def when(member: Member) -> datetime:
+        return zero if member.exists and not member.created else _created(member.created, now)
+
+    contest = [m for m in members if m.id not in refused]
+    ordered = sorted(contest, key=lambda m: (not m.exists, when(m), m.name))
+    parts = [f"KIC's webhook refuses {kind} {member.name!r} ('{refused[member.id]}'), so `kubectl apply` fails "
+             "for it" for member in members if member.id in refused]
+    kept = [ordered[0].id] if ordered else []
+    if len(ordered) > 1:
+        winner, losers = ordered[0], ordered[1:]
+        text = (f"KIC keeps {kind} {winner.name!r} (" + ("already in the cluster, so the oldest" if winner.exists
+                else "oldest creationTimestamp, then smaller name") + ") and skips "
+                + ", ".join(repr(m.name) for m in losers) + f" with the event '{event}'")
+        tied = [m for m in ordered if (m.exists, when(m)) == (winner.exists, when(winner))]
+        if winner.exists and not winner.created and len(tied) > 1:
+            text += (f" (the snapshot holds no creationTimestamp for {', '.join(repr(m.name) for m in tied)}, "
+                     "so which of them KIC keeps is not known; the smaller name is assumed)")
+        elif not winner.exists and not winner.created and len(tied) > 1:
+            first = min(tied, key=lambda m: m.order)
+            if first is not winner:
+                text += (f" if they are created within the same second; if a second boundary falls between the "
+                         f"creates, it keeps {first.name!r}, applied first")
+        parts.append(text)
+    dropped = [m.id for m in members if m.id in refused] + [m.id for m in ordered[1:]]
+    name = APPLY_REFUSED if refused else LOSERS_SKIPPED
+    return Outcome(name, "; ".join(parts), kept=kept, dropped=dropped)

@@ -35,6 +35,8 @@ class UniqueField(NamedTuple):
     credential_type: str | None = None  # for credential rows: the konghq.com/credential type
     kic_index: str | None = None  # KIC >= 3.4 conflict index name (credential rows)
     event: str | None = None  # OLDEST_WINS: the event each loser gets; {value} is the shared value
+    webhook_duplicate: str | None = None  # the webhook's answer to a new object whose value a cached one of
+    # another name ({other}) holds, where the install sends the kind to the webhook
 
     @property
     def people(self) -> str:
@@ -64,13 +66,14 @@ def _credential_rows() -> tuple[UniqueField, ...]:
 
 KIND_ROWS: tuple[UniqueField, ...] = (
     UniqueField("consumer-username-conflict", "consumers", "username", "KongConsumer", ("username",),
-                KONG_DECIDES, endpoint_key=True, sensitive=True),
+                KONG_DECIDES, endpoint_key=True, sensitive=True, webhook_duplicate="consumer already exists"),
     UniqueField("consumer-custom-id-conflict", "consumers", "custom_id", "KongConsumer", ("custom_id",),
                 KONG_DECIDES, endpoint_key=False, sensitive=True),
     UniqueField("consumer-group-name-conflict", "consumer_groups", "name", "KongConsumerGroup", ("metadata", "name"),
                 KONG_DECIDES, endpoint_key=True, sensitive=False),
     UniqueField("vault-prefix-conflict", "vaults", "prefix", "KongVault", ("spec", "prefix"), OLDEST_WINS,
-                endpoint_key=True, sensitive=False, event='spec.prefix "{value}" is duplicate'),
+                endpoint_key=True, sensitive=False, event='spec.prefix "{value}" is duplicate',
+                webhook_duplicate='spec.prefix "{value}" is duplicate with existing KongVault "{other}"'),
 )
 
 

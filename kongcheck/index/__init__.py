@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kongcheck.facts import unique
+from kongcheck.facts import unique, webhook
 from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.index.classes import ignored_reason, missing_crd
@@ -52,6 +52,7 @@ class KongIndex:
     settings: Settings
     records: dict[tuple, Record] = field(default_factory=dict)  # winning definition per object
     shadowed: dict[tuple, list[Obj]] = field(default_factory=dict)  # earlier definitions
+    replaced: dict[tuple, Record] = field(default_factory=dict)  # live objects a manifest redefines
     ignored: list[Ignored] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)  # the API server refuses them (not processed)
     processed: dict[str, list[Classed]] = field(default_factory=dict)  # kind -> processed by the controller
@@ -62,6 +63,7 @@ class KongIndex:
     skipped: list[str] = field(default_factory=list)  # for --verbose
     default_class: bool = False
     attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
+    named_by: dict = field(default_factory=dict)  # Secret ref -> the attachments that name it, in order
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
@@ -81,6 +83,19 @@ class KongIndex:
             return (record.label_type is not None or record.legacy_type is not None
                     or record.obj.ref in self.attached)
         return BY_KIND[kind].classed
+
+    def live_version(self, record: Record) -> Record | None:
+        """The object as it is in the cluster: the record itself if live, the live record a manifest
+        redefines (an update), or None (the apply creates it)."""
+        if record.obj.is_live:
+            return record
+        ref = record.obj.ref
+        return self.replaced.get((ref.group, ref.kind, ref.namespace, ref.name))
+
+    def exact_class(self, record: Classed) -> bool:
+        """Its class annotation equals --ingress-class: what KIC's webhook checks (never a default class)."""
+        annotation = record.class_annotation
+        return annotation is not None and annotation.text == self.settings.ingress_class
 
     def definitions(self, ref) -> list[Obj]:
         """Every definition of the object ``ref`` names, in apply order (the last one wins)."""
@@ -132,7 +147,8 @@ def _control_plane(obj: Obj) -> str | None:
 class _Reader:
     """Builds records: the kind's parser module, then what every record has."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.install = settings.install
         self.modules: dict[str, object] = {}
         self.paths = {row.kind: [p for p in unique.paths_of(row.kind)] for row in BY_KIND.values()}
 
@@ -147,6 +163,7 @@ class _Reader:
         record = self.module(row).parse(obj)
         record.created = _timestamp(obj)
         record.tags = _annotation_value(obj, TAGS_ANNOTATION)
+        record.to_webhook = webhook.sent(self.install, obj.label)
         for path in self.paths[row.kind]:
             value = path_value(obj, path)
             if value is not None:
@@ -187,6 +204,8 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         previous = index.records.get(key)
         if previous is not None:
             index.shadowed.setdefault(key, []).append(previous.obj)
+            if previous.obj.is_live and not record.obj.is_live:
+                index.replaced[key] = previous
         index.records[key] = record
 
 
@@ -243,6 +262,7 @@ def _attach(index: KongIndex) -> None:
                 if secret is not None:
                     attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
                     index.attached.add(secret.obj.ref)
+                    index.named_by.setdefault(secret.obj.ref, []).append(attachment)
                 else:
                     attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
                 index.attachments.append(attachment)
@@ -251,7 +271,7 @@ def _attach(index: KongIndex) -> None:
 def build(documents: list[Document], settings: Settings, unread: int = 0) -> KongIndex:
     """``unread``: how many sources had input errors before any object could be named."""
     index = KongIndex(settings, unread=unread)
-    reader = _Reader()
+    reader = _Reader(settings)
     _collect(documents, index, reader)
     _sort(index, reader)
     _attach(index)

@@ -79,14 +79,21 @@ class Obj:
         found = self._metadata_map("annotations", name)
         return found[0] if found else None
 
+    def _entry(self, field: str, name: str) -> tuple[str, tuple[int, int]] | None:
+        found = self._metadata_map(field, name)
+        return (found[0], found[1].where(name)) if found else None
+
     def annotation_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
         """An annotation's text and the position of its value."""
-        found = self._metadata_map("annotations", name)
-        return (found[0], found[1].where(name)) if found else None
+        return self._entry("annotations", name)
 
     def label(self, name: str) -> str | None:
         found = self._metadata_map("labels", name)
         return found[0] if found else None
+
+    def label_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
+        """A label's text and the position of its value."""
+        return self._entry("labels", name)
 
 
 def _row(kind: str, group: str, body: LMap):

@@ -47,6 +47,7 @@ class Record:
     created: str | None = None  # metadata.creationTimestamp (RFC 3339, checked)
     tags: Value | None = None  # the konghq.com/tags annotation
     unique: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, for facts/unique.py rows
+    to_webhook: bool = True  # the install's webhook configuration sends it to KIC's webhook (facts/webhook.py)
 
 
 @dataclass(slots=True)

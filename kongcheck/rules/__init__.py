@@ -20,10 +20,11 @@ from kongcheck.rules import (
     shared_credential,
     tags,
     uniqueness,
+    vaults,
 )
 from kongcheck.rules.base import Hit, RuleInfo
 
-MODULES = (uniqueness, shared_credential, references, credentials, consumers, tags, controller, duplicates)
+MODULES = (uniqueness, shared_credential, references, credentials, vaults, consumers, tags, controller, duplicates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 

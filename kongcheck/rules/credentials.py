@@ -4,19 +4,14 @@ from __future__ import annotations
 import re
 
 from kongcheck.facts import unique
-from kongcheck.facts.credentials import (
-    BOOL_FIELDS,
-    CREDENTIAL_TYPES,
-    GO_BOOLS,
-    INT_FIELDS,
-    KONNECT_KNOWN_SINCE,
-    jwt_webhook_needs,
-)
-from kongcheck.facts.kong import VAULT_NAMES, VAULT_PREFIX, VAULT_PREFIX_PATTERN
+from kongcheck.facts import webhook
+from kongcheck.facts.credentials import BOOL_FIELDS, CREDENTIAL_TYPES, GO_BOOLS, INT_FIELDS
+from kongcheck.facts.kube import LEGACY_TYPE_KEY
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
 from kongcheck.model import Location, Participant
+from kongcheck.rules.admission import consumer_checked, consumer_failure
 from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
@@ -39,11 +34,16 @@ RULES = [
         id="webhook-rejects",
         severity="error",
         summary="an object KIC's admission webhook refuses, so `kubectl apply` fails",
-        behaviour="The webhook checks labelled credential Secrets (KIC >= 3.2; before, the Secrets a consumer "
-        "references): the type must be known and its fields non-empty (jwt: algorithm, key, and secret for "
-        "HS* or rsa_public_key otherwise; basic-auth: password; hmac-auth: secret; oauth2: client_secret and "
-        "redirect_uris). A KongVault prefix must match Kong's pattern ^[a-z][a-z0-9-]*[a-z0-9]$ and must not "
-        "be the name of a vault backend.",
+        behaviour="KIC's webhook validates every credential Secret it is sent, referenced or not: from KIC "
+        "3.2 those with the `konghq.com/credential` label (3.2.0-3.4.3 skip an empty label value), on 3.0-3.1 "
+        "also those typed only by `kongCredType` (the label wins), on 2.12.1+ only those typed by "
+        "`kongCredType`. The type must be basic-auth, hmac-auth, jwt, key-auth, oauth2, acl or mtls-auth "
+        "(konnect from 3.4.4) and its fields present and non-empty: key-auth key; basic-auth username, "
+        "password; hmac-auth username, secret; oauth2 name, client_id, client_secret, redirect_uris; acl group; "
+        "mtls-auth subject_name; jwt algorithm, rsa_public_key, key, secret, where 3.1.3+ skip rsa_public_key "
+        "for algorithm HS256/HS384/HS512 and 3.4.0+ skip secret for other algorithms. A KongConsumer with "
+        "exactly the controller's class annotation is refused (KIC >= 3.0) when a Secret it names is untyped "
+        "or invalid. The kong Helm chart sends every Secret except those labelled owner: helm.",
         example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
         "    konghq.com/credential: jwt\nstringData:\n  key: alice-issuer\n  secret: s3cr3t   # no algorithm\n",
         fix="Add the fields the webhook asks for (the translator would default jwt's algorithm to HS256, "
@@ -71,26 +71,60 @@ def _kind_location(secret: Secret) -> Location:
     return secret.obj.kind_location
 
 
-def _webhook_needs(secret: Secret, cred_type: str, index: KongIndex) -> tuple[str, ...]:
-    if cred_type == "jwt":
-        algorithm = secret.values.get("algorithm")
-        return jwt_webhook_needs(algorithm.text if algorithm else "", index.settings.target.kic)
-    return CREDENTIAL_TYPES[cred_type].webhook_needs
+def _type_location(secret: Secret, kic) -> Location:
+    """Where the type the webhook read is written: the label's value, or the kongCredType value."""
+    if secret.type_label is not None and kic >= webhook.READS_LABEL_SINCE:
+        return secret.type_label.location
+    legacy = secret.values.get(LEGACY_TYPE_KEY)
+    return legacy.location if legacy is not None else _kind_location(secret)
 
 
-def _webhook(secret: Secret, cred_type: str, index: KongIndex) -> list[Hit]:
-    kic = show(index.settings.target.kic)
-    if cred_type not in CREDENTIAL_TYPES or (cred_type == "konnect" and index.settings.target.kic < KONNECT_KNOWN_SINCE):
-        return [_problem("webhook-rejects", secret, _kind_location(secret),
-                         f"credential type {cred_type!r} is unknown to the KIC {kic} webhook")]
-    missing = [name for name in _webhook_needs(secret, cred_type, index)
-               if not (secret.values.get(name) and secret.values[name].text)]
-    if not missing:
-        return []
-    where = secret.values[missing[0]].location if missing[0] in secret.values else _kind_location(secret)
-    return [_problem("webhook-rejects", secret, where,
-                     f"the KIC {kic} webhook refuses this {cred_type} credential: "
-                     f"{', '.join(missing)} missing or empty")]
+def refusal_location(secret: Secret, fields: tuple[str, ...], kic) -> Location:
+    """A webhook refusal points at the type for an unknown type, at the first empty field, and at
+    ``kind:`` for absent fields (they have no text)."""
+    if not fields:
+        return _type_location(secret, kic)
+    value = secret.values.get(fields[0])
+    return value.location if value is not None else _kind_location(secret)
+
+
+def _exact_consumers(secret: Secret, index: KongIndex) -> list:
+    """The processed consumers with the exact class annotation that name ``secret``."""
+    return [a.consumer for a in index.named_by.get(secret.obj.ref, ()) if index.exact_class(a.consumer)]
+
+
+def _secret_checked(secret: Secret, index: KongIndex) -> bool:
+    """Whether the webhook's verdict on this Secret decides `kubectl apply`: every typed Secret from
+    KIC 2.12.1 on; before, only an update of a Secret a consumer names, answered as an error."""
+    kic = index.settings.target.kic
+    if secret.obj.is_live or not secret.to_webhook:
+        return False
+    if webhook.refuses_secrets_on_create(kic):
+        return True
+    return (index.settings.install.failure_policy == "Fail" and index.live_version(secret) is not None
+            and bool(_exact_consumers(secret, index)))
+
+
+def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
+    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None."""
+    target = index.settings.target
+    cred_type = webhook.secret_type(secret.label_type, secret.legacy_type, target.kic)
+    if cred_type is None or not _secret_checked(secret, index):
+        return None
+    problem = webhook.validate(cred_type, secret.data, target.kic)
+    if problem is None:
+        return None
+    text, fields = problem
+    message = (f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails: "
+               f"\"{webhook.CREDENTIAL_FAILED}{text}\"")
+    if cred_type == "konnect" and index.settings.install.name == "chart":
+        message += " (the kong chart 2.44 and newer does not send Secrets labelled konnect to the webhook)"
+    names = sorted(c.obj.ref.id for c in _exact_consumers(secret, index) if consumer_checked(c, index))
+    if names and webhook.consumer_failures_refuse(target.kic, index.settings.install):
+        one = len(names) == 1
+        message += (f"; {', '.join(names)}, which {'names' if one else 'name'} it, then "
+                    f"{'finds' if one else 'find'} no such Secret and {'is' if one else 'are'} refused too")
+    return _problem("webhook-rejects", secret, refusal_location(secret, fields, target.kic), message)
 
 
 def _translator(secret: Secret, cred_type: str) -> list[Hit]:
@@ -134,65 +168,59 @@ def _whitespace(ref, value, field: str) -> Hit | None:
                [Participant(ref, value.location)])
 
 
-def _credential_secrets(index: KongIndex) -> dict:
-    """Secrets to check, with the type KIC gives each: attached ones, and labelled ones."""
-    chosen: dict = {}
-    for attachment in index.attachments:
-        secret = attachment.secret
-        if secret is not None and (attachment.cred_type or secret.legacy_type is None):
-            chosen[secret.obj.ref] = (secret, attachment.cred_type, True)
-    for secret in index.all_of("Secret"):
-        if secret.label_type is not None and secret.obj.ref not in chosen and not secret.obj.is_live:
-            chosen[secret.obj.ref] = (secret, secret.label_type, False)
-    return chosen
-
-
 def _untyped(secret: Secret, index: KongIndex) -> str:
     if secret.label_type is not None:  # only KIC 2.x ignores the label
         return (f"KIC {show(index.settings.target.kic)} reads the credential type only from the kongCredType data "
-                "key, not from the konghq.com/credential label; it skips this credential and keeps the consumer "
-                "without it")
-    return ("referenced as a credential but has no konghq.com/credential label; KIC skips it and keeps the "
-            "consumer without it")
+                "key, not from the konghq.com/credential label; it skips this credential")
+    return "referenced as a credential but has no konghq.com/credential label; KIC skips it"
 
 
-def _check_secret(secret: Secret, cred_type: str | None, attached: bool, index: KongIndex) -> list[Hit]:
-    findings: list[Hit] = []  # a Secret with invalid base64 is an input error, never indexed
-    if cred_type is None:
-        return findings + [_problem("invalid-credential", secret, _kind_location(secret), _untyped(secret, index))]
-    if secret.label_type is not None and (attached or index.settings.target.webhook_checks_labelled_secrets):
-        findings += _webhook(secret, cred_type, index)
-    if attached and not findings:  # a Secret the webhook refuses never reaches KIC: `kubectl apply` fails
-        findings += _translator(secret, cred_type)
-    row = unique.by_credential_type().get(cred_type)
+def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
+    """A Secret being applied: the webhook's verdict, then what KIC's translator does with it for
+    the consumers that name it (a Secret the webhook refuses never reaches KIC)."""
+    refused = secret_refusal(secret, index)
+    findings: list[Hit] = [refused] if refused else []
+    attachments = index.named_by.get(secret.obj.ref, [])
+    if attachments and not refused:
+        cred_type = attachments[0].cred_type
+        if cred_type is None:
+            if secret.legacy_type is None:  # kongCredType-only Secrets are references.py's
+                findings.append(_problem("invalid-credential", secret, _kind_location(secret),
+                                         f"{_untyped(secret, index)}; {consumer_fates(attachments, index)}"))
+        else:
+            findings += _translator(secret, cred_type)
+    cred_type = (attachments[0].cred_type if attachments else None) or secret.label_type or secret.legacy_type
+    row = unique.by_credential_type().get(cred_type or "")
     value = secret.values.get(row.field) if row else None
     if value is not None:
         findings.append(_whitespace(secret.obj.ref, value, row.field))
     return findings
 
 
-def _check_vault(vault) -> Hit | None:
-    prefix = vault.prefix
-    if prefix is None:
-        return None
-    if VAULT_PREFIX.fullmatch(prefix.text) and prefix.text not in VAULT_NAMES:
-        return None
-    why = ("is the name of a vault backend" if prefix.text in VAULT_NAMES
-           else f"does not match Kong's pattern {VAULT_PREFIX_PATTERN}")
-    return Hit("webhook-rejects",
-               f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}; the webhook refuses it",
-               [Participant(vault.obj.ref, prefix.location)])
+def consumer_fates(attachments: list, index: KongIndex) -> str:
+    """What becomes of the consumers that name an untyped Secret: the webhook refuses those it checks
+    (KIC >= 3.0); KIC keeps the others without the credential."""
+    refused, kept = [], []
+    refuses = webhook.consumer_failures_refuse(index.settings.target.kic, index.settings.install)
+    for attachment in attachments:
+        consumer = attachment.consumer
+        (refused if refuses and consumer_checked(consumer, index) else kept).append(consumer.obj.ref.id)
+    parts = []
+    if kept:
+        parts.append(f"KIC keeps {', '.join(sorted(set(kept)))} without it")
+    if refused:
+        parts.append(consumer_failure(index, refused, webhook.CREDENTIAL_FAILED + webhook.NO_TYPE))
+    return "; ".join(parts)
 
 
 def check(index: KongIndex) -> list[Hit]:
     findings: list = []
-    for secret, cred_type, attached in _credential_secrets(index).values():
+    for secret in index.all_of("Secret"):
         if not secret.obj.is_live:
-            findings += _check_secret(secret, cred_type, attached, index)
+            findings += _check_secret(secret, index)
     for consumer in index.of("KongConsumer"):
         for name in ("username", "custom_id"):
             value = getattr(consumer, name)
             if value is not None and not consumer.obj.is_live:
                 findings.append(_whitespace(consumer.obj.ref, value, name))
-    findings += [_check_vault(vault) for vault in index.of("KongVault") if not vault.obj.is_live]
     return [finding for finding in findings if finding is not None]

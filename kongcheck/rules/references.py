@@ -1,10 +1,12 @@
 """How a consumer's credential references resolve: missing Secrets and legacy types."""
 from __future__ import annotations
 
+from kongcheck.facts import webhook
 from kongcheck.facts.kube import LEGACY_TYPE_KEY
 from kongcheck.facts.versions import show
 from kongcheck.index import Attachment, KongIndex
 from kongcheck.model import Participant
+from kongcheck.rules.admission import consumer_checked, consumer_failure
 from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
@@ -13,9 +15,10 @@ RULES = [
         severity="warning",
         summary="a KongConsumer names a credential Secret that is not in the input",
         behaviour="KIC looks Secrets up in the consumer's own namespace only. A missing one is skipped "
-        "('Failed to fetch secret') and the consumer is kept without it; the webhook refuses the consumer "
-        "('consumer referenced non-existent credentials secret'). It may exist in the cluster already: scan "
-        "with --cluster to check.",
+        "('Failed to fetch secret') and the consumer is kept without it. KIC's webhook (3.0 and newer) refuses "
+        "a consumer whose class annotation is exactly the controller's class ('consumer referenced "
+        "non-existent credentials secret'); it does not check consumers counted through a default "
+        "IngressClass. It may exist in the cluster already: scan with --cluster to check.",
         example="kind: KongConsumer\nmetadata: {name: alice, namespace: team-a}\nusername: alice\n"
         "credentials: [alice-key]   # no Secret team-a/alice-key in the input\n",
         fix="Add the Secret in the consumer's namespace, fix the name, or scan together with the files that "
@@ -42,18 +45,29 @@ RULES = [
 ]
 
 
-def _missing(attachment: Attachment, unread: int) -> Hit:
-    consumer = attachment.consumer.obj.ref
+def _inputs(count: int) -> str:
+    return "1 input" if count == 1 else f"{count} inputs"
+
+
+def _missing(attachment: Attachment, index: KongIndex) -> Hit:
+    consumer = attachment.consumer
+    ref = consumer.obj.ref
     refused = attachment.refused
     why = (f"the API server refuses (see the input error at {refused.location})" if refused
-           else f"is not in namespace {consumer.namespace!r} of the input")
-    if not refused and unread:
-        why += f" (or is in one of the {unread} input(s) with errors above, which could not be read)"
+           else f"is not in namespace {ref.namespace!r} of the input")
+    if not refused and index.unread:
+        why += f" (or is in one of the {_inputs(index.unread)} that could not be read; see the input errors)"
+    fate = "KIC skips it and keeps the consumer without it"
+    if consumer_checked(consumer, index):
+        answer = f'{webhook.SECRET_NOT_FOUND}: secrets "{attachment.name.text}" not found'
+        fate = consumer_failure(index, [ref.id], answer) + " unless the Secret exists in the cluster already"
+        if index.settings.target.kic < webhook.CONSUMER_FAILURES_REFUSE_SINCE \
+                and index.settings.install.failure_policy != "Fail":
+            fate += "; KIC then skips the Secret and keeps the consumer without it"
     return Hit(
         "missing-credential-secret",
-        f"KongConsumer {consumer.id} names credential Secret {attachment.name.text!r}, which {why}; "
-        "KIC skips it and the webhook refuses the consumer",
-        [Participant(consumer, attachment.name.location)],
+        f"KongConsumer {ref.id} names credential Secret {attachment.name.text!r}, which {why}; {fate}",
+        [Participant(ref, attachment.name.location)],
     )
 
 
@@ -68,16 +82,20 @@ def _legacy(attachment: Attachment, index: KongIndex) -> Hit | None:
                    f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
                    f"kongCredType key; KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not", where)
     if attachment.via is None and secret.label_type is None and not target.reads_legacy_type:
+        if consumer_checked(attachment.consumer, index):
+            fate = consumer_failure(index, [consumer.id], webhook.CREDENTIAL_FAILED + webhook.NO_TYPE)
+        else:
+            fate = f"KongConsumer {consumer.id} loses this credential"
         return Hit("legacy-credential-ignored",
                    f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
-                   f"ignores: KongConsumer {consumer.id} loses this credential", where)
+                   f"ignores: {fate}", where)
     return None
 
 
 def check(index: KongIndex):
     for attachment in index.attachments:
         if attachment.secret is None:
-            yield _missing(attachment, index.unread)
+            yield _missing(attachment, index)
         elif attachment.secret.legacy_type is not None:
             hit = _legacy(attachment, index)
             if hit:

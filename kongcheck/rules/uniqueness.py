@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kongcheck.facts import kinds, outcomes, unique, versions
+from kongcheck.facts import kinds, outcomes, unique, versions, webhook
 from kongcheck.facts.kong import uniqueness_error
 from kongcheck.facts.kube import CLASS_ANNOTATION, CREDENTIAL_LABEL
 from kongcheck.facts.unique import KIC_DROPS_CONSUMERS, KONG_DECIDES, OLDEST_WINS, UniqueField
@@ -13,6 +13,7 @@ from kongcheck.index import KongIndex
 from kongcheck.index.records import Value
 from kongcheck.model import Participant, ResourceRef
 from kongcheck.redact import LIVE_VALUE, Redactor
+from kongcheck.rules.admission import consumer_checked
 from kongcheck.rules.base import Hit, RuleInfo
 
 
@@ -23,8 +24,9 @@ class Entity:
     value: Value
     ref: ResourceRef
     owners: list[str]  # consumer ids, for credentials
-    created: str | None = None  # creationTimestamp, for OLDEST_WINS rows
+    record: object = None  # the object holding the value, for kind rows
     live_owners: set[str] = field(default_factory=set)  # those of the owners that are live objects
+    consumers: list = field(default_factory=list)  # the consumer records owning a credential
 
     @property
     def live(self) -> bool:
@@ -43,6 +45,7 @@ def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
         ref = secret.obj.ref
         entity = by_secret.setdefault(ref, Entity(value, ref, []))
         entity.owners.append(attachment.consumer.obj.ref.id)
+        entity.consumers.append(attachment.consumer)
         if attachment.consumer.obj.is_live:
             entity.live_owners.add(attachment.consumer.obj.ref.id)
     return list(by_secret.values())
@@ -56,18 +59,80 @@ def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
     for record in index.of(row.kind):
         value = record.unique.get(path)
         if value is not None and value.text:
-            found.append(Entity(value, record.obj.ref, [], record.created))
+            found.append(Entity(value, record.obj.ref, [], record))
     return found
 
 
-def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex) -> outcomes.Outcome:
+def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex,
+             refused: dict) -> outcomes.Outcome:
     target = index.settings.target
-    if row.resolution == KIC_DROPS_CONSUMERS:
-        return outcomes.credential_clash(target, row.kic_index, owners, row.endpoint_key)
     if row.resolution == OLDEST_WINS:
         event = row.event.format(value=group[0].value.text)
-        return outcomes.oldest_wins(row.kind, event, [(e.ref.id, e.ref.name, e.created) for e in group])
-    return outcomes.kong_clash(target, row.endpoint_key)
+        members = [_member(e.record, index) for e in group]
+        return outcomes.oldest_wins(row.kind, event, members, refused)
+    if row.resolution == KIC_DROPS_CONSUMERS:
+        clash = outcomes.credential_clash(target, row.kic_index, [o for o in owners if o not in refused],
+                                          row.endpoint_key)
+    else:
+        clash = outcomes.kong_clash(target, row.endpoint_key)
+    if refused:
+        kind = "KongConsumer" if row.credential_type else row.kind
+        return outcomes.refused_first(kind, refused, clash if len(_left(group, refused)) > 1 else None)
+    return clash
+
+
+def _left(group: list[Entity], refused: dict) -> list[Entity]:
+    """The entities that still exist once the webhook has refused ``refused``: a credential is left
+    while a consumer that owns it is."""
+    return [e for e in group if e.ref.id not in refused and (not e.owners or any(o not in refused for o in e.owners))]
+
+
+def _member(record, index: KongIndex) -> outcomes.Member:
+    live = index.live_version(record)
+    created = live.created if live is not None else record.created
+    return outcomes.Member(record.obj.ref.id, record.obj.ref.name, created, live is not None, record.obj.doc.order)
+
+
+def _webhook_refuses(row: UniqueField, group: list[Entity], index: KongIndex, install=None) -> dict[str, str]:
+    """The objects being applied that KIC's webhook refuses because a live object KIC already has
+    holds the value (a KongVault prefix in its cache, a consumer username in Kong); the webhook checks
+    only objects with exactly the controller's class annotation, and a KongConsumer only when the apply
+    creates it or changes its username."""
+    if row.credential_type:
+        return _credential_refusals(row, group, index)
+    if row.webhook_duplicate is None or not (install or index.settings.install).sends(row.kind):
+        return {}
+    cached = [e for e in group if e.record.obj.is_live]
+    refused = {}
+    for entity in group:
+        record = entity.record
+        if record.obj.is_live or not record.to_webhook or not index.exact_class(record):
+            continue
+        if row.kind == "KongConsumer" and not consumer_checked(record, index):
+            continue
+        other = next((c for c in cached if c.ref != entity.ref), None)
+        if other is not None:
+            refused[entity.ref.id] = row.webhook_duplicate.format(value=entity.value.text, other=other.ref.name)
+    return refused
+
+
+def _credential_refusals(row: UniqueField, group: list[Entity], index: KongIndex) -> dict[str, str]:
+    """Consumers being applied that KIC's webhook refuses (KIC >= 3.0) because their credential's unique
+    value is already held by a credential of a live consumer with the exact class annotation: its index
+    holds the Secrets of the consumers in its cache, not those applied with the new one."""
+    settings = index.settings
+    if not webhook.consumer_failures_refuse(settings.target.kic, settings.install):
+        return {}
+    answer = f"{webhook.CREDENTIAL_FAILED}unique key constraint violated for {row.field}"
+    cached = [e for e in group if any(c.obj.is_live and index.exact_class(c) for c in e.consumers)]
+    refused = {}
+    for entity in group:
+        if not any(other is not entity for other in cached):
+            continue
+        for consumer in entity.consumers:
+            if consumer_checked(consumer, index):
+                refused[consumer.obj.ref.id] = answer
+    return refused
 
 
 def _kong_says(row: UniqueField, shown_value: str, index: KongIndex) -> str:
@@ -98,9 +163,17 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
     owners = sorted({owner for entity in group for owner in entity.owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
     shown = plain if row.sensitive else repr(text)
-    outcome = _outcome(row, group, owners, index)
-    message = (f"{len(group)} {row.people} share {row.field} {shown}{owned}."
-               f"{_kong_says(row, plain, index)} {outcome.text}.")
+    refused = _webhook_refuses(row, group, index)
+    outcome = _outcome(row, group, owners, index, refused)
+    says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
+    message = f"{len(group)} {row.people} share {row.field} {shown}{owned}.{says} {outcome.text}."
+    if not refused and not index.settings.install.sends(row.kind):
+        other = _webhook_refuses(row, group, index, webhook.INSTALLS["kic"])
+        if other:
+            people = index.settings.install.people
+            message += (f" {people[0].upper()}{people[1:]} does not send {row.kind}s to KIC's webhook; "
+                        f"with KIC's own webhook manifests (--webhook kic) `kubectl apply` refuses "
+                        f"{', '.join(sorted(other))} instead.")
     return Hit(row.rule, message, [Participant(e.ref, e.value.location) for e in group],
                entity=row.entity, field=row.field, value=value, outcome=outcome)
 
@@ -113,14 +186,16 @@ def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, p
     changed = [entity for entity in group if not entity.live]
     owners = sorted({owner for entity in group for owner in entity.owners if owner not in entity.live_owners})
     owned = f" (owned by {', '.join(owners)})" if owners else ""
-    outcome = _outcome(row, changed, owners, index)
+    refused = _webhook_refuses(row, group, index)  # its answers name no live object
+    outcome = _outcome(row, changed, owners, index, refused)
     if len(changed) == len(group):
         said = f"{len(group)} {row.people} share {row.field} {plain}{owned}"
     else:
         holders = ", ".join(entity.ref.id for entity in changed)
         said = (f"{row.field} {plain} of {holders}{owned} is also held by a live object in the cluster, which "
                 "--untrusted does not name")
-    return Hit(row.rule, f"{said}.{_kong_says(row, plain, index)} {outcome.text}.",
+    says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
+    return Hit(row.rule, f"{said}.{says} {outcome.text}.",
                [Participant(e.ref, e.value.location) for e in changed],
                entity=row.entity, field=row.field, value=value, outcome=outcome)
 

@@ -3,7 +3,8 @@
 A manifest object contributes when it is a participant, or the consumer that owns a clashing
 credential, or one that KIC keeps or drops because of the clash. In the snapshot below,
 live Secret s1 (used by live consumer c1) and an unused labelled Secret s2
-share one key-auth key; a manifest consumer that attaches s2 makes KIC drop c1 and itself.
+share one key-auth key; KIC's webhook refuses a manifest consumer with the class annotation that
+attaches s2, and one the webhook does not check makes KIC drop c1 and itself.
 """
 
 from __future__ import annotations
@@ -74,8 +75,21 @@ def test_a_manifest_consumer_attaching_an_unused_live_secret_causes_the_clash(tm
                                                          "cluster:snapshot/ns/Secret/s2"}
     assert not finding.get("live_only") and finding["severity"] == "error"
     assert result.exit_code == 1
-    if kic == "3.5":
-        assert finding["dropped"] == ["ns/KongConsumer/c1", "ns/KongConsumer/c2"]
+    # c2 has the class annotation, so the webhook compares its key with the live c1's and refuses it
+    assert (finding["outcome"], finding["dropped"]) == ("apply-refused", ["ns/KongConsumer/c2"])
+    assert ("KIC's webhook refuses KongConsumer ns/KongConsumer/c2 ('consumer credential failed validation: "
+            "unique key constraint violated for key')") in finding["message"]
+
+
+@pytest.mark.parametrize("kic, dropped", [("3.5", ["ns/KongConsumer/c1", "ns/KongConsumer/c2"]), ("3.3", [])])
+def test_a_consumer_the_webhook_does_not_check_makes_kic_resolve_the_clash(tmp_path, kic, dropped):
+    # without the class annotation (counted through the default class) the webhook lets c2 through
+    folder = write_manifest(tmp_path, _consumer("c2", "s2", indent="").replace(
+        "  annotations: {kubernetes.io/ingress.class: kong}\n", ""))
+    result, findings = scan(folder, write_snapshot(tmp_path), "--kic-version", kic, "--assume-default-class")
+    finding = key_clash(findings)
+    assert finding["outcome"] == ("consumers-dropped" if kic == "3.5" else "config-rejected")
+    assert finding["dropped"] == dropped and result.exit_code == 1
 
 
 def test_the_text_report_does_not_call_it_already_in_the_cluster(tmp_path):

@@ -19,10 +19,23 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 
 @dataclass(slots=True)
 class Secret(Record):
-    label_type: str | None = None  # konghq.com/credential
-    legacy_type: str | None = None  # kongCredType data key
+    type_label: Value | None = None  # konghq.com/credential (its text may be empty)
     values: dict[str, Value] = field(default_factory=dict)  # stringData merged over decoded data
     bad_values: list[BadValue] = field(default_factory=list)
+
+    @property
+    def label_type(self) -> str | None:
+        return self.type_label.text if self.type_label is not None else None
+
+    @property
+    def legacy_type(self) -> str | None:  # the kongCredType data key, exact bytes
+        value = self.values.get(LEGACY_TYPE_KEY)
+        return value.text if value is not None else None
+
+    @property
+    def data(self) -> dict[str, str]:
+        """The decoded data as KIC reads it (after the API server merged stringData in)."""
+        return {key: value.text for key, value in self.values.items()}
 
 
 def decode_base64(text: str) -> str:
@@ -62,6 +75,5 @@ def parse(obj: Obj) -> Secret:
             raise FieldError(f"Secret {obj.ref.name!r}: {_entry('stringData', position)} must be text, not "
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
-    legacy = values.get(LEGACY_TYPE_KEY)
-    return Secret(obj, label_type=obj.label(CREDENTIAL_LABEL), legacy_type=legacy.text if legacy else None,
-                  values=values, bad_values=bad)
+    label = obj.label_entry(CREDENTIAL_LABEL)
+    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad)
