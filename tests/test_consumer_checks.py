@@ -37,11 +37,17 @@ def test_kic_33_also_warns_about_custom_id_only_consumers():
     assert "KIC 3.3 may panic on it (fixed in KIC 3.4)" in run.findings()[1]["message"]
 
 
-def test_kic_30_has_no_crd_rule_so_the_translator_drops_them():
+def test_kic_30_has_no_crd_rule_but_its_webhook_refuses_consumers_without_username():
     run = scan_json("--kic-version", "3.0", PATH)
-    assert [f["rule"] for f in run.findings()] == ["consumer-without-identity", "consumer-without-username",
-                                                  "consumer-without-identity"]
-    assert "KIC 3.0 drops this consumer" in run.findings()[0]["message"]
+    assert summary(run) == [
+        ("webhook-rejects", "error", "anonymous", 3, 7),
+        ("webhook-rejects", "error", "crm-sync", 22, 7),
+        ("webhook-rejects", "error", "blank", 37, 11),
+    ]
+    assert all('the KIC 3.0 webhook refuses it ("username cannot be empty")' in f["message"]
+               for f in run.findings())
+    assert [f["rule"] for f in scan_json("--kic-version", "3.1", PATH).findings()] == [
+        "consumer-without-identity", "consumer-without-username", "consumer-without-identity"]
 
 
 def test_the_crd_refuses_a_consumer_without_identity_whatever_its_class(tmp_path):

@@ -47,6 +47,7 @@ DEFAULT_INSTALL = "chart"
 CREDENTIAL_FAILED = "consumer credential failed validation: "
 NO_TYPE = "secret has no credential type, add a konghq.com/credential label"
 SECRET_NOT_FOUND = "consumer referenced non-existent credentials secret"
+EMPTY_USERNAME = "username cannot be empty"
 
 # SupportedTypes (vars.go), unchanged 2.12 - 3.5; 3.4.4 (#7226) also accepts `konnect`, without field checks.
 CHECKED_TYPES = ("basic-auth", "hmac-auth", "jwt", "key-auth", "oauth2", "acl", "mtls-auth")

@@ -12,6 +12,7 @@ from kongcheck.index import KongIndex
 from kongcheck.model import Finding
 from kongcheck.redact import Redactor, Sealed
 from kongcheck.rules import (
+    admission,
     consumers,
     controller,
     credentials,
@@ -24,7 +25,7 @@ from kongcheck.rules import (
 )
 from kongcheck.rules.base import Hit, RuleInfo
 
-MODULES = (uniqueness, shared_credential, references, credentials, vaults, consumers, tags, controller, duplicates)
+MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller, duplicates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 

@@ -1,11 +1,102 @@
-"""What KIC's webhook does with a KongConsumer being applied, shared by the rules that report a
-consumer's Secret problems (KIC: internal/admission/handler.go handleKongConsumer, validator.go
-ValidateConsumer)."""
+"""webhook-rejects: objects KIC's admission webhook refuses, so `kubectl apply` fails; and what the
+webhook does with a KongConsumer being applied, for the rules that report a consumer's Secret
+problems (KIC: internal/admission/handler.go, validator.go; facts/webhook.py)."""
 from __future__ import annotations
 
 from kongcheck.facts import webhook
+from kongcheck.facts.kube import LEGACY_TYPE_KEY
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
+from kongcheck.index.kinds.secret import Secret
+from kongcheck.model import Location, Participant
+from kongcheck.rules.base import Hit, RuleInfo
+
+RULES = [
+    RuleInfo(
+        id="webhook-rejects",
+        severity="error",
+        summary="an object KIC's admission webhook refuses, so `kubectl apply` fails",
+        behaviour="KIC's webhook validates every credential Secret it is sent, referenced or not: from KIC "
+        "3.2 those with the `konghq.com/credential` label (3.2.0-3.4.3 skip an empty label value), on 3.0-3.1 "
+        "also those typed only by `kongCredType` (the label wins), on 2.12.1+ only those typed by "
+        "`kongCredType`. The type must be basic-auth, hmac-auth, jwt, key-auth, oauth2, acl or mtls-auth "
+        "(konnect from 3.4.4) and its fields present and non-empty: key-auth key; basic-auth username, "
+        "password; hmac-auth username, secret; oauth2 name, client_id, client_secret, redirect_uris; acl group; "
+        "mtls-auth subject_name; jwt algorithm, rsa_public_key, key, secret, where 3.1.3+ skip rsa_public_key "
+        "for algorithm HS256/HS384/HS512 and 3.4.0+ skip secret for other algorithms. A KongConsumer with "
+        "exactly the controller's class annotation is refused (KIC >= 3.0) when a Secret it names is untyped "
+        "or invalid. The kong Helm chart sends every Secret except those labelled owner: helm.",
+        example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
+        "    konghq.com/credential: jwt\nstringData:\n  key: alice-issuer\n  secret: s3cr3t   # no algorithm\n",
+        fix="Add the fields the webhook asks for (the translator would default jwt's algorithm to HS256, "
+        "but the webhook does not).",
+    ),
+]
+
+
+def _problem(secret: Secret, location: Location, message: str) -> Hit:
+    ref = secret.obj.ref
+    return Hit("webhook-rejects", f"Secret {ref.id}: {message}", [Participant(ref, location)])
+
+
+def _kind_location(secret: Secret) -> Location:
+    return secret.obj.kind_location
+
+
+def _type_location(secret: Secret, kic) -> Location:
+    """Where the type the webhook read is written: the label's value, or the kongCredType value."""
+    if secret.type_label is not None and kic >= webhook.READS_LABEL_SINCE:
+        return secret.type_label.location
+    legacy = secret.values.get(LEGACY_TYPE_KEY)
+    return legacy.location if legacy is not None else _kind_location(secret)
+
+
+def refusal_location(secret: Secret, fields: tuple[str, ...], kic) -> Location:
+    """A webhook refusal points at the type for an unknown type, at the first empty field, and at
+    ``kind:`` for absent fields (they have no text)."""
+    if not fields:
+        return _type_location(secret, kic)
+    value = secret.values.get(fields[0])
+    return value.location if value is not None else _kind_location(secret)
+
+
+def _exact_consumers(secret: Secret, index: KongIndex) -> list:
+    """The processed consumers with the exact class annotation that name ``secret``."""
+    return [a.consumer for a in index.named_by.get(secret.obj.ref, ()) if index.exact_class(a.consumer)]
+
+
+def _secret_checked(secret: Secret, index: KongIndex) -> bool:
+    """Whether the webhook's verdict on this Secret decides `kubectl apply`: every typed Secret from
+    KIC 2.12.1 on; before, only an update of a Secret a consumer names, answered as an error."""
+    kic = index.settings.target.kic
+    if secret.obj.is_live or not secret.to_webhook:
+        return False
+    if webhook.refuses_secrets_on_create(kic):
+        return True
+    return (index.settings.install.failure_policy == "Fail" and index.live_version(secret) is not None
+            and bool(_exact_consumers(secret, index)))
+
+
+def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
+    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None."""
+    target = index.settings.target
+    cred_type = webhook.secret_type(secret.label_type, secret.legacy_type, target.kic)
+    if cred_type is None or not _secret_checked(secret, index):
+        return None
+    problem = webhook.validate(cred_type, secret.data, target.kic)
+    if problem is None:
+        return None
+    text, fields = problem
+    message = (f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails: "
+               f"\"{webhook.CREDENTIAL_FAILED}{text}\"")
+    if cred_type == "konnect" and index.settings.install.name == "chart":
+        message += " (the kong chart 2.44 and newer does not send Secrets labelled konnect to the webhook)"
+    names = sorted(c.obj.ref.id for c in _exact_consumers(secret, index) if consumer_checked(c, index))
+    if names and webhook.consumer_failures_refuse(target.kic, index.settings.install):
+        one = len(names) == 1
+        message += (f"; {', '.join(names)}, which {'names' if one else 'name'} it, then "
+                    f"{'finds' if one else 'find'} no such Secret and {'is' if one else 'are'} refused too")
+    return _problem(secret, refusal_location(secret, fields, target.kic), message)
 
 
 def _text(value) -> str | None:
@@ -37,3 +128,68 @@ def consumer_failure(index: KongIndex, ids: list[str], answer: str) -> str:
                 f"({install.people}) turns into a refusal, so `kubectl apply` fails for {'it' if one else 'them'}")
     return (f"the KIC {show(kic)} webhook fails on {who} with an internal error, which failurePolicy Ignore "
             f"({install.people}) lets through")
+
+
+def _empty_username(consumer, index: KongIndex) -> Hit | None:
+    """KIC 2.x and 3.0 refuse a checked consumer without a username (removed in 3.1.0)."""
+    if index.settings.target.kic >= webhook.EMPTY_USERNAME_REFUSED_BEFORE or _text(consumer.username):
+        return None
+    ref = consumer.obj.ref
+    where = consumer.username.location if consumer.username is not None else consumer.obj.kind_location
+    return Hit("webhook-rejects", f"KongConsumer {ref.id} has no username: the KIC "
+               f"{show(index.settings.target.kic)} webhook refuses it (\"{webhook.EMPTY_USERNAME}\"), so `kubectl "
+               "apply` fails for it", [Participant(ref, where)])
+
+
+def refuses_empty_username(consumer, index: KongIndex) -> bool:
+    return consumer_checked(consumer, index) and _empty_username(consumer, index) is not None
+
+
+def _why_not_checked(secret: Secret, index: KongIndex) -> str:
+    """Why the Secret webhook let a Secret through that the consumer webhook then refuses."""
+    if not secret.to_webhook:
+        return f"{index.settings.install.people} does not send it to the webhook"
+    if secret.obj.is_live or index.live_version(secret) is not None:
+        return "it is already in the cluster"
+    if not webhook.refuses_secrets_on_create(index.settings.target.kic):
+        return f"KIC {show(index.settings.target.kic)} does not check Secrets on creation"
+    return f"KIC {show(index.settings.target.kic)} skips a Secret whose konghq.com/credential label is empty"
+
+
+def _consumer_refusal(consumer, attachments: list, index: KongIndex) -> Hit | None:
+    """The consumer handler's verdict on the Secrets a checked consumer names, where the Secret webhook
+    did not already refuse the Secret (that finding names the consumer) and the Secret is typed (an
+    untyped one is invalid-credential's or legacy-credential-ignored's)."""
+    kic = index.settings.target.kic
+    if not webhook.consumer_failures_refuse(kic, index.settings.install):
+        return None
+    for attachment in attachments:
+        secret = attachment.secret
+        if secret is None or secret_refusal(secret, index) is not None:
+            return None  # missing-credential-secret, or the Secret's own refusal, says it
+        cred_type = webhook.consumer_secret_type(secret.label_type, secret.legacy_type, kic)
+        if cred_type is None:
+            return None
+        problem = webhook.validate(cred_type, secret.data, kic)
+        if problem is not None:
+            ref = consumer.obj.ref
+            answer = webhook.CREDENTIAL_FAILED + problem[0]
+            return Hit("webhook-rejects",
+                       f"KongConsumer {ref.id} names Secret {secret.obj.ref.id}, which the Secret webhook lets "
+                       f"through ({_why_not_checked(secret, index)}) but the consumer webhook does not: "
+                       f"{consumer_failure(index, [ref.id], answer)}",
+                       [Participant(ref, attachment.name.location), Participant(secret.obj.ref,
+                                                                                secret.obj.kind_location)])
+    return None
+
+
+def check(index: KongIndex) -> list[Hit]:
+    hits = [secret_refusal(secret, index) for secret in index.all_of("Secret") if not secret.obj.is_live]
+    named: dict[int, list] = {}
+    for attachment in index.attachments:
+        named.setdefault(id(attachment.consumer), []).append(attachment)
+    for consumer in index.of("KongConsumer"):
+        if consumer_checked(consumer, index):
+            hits.append(_empty_username(consumer, index)
+                        or _consumer_refusal(consumer, named.get(id(consumer), []), index))
+    return [hit for hit in hits if hit is not None]

@@ -8,6 +8,7 @@ from kongcheck.index import KongIndex
 from kongcheck.index.kinds.consumer import Consumer
 from kongcheck.index.records import Refusal
 from kongcheck.model import Participant
+from kongcheck.rules.admission import refuses_empty_username
 from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
@@ -96,7 +97,7 @@ def check(index: KongIndex) -> list[Hit]:
     findings = [_refused(refusal, index) for refusal in index.refused if isinstance(refusal.record, Consumer)]
     processed = {id(consumer) for consumer in index.of("KongConsumer")}
     for consumer in index.all_of("KongConsumer"):
-        if consumer.obj.is_live:
+        if consumer.obj.is_live or refuses_empty_username(consumer, index):  # webhook-rejects says it
             continue
         counted = id(consumer) in processed
         if not _has(consumer.username) and not _has(consumer.custom_id):

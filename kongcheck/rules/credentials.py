@@ -6,12 +6,11 @@ import re
 from kongcheck.facts import unique
 from kongcheck.facts import webhook
 from kongcheck.facts.credentials import BOOL_FIELDS, CREDENTIAL_TYPES, GO_BOOLS, INT_FIELDS
-from kongcheck.facts.kube import LEGACY_TYPE_KEY
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
 from kongcheck.model import Location, Participant
-from kongcheck.rules.admission import consumer_checked, consumer_failure
+from kongcheck.rules.admission import consumer_checked, consumer_failure, secret_refusal
 from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
@@ -29,25 +28,6 @@ RULES = [
         "    konghq.com/credential: jwt\nstringData:\n  algorithm: HS256\n  secret: s3cr3t   # no key\n",
         fix="Set the credential type label to one of key-auth, basic-auth, hmac-auth, jwt, oauth2, acl, "
         "mtls-auth and fill every required field with a non-empty value.",
-    ),
-    RuleInfo(
-        id="webhook-rejects",
-        severity="error",
-        summary="an object KIC's admission webhook refuses, so `kubectl apply` fails",
-        behaviour="KIC's webhook validates every credential Secret it is sent, referenced or not: from KIC "
-        "3.2 those with the `konghq.com/credential` label (3.2.0-3.4.3 skip an empty label value), on 3.0-3.1 "
-        "also those typed only by `kongCredType` (the label wins), on 2.12.1+ only those typed by "
-        "`kongCredType`. The type must be basic-auth, hmac-auth, jwt, key-auth, oauth2, acl or mtls-auth "
-        "(konnect from 3.4.4) and its fields present and non-empty: key-auth key; basic-auth username, "
-        "password; hmac-auth username, secret; oauth2 name, client_id, client_secret, redirect_uris; acl group; "
-        "mtls-auth subject_name; jwt algorithm, rsa_public_key, key, secret, where 3.1.3+ skip rsa_public_key "
-        "for algorithm HS256/HS384/HS512 and 3.4.0+ skip secret for other algorithms. A KongConsumer with "
-        "exactly the controller's class annotation is refused (KIC >= 3.0) when a Secret it names is untyped "
-        "or invalid. The kong Helm chart sends every Secret except those labelled owner: helm.",
-        example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
-        "    konghq.com/credential: jwt\nstringData:\n  key: alice-issuer\n  secret: s3cr3t   # no algorithm\n",
-        fix="Add the fields the webhook asks for (the translator would default jwt's algorithm to HS256, "
-        "but the webhook does not).",
     ),
     RuleInfo(
         id="credential-value-whitespace",
@@ -69,62 +49,6 @@ def _problem(rule: str, secret: Secret, location: Location, message: str) -> Hit
 
 def _kind_location(secret: Secret) -> Location:
     return secret.obj.kind_location
-
-
-def _type_location(secret: Secret, kic) -> Location:
-    """Where the type the webhook read is written: the label's value, or the kongCredType value."""
-    if secret.type_label is not None and kic >= webhook.READS_LABEL_SINCE:
-        return secret.type_label.location
-    legacy = secret.values.get(LEGACY_TYPE_KEY)
-    return legacy.location if legacy is not None else _kind_location(secret)
-
-
-def refusal_location(secret: Secret, fields: tuple[str, ...], kic) -> Location:
-    """A webhook refusal points at the type for an unknown type, at the first empty field, and at
-    ``kind:`` for absent fields (they have no text)."""
-    if not fields:
-        return _type_location(secret, kic)
-    value = secret.values.get(fields[0])
-    return value.location if value is not None else _kind_location(secret)
-
-
-def _exact_consumers(secret: Secret, index: KongIndex) -> list:
-    """The processed consumers with the exact class annotation that name ``secret``."""
-    return [a.consumer for a in index.named_by.get(secret.obj.ref, ()) if index.exact_class(a.consumer)]
-
-
-def _secret_checked(secret: Secret, index: KongIndex) -> bool:
-    """Whether the webhook's verdict on this Secret decides `kubectl apply`: every typed Secret from
-    KIC 2.12.1 on; before, only an update of a Secret a consumer names, answered as an error."""
-    kic = index.settings.target.kic
-    if secret.obj.is_live or not secret.to_webhook:
-        return False
-    if webhook.refuses_secrets_on_create(kic):
-        return True
-    return (index.settings.install.failure_policy == "Fail" and index.live_version(secret) is not None
-            and bool(_exact_consumers(secret, index)))
-
-
-def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
-    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None."""
-    target = index.settings.target
-    cred_type = webhook.secret_type(secret.label_type, secret.legacy_type, target.kic)
-    if cred_type is None or not _secret_checked(secret, index):
-        return None
-    problem = webhook.validate(cred_type, secret.data, target.kic)
-    if problem is None:
-        return None
-    text, fields = problem
-    message = (f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails: "
-               f"\"{webhook.CREDENTIAL_FAILED}{text}\"")
-    if cred_type == "konnect" and index.settings.install.name == "chart":
-        message += " (the kong chart 2.44 and newer does not send Secrets labelled konnect to the webhook)"
-    names = sorted(c.obj.ref.id for c in _exact_consumers(secret, index) if consumer_checked(c, index))
-    if names and webhook.consumer_failures_refuse(target.kic, index.settings.install):
-        one = len(names) == 1
-        message += (f"; {', '.join(names)}, which {'names' if one else 'name'} it, then "
-                    f"{'finds' if one else 'find'} no such Secret and {'is' if one else 'are'} refused too")
-    return _problem("webhook-rejects", secret, refusal_location(secret, fields, target.kic), message)
 
 
 def _translator(secret: Secret, cred_type: str) -> list[Hit]:
@@ -178,8 +102,8 @@ def _untyped(secret: Secret, index: KongIndex) -> str:
 def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
     """A Secret being applied: the webhook's verdict, then what KIC's translator does with it for
     the consumers that name it (a Secret the webhook refuses never reaches KIC)."""
-    refused = secret_refusal(secret, index)
-    findings: list[Hit] = [refused] if refused else []
+    refused = secret_refusal(secret, index)  # reported by rules/admission.py
+    findings: list[Hit] = []
     attachments = index.named_by.get(secret.obj.ref, [])
     if attachments and not refused:
         cred_type = attachments[0].cred_type

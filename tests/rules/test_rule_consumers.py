@@ -8,7 +8,12 @@ def test_a_consumer_without_identity_is_refused_by_the_crd_since_kic_31():
     [finding] = findings_of(consumer("a"))
     assert finding.rule == "consumer-without-identity" and "the API server refuses it" in finding.message
     assert at(finding) == [("default/KongConsumer/a", 2, 7)]  # its kind: line
-    assert "drops this consumer" in findings_of(consumer("a"), kic="3.0")[0].message
+    # KIC 3.0: no CRD rule; the webhook refuses a consumer of its class without a username, and the
+    # translator drops one it does not check (counted through the default class)
+    [refused] = findings_of(consumer("a"), kic="3.0")
+    assert refused.rule == "webhook-rejects" and '"username cannot be empty"' in refused.message
+    [dropped] = findings_of(consumer("a", cls=None), kic="3.0", assume_default_class=True)
+    assert "drops this consumer" in dropped.message
 
 
 def test_the_crd_refuses_whatever_the_class():
