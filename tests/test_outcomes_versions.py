@@ -124,7 +124,7 @@ def test_kic_2_reads_no_label_so_labelled_secrets_are_untyped_and_vaults_unsuppo
     assert sorted(f["resources"][0]["name"] for f in untyped) == ["backend-acl", "backend-jwt", "frontend-acl",
                                                                   "frontend-key"]
     assert all("reads the credential type only from the kongCredType data key" in f["message"] for f in untyped)
-    (vault,) = run.findings("ignored-by-controller")
+    (vault,) = run.findings("crd-missing")
     assert "the KongVault CRD does not exist before KIC 3.1" in vault["message"]
 
 

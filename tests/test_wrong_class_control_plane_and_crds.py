@@ -45,7 +45,9 @@ def test_control_plane_ref_is_honoured_only_from_kic_3_4():
 def test_kongvault_before_kic_3_1_is_located_at_kind_and_blames_the_missing_crd():
     path = fixture("clean/vault.json")
     run = scan_json("--kic-version", "3.0", fixture("clean"))
-    (vault,) = run.findings("ignored-by-controller")
+    assert run.code == 1
+    (vault,) = run.findings("crd-missing")
+    assert vault["severity"] == "error"
     assert vault["resources"] == [res("KongVault", "", "prod-env", path, 3, 11)]
     message = vault["message"]
     assert "class" not in message

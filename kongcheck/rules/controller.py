@@ -19,13 +19,22 @@ RULES = [
         f"`{DEFAULT_CLASS_ANNOTATION}: \"true\"`; an empty annotation never. Such objects "
         "take no part in collisions, and whatever they configure never reaches Kong. When Kong objects exist "
         "but none is processed and some carry another class, one warning lists the classes found (a "
-        "mistyped --ingress-class checks nothing). A kind whose CRD the target KIC does not have yet (a "
-        "KongVault on KIC < 3.1) cannot even be applied.",
+        "mistyped --ingress-class checks nothing).",
         example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
         "username: alice   # no ingress class annotation, and 'kong' is not the default class\n",
         fix=f"Add `{CLASS_ANNOTATION}: <class>`, or pass --assume-default-class (or include the "
         "IngressClass) if the class is the cluster's default.",
-    )
+    ),
+    RuleInfo(
+        id="crd-missing",
+        severity="error",
+        summary="an object of a kind the target KIC release does not define (a KongVault before KIC 3.1)",
+        behaviour="The CRDs of a KIC release define only the kinds that release knows, so the API server has "
+        "no such resource and `kubectl apply` fails for the object ('no matches for kind'), whatever its class.",
+        example="apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault   # with --kic-version 3.0\n"
+        "metadata:\n  name: env-vault\nspec:\n  backend: env\n  prefix: app\n",
+        fix="Remove the object, or upgrade KIC (and its CRDs) to the release that introduced the kind.",
+    ),
 ]
 
 
@@ -39,7 +48,7 @@ def _hit(index: KongIndex, ignored: Ignored) -> Hit:
     record = ignored.record
     ref = record.obj.ref
     if ignored.crd_missing:  # not a class matter: the kind is unknown to the API server
-        return Hit("ignored-by-controller", f"{ref.id} cannot be applied: {ignored.reason}",
+        return Hit("crd-missing", f"{ref.id} cannot be applied: {ignored.reason}",
                    [Participant(ref, record.obj.kind_location)])
     return Hit("ignored-by-controller",
                f"{ref.id} is ignored by the controller for class {index.settings.ingress_class!r}: {ignored.reason}",

@@ -41,3 +41,4 @@ def test_a_vault_before_kic_31_cannot_be_applied():
              "  annotations:\n    kubernetes.io/ingress.class: kong\nspec:\n  backend: env\n  prefix: p\n")
     [finding] = findings_of(vault, kic="3.0")
     assert "cannot be applied: the KongVault CRD does not exist before KIC 3.1" in finding.message
+    assert (finding.rule, finding.severity) == ("crd-missing", "error")  # like every other refused apply
