@@ -142,7 +142,7 @@ class Composer:
         try:
             return self.loader.get_event()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
+            mark = self._within(exc.problem_mark) or self._within(exc.context_mark) or self._last_line(exc)
             line = mark.line + 1 + self.offset if mark else None
             problem = parser_problem(exc.problem or exc.context or "unreadable")
             if "maximum nesting depth" in problem:  # libyaml >= 0.2.6 stops at its own limit first
@@ -151,6 +151,19 @@ class Composer:
             raise LoadError(f"invalid YAML: {problem}{self._tab_hint(mark, problem)}", line) from None
         except yaml.YAMLError:
             raise LoadError("invalid YAML", None) from None
+
+    def _within(self, mark):
+        """The mark, if it lies on a line of the text (the end of the stream after a last newline does not)."""
+        return mark if mark is not None and mark.line < self._lines() else None
+
+    def _lines(self) -> int:
+        return self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
+
+    def _last_line(self, exc):
+        """A problem found at the end of the stream is shown on the text's last line."""
+        if exc.problem_mark is None and exc.context_mark is None:
+            return None
+        return yaml.Mark("", 0, max(0, self._lines() - 1), 0, None, None)
 
     def _tab_hint(self, mark, problem: str) -> str:
         """Name the usual cause when the offending line is indented with a tab."""

@@ -14,7 +14,8 @@ CONSUMER_HEAD = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nm
 
 # (file name, content, line of the error, words the error must say)
 BROKEN = {
-    "invalid-yaml": ("bad.yaml", SECRET_HEAD + 'stringData:\n  key: "no end quote\n', 8, "invalid YAML"),
+    # at the unterminated quote's line, not on the line past the end of the file
+    "invalid-yaml": ("bad.yaml", SECRET_HEAD + 'stringData:\n  key: "no end quote\n', 7, "invalid YAML"),
     "invalid-json": ("bad.json", '{"apiVersion": "v1", "kind": "Secret",\n "metadata": {"name": "x",}}\n', 2,
                      "invalid JSON: Expecting property name enclosed in double quotes (column 27)"),
     "not-utf8": ("latin1.yaml", SECRET_HEAD.encode() + b"stringData:\n  key: caf\xe9\n", 7, "not UTF-8 text"),
