@@ -18,6 +18,7 @@ class Settings:
     fail_on: str = "error"  # error | warning | never
     untrusted: bool = False  # the input is an untrusted change (--untrusted): suppressions ignored, live side unnamed
     disabled_rules: frozenset = frozenset()  # from the configuration file's rules table
+    enabled_rules: frozenset = frozenset()  # rules that are off by default, turned on there
     rule_severity: dict = field(default_factory=dict)  # rule id -> severity, from the same table
     # keys the shown fingerprints of values (kongcheck.redact): new for each Settings, never shown
     fingerprint_key: bytes = field(default_factory=new_key, repr=False)

@@ -70,10 +70,11 @@ def test_the_readme_links_the_rules_and_every_manual_page():
 
 
 def test_every_rule_has_a_fixture_that_triggers_it():
-    """Scanning all fixtures/rules on the versions below raises every rule at least once."""
+    """Scanning all fixtures/rules on the versions below raises every rule that is on by default at least once
+    (the others have their own tests)."""
     seen = set()
     for versions in ([], ["--kic-version", "3.0"], ["--kic-version", "3.1"], ["--kic-version", "3.3"]):
         for flags in ([], ["--assume-default-class"]):
             run = cli("scan", "-f", "json", "--fail-on", "never", *versions, *flags, "fixtures/rules")
             seen |= {f["rule"] for f in run.json["findings"]}
-    assert seen == set(CATALOG)
+    assert seen == {rule for rule, info in CATALOG.items() if info.enabled}

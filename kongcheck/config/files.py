@@ -198,10 +198,11 @@ def defaults(config: Config) -> dict:
 
 
 def rule_settings(config: Config | None) -> dict:
-    """``disabled_rules`` and ``rule_severity`` for Settings, from the file's ``rules`` table."""
+    """``disabled_rules``, ``enabled_rules`` and ``rule_severity`` for Settings, from the file's ``rules`` table."""
     rules = config.values.get("rules", {}) if config else {}
     return {
         "disabled_rules": frozenset(r for r, v in rules.items() if v.get("enabled") is False),
+        "enabled_rules": frozenset(r for r, v in rules.items() if v.get("enabled") is True),
         "rule_severity": {r: str(v["severity"]) for r, v in rules.items() if "severity" in v},
     }
 

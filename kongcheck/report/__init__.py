@@ -29,7 +29,9 @@ class ReportOptions(NamedTuple):
 
     @classmethod
     def of(cls, settings, show_suppressed: bool = False, max_locations: int = 10) -> "ReportOptions":
-        return cls(settings.fail_on, show_suppressed, settings.disabled_rules, dict(settings.rule_severity),
+        from kongcheck.verdict.policy import disabled
+
+        return cls(settings.fail_on, show_suppressed, disabled(settings), dict(settings.rule_severity),
                    max_locations)
 
 

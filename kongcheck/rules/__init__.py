@@ -54,14 +54,17 @@ def finding(hit: Hit, info: RuleInfo, redactor: Redactor) -> Finding:
 
 
 def run(index: KongIndex) -> list[Finding]:
+    """Every module's findings; a rule that is off by default reports only when the settings turn it on."""
     findings: list[Finding] = []
     redactor = Redactor.of(index.settings)
+    enabled = index.settings.enabled_rules
     for module in MODULES:
         declared = {info.id: info for info in module.RULES}
         for hit in module.check(index):
             info = declared.get(hit.rule)
             if info is None:
                 raise RuleError(f"{module.__name__} reported rule {hit.rule!r}, which it does not declare")
-            findings.append(finding(hit, info, redactor))
+            if info.enabled or info.id in enabled:
+                findings.append(finding(hit, info, redactor))
     findings.sort(key=Finding.sort_key)
     return findings

@@ -13,6 +13,25 @@ from kongcheck.rules.base import Hit, RuleInfo
 
 RULES = [
     RuleInfo(
+        id="consumer-applied-before-secret",
+        severity="warning",
+        summary="a KongConsumer applied before a credential Secret it names, which KIC's webhook refuses",
+        behaviour="`kubectl apply` sends objects one by one in file and document order. KIC's webhook (3.0 and "
+        "newer) reads a consumer's Secrets from its cache when the consumer arrives, so a consumer with "
+        "exactly the controller's class annotation that comes before its Secret is refused ('consumer "
+        "referenced non-existent credentials secret'): this apply fails for it, the Secret is created, and the "
+        "next apply succeeds. helm and kustomize order Secrets before custom resources themselves; their "
+        "output never has this problem.",
+        example="# consumers.yaml (applied first: 'consumers' < 'credentials')\n"
+        "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
+        "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: alice\ncredentials: [alice-key]\n"
+        "---\n# credentials.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-key\n  labels:\n"
+        "    konghq.com/credential: key-auth\nstringData:\n  key: alice-key-1\n",
+        fix="Put the Secret first: in the same file before the consumer, or in a file or folder that sorts "
+        "before it (e.g. 00-secrets.yaml), or apply with kustomize.",
+        enabled=False,  # Argo CD, Flux, helm and kustomize apply Secrets first; plain kubectl does not
+    ),
+    RuleInfo(
         id="webhook-rejects",
         severity="error",
         summary="an object KIC's admission webhook refuses, so `kubectl apply` fails",
@@ -183,13 +202,36 @@ def _consumer_refusal(consumer, attachments: list, index: KongIndex) -> Hit | No
     return None
 
 
+def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
+    """The consumer's Secrets that the same apply creates only after the consumer."""
+    hits = []
+    for attachment in attachments:
+        secret = attachment.secret
+        if (secret is None or index.live_version(secret) is not None or secret.obj.doc.order < consumer.obj.doc.order
+                or secret_refusal(secret, index) is not None):
+            continue
+        ref = consumer.obj.ref
+        answer = f'{webhook.SECRET_NOT_FOUND}: secrets "{secret.obj.ref.name}" not found'
+        hits.append(Hit("consumer-applied-before-secret",
+                        f"KongConsumer {ref.id} is applied before its credential Secret {secret.obj.ref.id}: "
+                        f"{consumer_failure(index, [ref.id], answer)} on this apply; the Secret is created, so "
+                        "applying again succeeds",
+                        [Participant(ref, attachment.name.location),
+                         Participant(secret.obj.ref, secret.obj.kind_location)]))
+        break  # the webhook stops at the first Secret it cannot find
+    return hits
+
+
 def check(index: KongIndex) -> list[Hit]:
     hits = [secret_refusal(secret, index) for secret in index.all_of("Secret") if not secret.obj.is_live]
     named: dict[int, list] = {}
     for attachment in index.attachments:
         named.setdefault(id(attachment.consumer), []).append(attachment)
     for consumer in index.of("KongConsumer"):
-        if consumer_checked(consumer, index):
-            hits.append(_empty_username(consumer, index)
-                        or _consumer_refusal(consumer, named.get(id(consumer), []), index))
+        if not consumer_checked(consumer, index):
+            continue
+        refused = _empty_username(consumer, index) or _consumer_refusal(consumer, named.get(id(consumer), []), index)
+        hits.append(refused)
+        if refused is None and webhook.consumer_failures_refuse(index.settings.target.kic, index.settings.install):
+            hits += _applied_later(consumer, named.get(id(consumer), []), index)
     return [hit for hit in hits if hit is not None]

@@ -22,6 +22,7 @@ class RuleInfo(NamedTuple):
     example: str  # a minimal bad manifest
     fix: str
     collision: bool = False  # a clash between objects: kept (as a warning) when it lies wholly in the cluster
+    enabled: bool = True  # off by default: the configuration's rules table turns it on ({enabled: true})
 
 
 class Hit(NamedTuple):

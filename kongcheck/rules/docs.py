@@ -23,13 +23,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _off(info: RuleInfo) -> str:
+    return "" if info.enabled else (f" Off by default: turn it on with `rules: {{{info.id}: {{enabled: true}}}}` "
+                                    "in the configuration file.")
+
+
 def _section(info: RuleInfo) -> str:
-    return (f"## `{info.id}`\n\n**Severity:** {info.severity}. {info.summary[:1].upper()}{info.summary[1:]}.\n\n"
+    return (f"## `{info.id}`\n\n**Severity:** {info.severity}. {info.summary[:1].upper()}{info.summary[1:]}."
+            f"{_off(info)}\n\n"
             f"**Why:** {info.behaviour}\n\n**Example** (bad):\n\n```yaml\n{info.example.rstrip()}\n```\n\n"
             f"**Fix:** {info.fix}\n")
 
 
 def render(catalog: dict[str, RuleInfo]) -> str:
     table = ["| rule | severity | catches |", "| --- | --- | --- |"]
-    table += [f"| [`{info.id}`](#{info.id}) | {info.severity} | {_cell(info.summary)} |" for info in catalog.values()]
+    table += [f"| [`{info.id}`](#{info.id}) | {info.severity}{'' if info.enabled else ' (off by default)'} | "
+              f"{_cell(info.summary)} |" for info in catalog.values()]
     return "\n".join([HEADER, *table, ""] + [_section(info) for info in catalog.values()])

@@ -237,7 +237,7 @@ def test_bad_snapshot_is_an_input_error(tmp_path):
     bad.write_text("apiVersion: v1\nitems: [\n")
     result = run(manifests(tmp_path, consumer("a", "x", "u")), "--cluster-snapshot", str(bad))
     assert result.exit_code == 2
-    assert f"error  {bad}:3: invalid YAML in cluster snapshot" in result.output
+    assert f"error  {bad}:2: invalid YAML in cluster snapshot" in result.output  # the file has 2 lines
 
 
 @pytest.mark.parametrize("args, message", [
