@@ -7,13 +7,14 @@ resources a live fetch lists and the fields it keeps (sources/kube/), and the ru
 
 Sources: KIC pkg/apis/configuration/v1/kongconsumer_types.go, v1beta1/kongconsumergroup_types.go,
 v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), internal/store/store.go (what the
-controller lists); Kubernetes core/v1 Secret and networking.k8s.io/v1 IngressClass.
+controller lists: ListCACerts reads labelled ConfigMaps since 3.4.0); Kubernetes core/v1 Secret and
+ConfigMap, networking.k8s.io/v1 IngressClass.
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from kongcheck.facts.kube import CREDENTIAL_LABEL, KONG_GROUP, NETWORKING_GROUP
+from kongcheck.facts.kube import CA_CERT_LABEL, CA_CERT_VALUE, CREDENTIAL_LABEL, KONG_GROUP, NETWORKING_GROUP
 
 
 class Kind(NamedTuple):
@@ -26,11 +27,12 @@ class Kind(NamedTuple):
     classed: bool = False  # processed only when its ingress class is the controller's (index/classes.py)
     since: tuple[int, int] | None = None  # the KIC release whose CRDs introduced the kind
     optional_before: tuple[int, int] | None = None  # before this KIC the CRD may be missing (a live 404: none)
-    live: str | None = "list"  # --cluster: "list" every object, "labelled" (live_label), "named" (the class)
-    live_label: str | None = None
+    live: str | None = "list"  # --cluster: "list" every object, "labelled" (live_labels), "named" (the class)
+    live_labels: tuple[str, ...] = ()  # label selectors, one list each ("key" or "key=value")
     live_fields: tuple[str, ...] = ("spec",)  # top-level fields a live object keeps (metadata is reduced)
     secret_refs: str | None = None  # a top-level list of Secret names in the object's namespace
     example: dict | None = None  # fields a minimal valid object needs, for the generated rule examples
+    requires: tuple[bytes, ...] = ()  # an object matters only when its document holds one of these texts
 
     @property
     def api_version(self) -> str:
@@ -44,6 +46,7 @@ class Kind(NamedTuple):
 
 
 _INDEX = "kongcheck.index.kinds."
+_CA_SELECTOR = f"{CA_CERT_LABEL}={CA_CERT_VALUE}"
 
 KINDS: tuple[Kind, ...] = (
     Kind("KongConsumer", KONG_GROUP, ("v1",), "kongconsumers", True, _INDEX + "consumer", classed=True,
@@ -52,8 +55,10 @@ KINDS: tuple[Kind, ...] = (
          classed=True, optional_before=(3, 0)),
     Kind("KongVault", KONG_GROUP, ("v1alpha1",), "kongvaults", False, _INDEX + "vault", classed=True,
          since=(3, 1), example={"spec": {"backend": "env"}}),
-    Kind("Secret", "", ("v1",), "secrets", True, _INDEX + "secret", live="labelled", live_label=CREDENTIAL_LABEL,
-         live_fields=("type", "data")),
+    Kind("Secret", "", ("v1",), "secrets", True, _INDEX + "secret", live="labelled",
+         live_labels=(CREDENTIAL_LABEL, _CA_SELECTOR), live_fields=("type", "data")),
+    Kind("ConfigMap", "", ("v1",), "configmaps", True, _INDEX + "config_map", live="labelled",
+         live_labels=(_CA_SELECTOR,), live_fields=("data",), requires=(CA_CERT_LABEL.encode(),)),
     Kind("IngressClass", NETWORKING_GROUP, ("v1",), "ingressclasses", False, _INDEX + "ingress_class",
          live="named", live_fields=()),
 )

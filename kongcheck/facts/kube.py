@@ -12,6 +12,10 @@ CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
 TAGS_ANNOTATION = "konghq.com/tags"
 CREDENTIAL_LABEL = "konghq.com/credential"
+# A Secret or ConfigMap is a CA certificate when this label is exactly "true" (KIC internal/store/store.go
+# ListCACerts: a label selector with selection.Equals, so "True" or "yes" are not).
+CA_CERT_LABEL = "konghq.com/ca-cert"
+CA_CERT_VALUE = "true"
 LEGACY_TYPE_KEY = "kongCredType"  # the data key KIC 2.x-3.1 read the credential type from
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 

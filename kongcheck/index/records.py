@@ -74,6 +74,12 @@ def text_value(obj: Obj, parent, key: str, path: str) -> Value | None:
     return None if text is None else Value(text, obj, parent.where(key))
 
 
+def label_value(obj: Obj, name: str) -> Value | None:
+    """The label ``name`` as a located Value, if it is set."""
+    entry = obj.label_entry(name)
+    return None if entry is None else Value(entry[0], obj, entry[1])
+
+
 def text_list(obj: Obj, parent, key: str) -> list[Value]:
     """A list of text at ``parent[key]`` (none when absent); FieldError for any other item."""
     items = obj.get(parent, key, LSeq, key) or []

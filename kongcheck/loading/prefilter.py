@@ -1,7 +1,10 @@
 """A byte-level test that rules out documents before any YAML parsing.
 
 Every object kongcheck reads names its kind in its text, so a document in which no kind of
-the kinds table (facts/kinds.py) appears cannot change a finding and is never parsed.
+the kinds table (facts/kinds.py) appears cannot change a finding and is never parsed.  A row
+with ``requires`` narrows its kind further: an object of it matters only when its document holds
+one of those texts (a ConfigMap without the ``konghq.com/ca-cert`` label is nothing to KIC), so a
+document that names only such a kind, and none of its texts, is not parsed either.
 
 Double-quoted YAML and JSON strings can spell a literal without showing it in the bytes
 (``"Kong\\u0043onsumer"``, ``"Sec\\/ret"``, a ``\\`` line continuation), so a document with an
@@ -19,16 +22,20 @@ _ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00"
 
 
 def markers(kinds) -> re.Pattern:
-    """The pattern for ``kinds``: each kind name (names inside another, such as KongConsumer in
-    KongConsumerGroup, make the longer one redundant), the escapes, and NUL."""
-    names = sorted({row.kind for row in kinds})
+    """The pattern for the kinds parsed whenever their name appears: each kind name (names inside
+    another, such as KongConsumer in KongConsumerGroup, make the longer one redundant), the
+    escapes, and NUL."""
+    names = sorted({row.kind for row in kinds if not row.requires})
     needed = [name for name in names if not any(other != name and other in name for other in names)]
     literals = b"|".join(re.escape(name.encode()) for name in needed)
     return re.compile(literals + b"|" + _ESCAPES)
 
 
 MARKERS = markers(KINDS)
+_REQUIRED = [(row.kind.encode(), row.requires) for row in KINDS if row.requires]
 
 
 def may_matter(chunk: bytes) -> bool:
-    return MARKERS.search(chunk) is not None
+    if MARKERS.search(chunk) is not None:
+        return True
+    return any(name in chunk and any(text in chunk for text in texts) for name, texts in _REQUIRED)

@@ -1,10 +1,12 @@
 """Live cluster state for `--cluster` and `--cluster-snapshot`.
 
-fetch_live_objects() reads KongConsumers, KongConsumerGroups, KongVaults and
-credential Secrets read-only from the API server; load_snapshot_located() reads the
-same state from `kubectl get ... -o yaml` output. Both return plain object
-dicts reduced at once: Secrets keep only their credential type and the one
-unique field (key / username / client_id), never any other value.
+fetch_live_objects() reads KongConsumers, KongConsumerGroups, KongVaults,
+credential Secrets and CA certificates (Secrets and ConfigMaps labelled
+konghq.com/ca-cert=true) read-only from the API server; load_snapshot_located()
+reads the same state from `kubectl get ... -o yaml` output. Both return plain
+object dicts reduced at once: Secrets keep only their credential type and the
+one unique field (key / username / client_id), CA certificates their id and
+certificate text, never any other value.
 The Kubernetes client and urllib3 (optional extra `kongcheck[cluster]`) are
 imported only when fetch_live_objects() runs, after kube/extra.py checked them.
 """
@@ -13,9 +15,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from kongcheck.facts.kube import CREDENTIAL_LABEL
+from kongcheck.facts.kinds import BY_KIND
 
-from .kube.answers import ItemProblem
+from .kube.answers import ItemProblem, selected
 from .kube.errors import AnswerError, ClusterError
 from .kube.reduce import reduce_object, resource_of, secret_refs
 from .kube.resources import RESOURCES, read
@@ -64,15 +66,21 @@ def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds,
         for row, resource in read(mode):
             if row.kind in skip_kinds:
                 continue
-            for namespace in scopes if resource.namespaced else [None]:
-                try:
-                    objects.extend(api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
-                                                    row.live_label, size, missing_ok=row.kind in optional_kinds,
-                                                    problems=problems))
-                except AnswerError as error:  # that list is lost; the others are still read
-                    if problems is None:
-                        raise
-                    problems.append(error.detached())
+            listed: dict = {}  # one object listed by several selectors is kept once
+            for selector in row.live_labels or (None,):
+                for namespace in scopes if resource.namespaced else [None]:
+                    try:
+                        found = api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
+                                                 selector, size, missing_ok=row.kind in optional_kinds,
+                                                 problems=problems)
+                    except AnswerError as error:  # that list is lost; the others are still read
+                        if problems is None:
+                            raise
+                        problems.append(error.detached())
+                        continue
+                    for obj in found:
+                        listed.setdefault((obj["metadata"].get("namespace"), obj["metadata"]["name"]), obj)
+            objects.extend(listed.values())
     secrets = RESOURCES["Secret"]
     for namespace, name in sorted(_unlisted_refs(objects, referenced_secrets, scopes)):
         _get(api, secrets, namespace, name, objects, problems)
@@ -137,7 +145,7 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
                 raise
             problems.append(error.detached())
     refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
-    return [(o, line) for o, line in located if o["kind"] != "Secret" or _kept_secret(o, refs)]
+    return [(o, line) for o, line in located if _kept(o, refs)]
 
 
 def _line_of(obj, path: tuple, line: int) -> int:
@@ -152,6 +160,13 @@ def _line_of(obj, path: tuple, line: int) -> int:
     return line
 
 
-def _kept_secret(secret: dict, refs: set[tuple[str, str]]) -> bool:
-    meta = secret["metadata"]
-    return CREDENTIAL_LABEL in meta["labels"] or (meta.get("namespace") or "default", meta["name"]) in refs
+def _kept(obj: dict, refs: set[tuple[str, str]]) -> bool:
+    """Objects of a kind read by label (facts/kinds.py) are kept when a live fetch would list them,
+    Secrets also when something names them."""
+    row = BY_KIND[obj["kind"]]
+    if row.live != "labelled":
+        return True
+    meta = obj["metadata"]
+    if any(selected(meta["labels"], selector) for selector in row.live_labels):
+        return True
+    return obj["kind"] == "Secret" and (meta.get("namespace") or "default", meta["name"]) in refs

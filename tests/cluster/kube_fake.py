@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 # (group, version, plural) -> (kind, namespaced)
 RESOURCES = {
     ("", "v1", "secrets"): ("Secret", True),
+    ("", "v1", "configmaps"): ("ConfigMap", True),
     ("configuration.konghq.com", "v1", "kongconsumers"): ("KongConsumer", True),
     ("configuration.konghq.com", "v1beta1", "kongconsumergroups"): ("KongConsumerGroup", True),
     ("configuration.konghq.com", "v1alpha1", "kongvaults"): ("KongVault", False),

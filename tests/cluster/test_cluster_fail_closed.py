@@ -61,8 +61,11 @@ def test_a_broken_list_is_one_error_and_the_other_lists_still_take_part(fake_ser
     result = run(folder, *live_args(token_kubeconfig), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.output)
-    assert [e["message"] for e in report["errors"]] == [
-        "the API server answered GET /api/v1/secrets with a list, not a SecretList"]
+    assert [e["message"] for e in report["errors"]] == [  # each Secret list, by the label it selects
+        "the API server answered GET /api/v1/secrets?labelSelector=konghq.com/credential with a list, not a "
+        "SecretList",
+        "the API server answered GET /api/v1/secrets?labelSelector=konghq.com/ca-cert=true with a list, not a "
+        "SecretList"]
     assert sorted(len(f["resources"]) for f in report["findings"] if f["rule"] == "consumer-username-conflict") \
         == [2, 2]  # the manifests' own clash, and the clash with the live consumer
 
@@ -114,9 +117,10 @@ def test_a_secret_with_malformed_data_is_one_error_that_names_no_key(fake_server
     assert [f["rule"] for f in report["findings"]] == ["consumer-username-conflict"]
     messages = sorted(e["message"] for e in report["errors"])
     assert messages == [
-        "GET /api/v1/secrets: item 2 (team-a/alice-key): stringData must be a mapping of text, not a list",
-        "GET /api/v1/secrets: item 3 (team-b/bob-jwt): data holds an entry that is not text (a mapping of text "
-        "(base64) is needed)"]
+        "GET /api/v1/secrets?labelSelector=konghq.com/credential: item 2 (team-a/alice-key): stringData must be a "
+        "mapping of text, not a list",
+        "GET /api/v1/secrets?labelSelector=konghq.com/credential: item 3 (team-b/bob-jwt): data holds an entry that "
+        "is not text (a mapping of text (base64) is needed)"]
     assert "ALICE-" not in result.output
 
 
@@ -129,7 +133,8 @@ def test_a_secret_without_the_label_asked_for_is_refused(fake_server, token_kube
     problems: list = []
     fetch_live_objects(kubeconfig=str(token_kubeconfig), problems=problems)
     assert [str(p).split(": ", 1)[1] for p in problems] == [
-        "item 5 (x/stray): the item lacks the label konghq.com/credential the list was asked for"]
+        "item 5 (x/stray): the item lacks the label konghq.com/credential the list was asked for",
+        "item 1 (x/stray): the item lacks the label konghq.com/ca-cert=true the list was asked for"]
 
 
 def test_a_get_answered_with_another_object_is_refused(fake_server, token_kubeconfig):

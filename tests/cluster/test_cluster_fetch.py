@@ -40,7 +40,10 @@ def test_reads_every_kind_read_only_with_the_token(fake_server, token_kubeconfig
     assert all(r["method"] == "GET" for r in fake_server.requests)
     assert all(r["authorization"] == f"Bearer {TOKEN}" for r in fake_server.requests)
     secret_lists = [r for r in fake_server.requests if r["path"] == "/api/v1/secrets"]
-    assert secret_lists and all(r["query"]["labelSelector"] == "konghq.com/credential" for r in secret_lists)
+    assert sorted({r["query"]["labelSelector"] for r in secret_lists}) == [  # never every Secret
+        "konghq.com/ca-cert=true", "konghq.com/credential"]
+    config_lists = [r for r in fake_server.requests if r["path"] == "/api/v1/configmaps"]
+    assert config_lists and all(r["query"]["labelSelector"] == "konghq.com/ca-cert=true" for r in config_lists)
 
 
 def test_objects_keep_the_fields_kongcheck_needs(fake_server, token_kubeconfig):

@@ -1,4 +1,5 @@
-"""Secret (v1): the credential type (label, or the legacy data key) and the decoded values.
+"""Secret (v1): the credential type (label, or the legacy data key), the CA certificate label and
+the decoded values.
 
 KIC reads only `data`, as raw case-sensitive strings; the API server merges `stringData` over it,
 so kongcheck merges them itself.  Invalid base64 makes the API server refuse the whole Secret.
@@ -11,9 +12,9 @@ import base64
 import binascii
 from dataclasses import dataclass, field
 
-from kongcheck.facts.kube import CREDENTIAL_LABEL, LEGACY_TYPE_KEY
+from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LEGACY_TYPE_KEY
 from kongcheck.index.objects import FieldError, Obj
-from kongcheck.index.records import BadValue, Record, Value
+from kongcheck.index.records import BadValue, Record, Value, label_value
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
@@ -22,6 +23,7 @@ class Secret(Record):
     type_label: Value | None = None  # konghq.com/credential (its text may be empty)
     values: dict[str, Value] = field(default_factory=dict)  # stringData merged over decoded data
     bad_values: list[BadValue] = field(default_factory=list)
+    ca_label: Value | None = None  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
 
     @property
     def label_type(self) -> str | None:
@@ -76,4 +78,5 @@ def parse(obj: Obj) -> Secret:
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
     label = obj.label_entry(CREDENTIAL_LABEL)
-    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad)
+    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad,
+                  ca_label=label_value(obj, CA_CERT_LABEL))

@@ -93,8 +93,14 @@ def list_item(item, resource: Resource, namespace: str | None, label: str | None
     _typed(item, resource, required=False)
     _scoped(item, resource, namespace)
     labels = item["metadata"].get("labels")
-    if label and not (isinstance(labels, dict) and label in labels):
+    if label and not selected(labels, label):
         raise ItemProblem(f"the item lacks the label {label} the list was asked for", ("metadata", "labels"))
+
+
+def selected(labels, selector: str) -> bool:
+    """Whether ``labels`` match a selector of one requirement: ``key`` (exists) or ``key=value``."""
+    key, equals, value = selector.partition("=")
+    return isinstance(labels, dict) and key in labels and (not equals or labels[key] == value)
 
 
 def single_object(obj, resource: Resource, namespace: str | None, name: str) -> None:

@@ -164,6 +164,7 @@ class KubeApi:
         """
         path = resource.list_path(namespace)
         query = {"limit": page_size, **({"labelSelector": label_selector} if label_selector else {})}
+        shown = _listed(path, label_selector)
         items: list[dict] = []
         token, seen, empty = None, set(), 0
         while True:
@@ -175,8 +176,8 @@ class KubeApi:
                 if exc.code == 404 and missing_ok and not token:
                     return []
                 raise self.status_error(exc, "list", resource, namespace) from None
-            found, token = answers.list_page(page, resource, f"GET {path}")
-            self._keep(found, items, resource, namespace, label_selector, reduce, problems, path)
+            found, token = answers.list_page(page, resource, f"GET {shown}")
+            self._keep(found, items, resource, namespace, label_selector, reduce, problems, shown)
             if not token:
                 return items
             empty = empty + 1 if not found else 0
@@ -210,12 +211,13 @@ class KubeApi:
             page = self.get_json(path, {"labelSelector": label_selector} if label_selector else None)
         except StatusError as exc:
             raise self.status_error(exc, "list", resource, namespace) from None
-        found, token = answers.list_page(page, resource, f"GET {path}")
+        shown = _listed(path, label_selector)
+        found, token = answers.list_page(page, resource, f"GET {shown}")
         if token:
             raise AnswerError(f"the API server paginated {path} after its continue token expired (410) although "
                                "kongcheck asked for the whole list; aborting")
         items: list[dict] = []
-        self._keep(found, items, resource, namespace, label_selector, reduce, problems, path)
+        self._keep(found, items, resource, namespace, label_selector, reduce, problems, shown)
         return items
 
     def get_object(self, resource: Resource, namespace: str | None, name: str, problems: list | None = None):
@@ -296,3 +298,8 @@ def _status_body(data: bytes) -> dict:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return {}
     return body if isinstance(body, dict) and body.get("kind") == "Status" else {}
+
+
+def _listed(path: str, label_selector: str | None) -> str:
+    """A list request as messages name it (kinds listed by several selectors are told apart)."""
+    return f"{path}?labelSelector={label_selector}" if label_selector else path

@@ -1,7 +1,9 @@
 """Reduce live or snapshot objects to the fields kongcheck needs.
 
 Secrets are cut down at once to their credential type and the one unique
-field Kong indexes (key / username / client_id); every other value, the
+field Kong indexes (key / username / client_id), and CA certificates (label
+``konghq.com/ca-cert``, Secrets and ConfigMaps) to their ``id`` and certificate
+text, which are public; every other value, the
 `last-applied-configuration` annotation (which repeats the whole Secret) and
 managedFields are dropped before the object is kept anywhere.  A field kongcheck reads that has
 the wrong type (``labels: [a]``, ``stringData: [a]``, a string ``metadata``) is an ItemProblem:
@@ -15,9 +17,10 @@ import base64
 import binascii
 import datetime
 
+from kongcheck.facts.cacerts import CERT_KEYS, ID_KEY
 from kongcheck.facts.credentials import unique_field
 from kongcheck.facts.kinds import BY_KIND
-from kongcheck.facts.kube import CREDENTIAL_LABEL, LAST_APPLIED, LEGACY_TYPE_KEY
+from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LAST_APPLIED, LEGACY_TYPE_KEY
 
 from .answers import ItemProblem, type_name
 from .resources import RESOURCES, Resource
@@ -67,6 +70,8 @@ def reduce_object(obj, resource: Resource) -> dict:
         raise ItemProblem(f"the object is {type_name(obj)}, not a mapping")
     if resource.kind == "Secret":
         return reduce_secret(obj)
+    if resource.kind == "ConfigMap":
+        return reduce_config_map(obj)
     out = {
         "apiVersion": resource.api_version,
         "kind": resource.kind,
@@ -84,6 +89,8 @@ def reduce_secret(obj: dict) -> dict:
     merged = _merged_data(obj)
     cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
     keep = {LEGACY_TYPE_KEY, unique_field(cred_type or "") or ""}
+    if CA_CERT_LABEL in meta["labels"]:
+        keep.update(_CA_KEYS)
     out = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
     if obj.get("type") is not None:
         if not isinstance(obj["type"], str):
@@ -91,6 +98,16 @@ def reduce_secret(obj: dict) -> dict:
         out["type"] = obj["type"]
     out["data"] = {k: v for k, v in merged.items() if k in keep}
     return out
+
+
+_CA_KEYS = (ID_KEY, *CERT_KEYS)  # a CA certificate's id and certificate text: public, kept as they are
+
+
+def reduce_config_map(obj: dict) -> dict:
+    """A CA ConfigMap keeps its id and certificate keys of ``data`` (binaryData is not KIC's)."""
+    data = _mapping(obj.get("data"), ("data",), "text")
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": reduce_metadata(obj.get("metadata", {})),
+            "data": {key: value for key, value in data.items() if key in _CA_KEYS}}
 
 
 def _timestamp(value) -> str:
