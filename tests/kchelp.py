@@ -135,3 +135,40 @@ def secret(name: str, cred_type: str | None, namespace: str | None = None, /, **
 
 def yaml_stream(*documents: str) -> str:
     return "---\n".join(documents)
+
+
+def index_with_live(live: str, manifests: str = "", **kwargs):
+    """The index of live objects (a cluster source, applied first) and manifests on top of them."""
+    from kongcheck.index import build
+
+    documents = documents_of(live, "cluster:test", kind="cluster") + (documents_of(manifests) if manifests else [])
+    for order, document in enumerate(documents):
+        document.order = order
+    return build(documents, settings(**kwargs))
+
+
+def findings_with_live(live: str, manifests: str = "", rule: str | None = None, **kwargs):
+    from kongcheck import rules
+
+    return [f for f in rules.run(index_with_live(live, manifests, **kwargs)) if rule is None or f.rule == rule]
+
+
+def ca_cert(name: str, id: str | None, cert: str | None, namespace: str | None = None, /, kind: str = "Secret",
+            label: str = '"true"', created: str | None = None, key: str = "cert", annotations: dict | None = None) -> str:
+    """A CA certificate Secret (``stringData``) or ConfigMap (``data``); ``cert`` is PEM text."""
+    lines = ["apiVersion: v1", f"kind: {kind}", "metadata:", f"  name: {name}"]
+    if namespace:
+        lines.append(f"  namespace: {namespace}")
+    if created:
+        lines.append(f'  creationTimestamp: "{created}"')
+    if annotations:
+        lines += ["  annotations:"] + [f"    {k}: {v}" for k, v in annotations.items()]
+    lines += ["  labels:", f"    konghq.com/ca-cert: {label}", "stringData:" if kind == "Secret" else "data:"]
+    if id is not None:
+        lines.append(f"  id: {json.dumps(id)}" if id == "" or id != id.strip() else f"  id: {id}")
+    if cert is not None:
+        lines.append(f"  {key}: |" if cert else f"  {key}: ''")
+        lines += ["    " + line for line in cert.splitlines()]
+    if id is None and cert is None:
+        lines.append("  other: x")
+    return "\n".join(lines) + "\n"

@@ -6,8 +6,8 @@ dropped (``namespace/Kind/name``) and a sentence for people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from kongcheck.facts.versions import Target, show
 
@@ -17,6 +17,7 @@ LOSERS_SKIPPED = "losers-skipped"
 ONE_ENTRY_WINS = "one-entry-wins"
 ACCEPTED_SILENTLY = "accepted-silently"
 APPLY_REFUSED = "apply-refused"
+OBJECT_SKIPPED = "object-skipped"  # KIC leaves one object out of the configuration, with an event
 
 
 @dataclass(slots=True)
@@ -133,3 +134,43 @@ def oldest_wins(kind: str, event: str, members: list[Member], refused: dict[str,
     dropped = [m.id for m in members if m.id in refused] + [m.id for m in ordered[1:]]
     name = APPLY_REFUSED if refused else LOSERS_SKIPPED
     return Outcome(name, "; ".join(parts), kept=kept, dropped=dropped)
+
+
+class Claimant(NamedTuple):
+    """One object in a contest KIC settles by age (creationTimestamp, then ``key``)."""
+
+    ref: str  # resource id
+    created: str | None  # the live creationTimestamp (None: the apply creates it, or a snapshot lacks it)
+    exists: bool  # already in the cluster (live, or updated by the apply): older than anything created
+    key: tuple  # KIC's tie-break after the timestamp (e.g. namespace, name)
+    order: int  # position in apply order (new objects are created in it)
+
+
+def _second(claimant: Claimant) -> datetime:
+    """A creationTimestamp as the API server keeps it, to the second (metav1.Time); an existing object
+    without one (a hand-made snapshot) has KIC's zero time, before every real time."""
+    if not claimant.created:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return _created(claimant.created, datetime.now(timezone.utc)).replace(microsecond=0)
+
+
+def by_age(claimants: list[Claimant]) -> tuple[list[Claimant], list[Claimant]]:
+    """``(order, possible)``: the claimants oldest first as KIC ranks them when the objects the
+    apply creates share one second (the usual case), and every claimant that can come first.
+
+    An object that exists already is older than any the apply creates.  Objects created by one
+    apply share a second unless the apply runs across a second boundary: then an object applied
+    earlier is older, whatever its key.  So the first may be the first by ``key`` of any prefix of
+    the apply order; ``possible`` has more than one entry when apply timing can change the winner.
+    """
+    known = [c for c in claimants if c.exists]
+    new = [c for c in claimants if not c.exists]
+    order = sorted(known, key=lambda c: (_second(c), c.key)) + sorted(new, key=lambda c: c.key)
+    if known or not new:
+        return order, order[:1]
+    possible, best = [], None
+    for claimant in sorted(new, key=lambda c: c.order):
+        if best is None or claimant.key < best.key:
+            best = claimant
+            possible.append(claimant)
+    return order, sorted(possible, key=lambda c: c.key)

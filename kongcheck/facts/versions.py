@@ -116,6 +116,15 @@ def show(version) -> str:
     return given if given is not None else ".".join(str(part) for part in version)
 
 
+def in_patches(version, firsts: dict[tuple[int, int], int]) -> bool:
+    """Whether ``version`` has a change that was released in the patch ``firsts[(major, minor)]`` of
+    each minor line listed (and in every later minor line): backports land on several lines at once."""
+    line = (version[0], version[1])
+    if line in firsts:
+        return version[2] >= firsts[line]
+    return line > max(firsts)
+
+
 class Target(NamedTuple):
     """What the scan predicts for: a KIC release and a Kong Gateway release."""
 
@@ -155,6 +164,32 @@ class Target(NamedTuple):
     @property
     def webhook_checks_labelled_secrets(self) -> bool:
         return self.kic >= (3, 2)
+
+    # --- KIC: CA certificates (internal/dataplane/translator/translate_cacerts.go, internal/store/store.go) ---
+    @property
+    def ca_certificates_classed(self) -> bool:
+        """A CA Secret must match the ingress class until 3.3.x (ListCACerts); #6853 dropped the check in 3.4.0."""
+        return self.kic < (3, 4)
+
+    @property
+    def ca_class_exact(self) -> bool:  # before 2.3.0 even the default class wanted the annotation (ExactClassMatch)
+        return self.kic < (2, 3)
+
+    @property
+    def reads_ca_configmaps(self) -> bool:  # labelled ConfigMaps, and the ca.crt key, since 3.4.0
+        return self.kic >= (3, 4)
+
+    @property
+    def checks_every_ca_pem_block(self) -> bool:
+        """Exactly one CERTIFICATE block and nothing else, re-encoded before it is sent: 3.4.10 and 3.5.3
+        (#7763, #7767); before, only the first block was checked and the text was sent as written."""
+        return in_patches(self.kic, {(3, 4): 10, (3, 5): 3})
+
+    @property
+    def ca_oldest_wins(self) -> bool:
+        """One CA certificate per id, the oldest object (creationTimestamp, namespace, name): 3.4.18 and
+        3.5.11 (#8024, #8025); before, every valid object was sent and Kong saw the id twice."""
+        return in_patches(self.kic, {(3, 4): 18, (3, 5): 11})
 
     # --- Kong ---
     @property

@@ -64,6 +64,7 @@ class KongIndex:
     default_class: bool = False
     attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
     named_by: dict = field(default_factory=dict)  # Secret ref -> the attachments that name it, in order
+    ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
@@ -77,7 +78,10 @@ class KongIndex:
         return self.records.get((BY_KIND[kind].group, kind, namespace, name))
 
     def is_kong_relevant(self, record: Record) -> bool:
-        """Kong kinds, and Secrets that are (or are used as) credentials; not every Secret."""
+        """Kong kinds, Secrets that are (or are used as) credentials, and CA certificates; not every
+        Secret or ConfigMap."""
+        if getattr(record, "ca_label", None) is not None:
+            return True
         kind = record.obj.ref.kind
         if kind == "Secret":
             return (record.label_type is not None or record.legacy_type is not None
@@ -275,7 +279,18 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     _collect(documents, index, reader)
     _sort(index, reader)
     _attach(index)
+    index.ca_certificates = _ca_certificates(index)
     return index
+
+
+def _ca_certificates(index: KongIndex):
+    """The CA certificates KIC builds (index/cacerts.py, imported only when some object is labelled)."""
+    labelled = [record for record in index.records.values() if getattr(record, "ca_label", None) is not None]
+    if not labelled:
+        return None
+    from kongcheck.index import cacerts
+
+    return cacerts.build(labelled, index)
 
 
 def secret_references(documents: list[Document], default_namespace: str) -> set[tuple[str, str]]:

@@ -13,6 +13,7 @@ from kongcheck.model import Finding
 from kongcheck.redact import Redactor, Sealed
 from kongcheck.rules import (
     admission,
+    ca_certificates,
     consumers,
     controller,
     credentials,
@@ -25,7 +26,8 @@ from kongcheck.rules import (
 )
 from kongcheck.rules.base import Hit, RuleInfo
 
-MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller, duplicates)
+MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller,
+           duplicates, ca_certificates)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
