@@ -129,6 +129,17 @@ _KLOG_HEADER = re.compile(r'^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] ')
 _KLOG_COMMAND_FAILED = re.compile(r'^"command failed" err="(.*)"$')
 
 
+# The same error when it spans lines: klog writes `err=<`, the lines each indented by a tab, then
+# ` >` (kubectl 1.32's kustomize errors, whose configuration is printed over several lines).
+_KLOG_MULTILINE = re.compile(
+    r'^[IWEF]\d{4} [\d:.]+\s+\d+ [\w.-]+:\d+\] "command failed" err=<\n((?:\t.*\n)*?) >$', re.M)
+
+
+def _unwrap_klog(stderr: str) -> str:
+    return _KLOG_MULTILINE.sub(
+        lambda m: "error: " + "\n".join(line[1:] for line in m.group(1).rstrip("\n").split("\n")), stderr)
+
+
 def _plain(line: str) -> str:
     line = _KLOG_HEADER.sub("", line.strip())
     failed = _KLOG_COMMAND_FAILED.match(line)
@@ -147,7 +158,7 @@ def stderr_summary(stderr: str, clean: Callable[[str], str] = str) -> str:
     such as kustomize's `must specify --enable-helm`, comes last), lines joined with " | ".
     clean() sees the whole text, line breaks included, before anything is cut; text over
     MESSAGE_LIMIT keeps its start and its end."""
-    lines = [_plain(line) for line in stderr.splitlines() if line.strip()]
+    lines = [_plain(line) for line in _unwrap_klog(stderr).splitlines() if line.strip()]
     start = next((i for i, line in enumerate(lines) if _ERROR_START.match(line)), 0)
     cleaned = clean("\n".join(lines[start:]))
     text = " | ".join(line.strip() for line in cleaned.splitlines() if line.strip()) or "no error output"
