@@ -142,6 +142,7 @@ def _run(request: Request) -> ScanResult:
     result.has_manifests, result.live_objects = loaded.has_manifests, len(live_documents)
     result.fail_on_live = bool(live is not None and live.fail_on_live)
     _check_empty(result, request)
+    _check_classes(result, built)
     _baseline(result, request)
     result.notes += _notes(result, request, stdin, unchecked)
     return result
@@ -182,6 +183,20 @@ def _check_empty(result: ScanResult, request: Request) -> None:
         return
     result.errors.append(input_error(where, "no Kubernetes manifests found (no document with a kind); "
                                             "--allow-empty accepts this", "input"))
+
+
+def _check_classes(result: ScanResult, built) -> None:
+    """Kong objects of which none is for --ingress-class, some carrying another class: nothing was
+    checked, so the scan fails (exit 2) unless the settings accept it (then it is a warning finding)."""
+    if built.settings.allow_other_classes:
+        return
+    from kongcheck.rules.controller import ALLOW_OTHER_CLASSES, other_classes_message
+
+    message = other_classes_message(built)
+    if message is not None:
+        first = next(iter(built.other_classes().values()))
+        result.errors.append(ScanError(first.class_annotation.location,
+                                       f"{message}, or {ALLOW_OTHER_CLASSES} accepts this"))
 
 
 def _baseline(result: ScanResult, request: Request) -> None:

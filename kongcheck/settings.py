@@ -13,6 +13,8 @@ class Settings:
     ingress_class: str = "kong"
     namespace: str = "default"  # for namespaced objects without metadata.namespace
     assume_default_class: bool = False
+    # every Kong object carries another class than ingress_class: a warning instead of an input error
+    allow_other_classes: bool = False
     target: Target = field(default_factory=Target)
     show_values: bool = False
     fail_on: str = "error"  # error | warning | never

@@ -6,8 +6,29 @@ from kchelp import cli, fixture, res, scan_json
 EXAMPLE = "fixtures/example"
 
 
-def test_wrong_ingress_class_is_one_warning_naming_the_classes_found():
+WRONG_CLASS = ("fixtures/example/consumers.yaml:8:34: no KongConsumer, KongConsumerGroup or KongVault carries class "
+               "'kong-internal', so the controller for it processes none of them and nothing is checked (classes "
+               "found: 'kong'); check --ingress-class, or --allow-other-classes accepts this")
+
+
+def test_wrong_ingress_class_fails_the_scan_with_one_line_naming_the_classes_found():
+    run = cli("scan", "--ingress-class", "kong-internal", "--fail-on", "never", EXAMPLE)
+    assert run.code == 2
+    assert f"error  {WRONG_CLASS}\n" in run.stdout and run.stdout.count("carries class") == 1
+    assert "9 Kong resources (5 ignored by the controller); 1 input error" in run.stdout
+
+
+def test_wrong_ingress_class_is_an_input_error_in_json():
     run = scan_json("--ingress-class", "kong-internal", EXAMPLE)
+    assert run.code == 2 and run.findings() == []
+    [error] = run.json["errors"]
+    assert (error["file"], error["line"]) == ("fixtures/example/consumers.yaml", 8)
+    assert "classes found: 'kong'" in error["message"]
+
+
+def test_allow_other_classes_makes_a_wrong_class_one_warning():
+    run = scan_json("--ingress-class", "kong-internal", "--allow-other-classes", EXAMPLE)
+    assert run.code == 0 and not run.json["errors"]
     (finding,) = run.findings("ignored-by-controller")
     assert finding["severity"] == "warning"
     assert "no KongConsumer, KongConsumerGroup or KongVault carries class 'kong-internal'" in finding["message"]
@@ -16,8 +37,17 @@ def test_wrong_ingress_class_is_one_warning_naming_the_classes_found():
     assert run.findings() == [finding]
 
 
+def test_allow_other_classes_is_a_configuration_key(tmp_path):
+    config = tmp_path / "kongcheck.yaml"
+    config.write_text("ingress-class: kong-internal\nallow-other-classes: true\n")
+    run = scan_json("--config", str(config), EXAMPLE)
+    assert run.code == 0 and len(run.findings("ignored-by-controller")) == 1
+    config.write_text("ingress-class: kong-internal\nallow-other-classes: false\n")
+    assert scan_json("--config", str(config), EXAMPLE).code == 2
+
+
 def test_wrong_ingress_class_text_summary_says_how_many_are_ignored():
-    run = cli("scan", "--ingress-class", "kong-internal", EXAMPLE)
+    run = cli("scan", "--ingress-class", "kong-internal", "--allow-other-classes", EXAMPLE)
     assert "no collisions found" not in run.stdout
     assert "9 Kong resources (5 ignored by the controller)" in run.stdout
 

@@ -17,7 +17,8 @@ Exit codes:
   0  nothing at or above --fail-on
   1  findings at or above --fail-on
   2  usage error, or input that could not be read or parsed
-     (the rest of the input is still scanned and reported)"""
+     (the rest of the input is still scanned and reported), or
+     Kong objects none of which is for --ingress-class"""
 
 CONFIG_KEY = "kongcheck.config"
 _DEFAULTS = LoadOptions()
@@ -266,6 +267,9 @@ _RENDER_OPTIONS = (
               help="Namespace of namespaced objects that name none (as `kubectl apply -n`).")
 @click.option("--assume-default-class", is_flag=True,
               help="Treat the ingress class as the cluster's default class (objects without the annotation count).")
+@click.option("--allow-other-classes", is_flag=True,
+              help="Accept an input whose Kong objects all carry another class than --ingress-class (one warning; "
+                   "default: an input error, exit 2, since nothing was checked).")
 @click.option("--kic-version", metavar="X.Y[.Z]",
               help="KIC release to predict for; X.Y is its newest patch.  [default: 3.5]")
 @click.option("--kong-version", metavar="X.Y[.Z]",
@@ -291,8 +295,8 @@ _RENDER_OPTIONS = (
 @click.option("--write-baseline", metavar="FILE",
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
-def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, kic_version,
-         kong_version, webhook, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
+def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, allow_other_classes,
+         kic_version, kong_version, webhook, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
          write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
          kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
          helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, helm_api_versions,
@@ -310,6 +314,7 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                          [("--config", config.path if config else None), ("--baseline", baseline),
                           ("--kubeconfig", kubeconfig), *(("--cluster-snapshot", s) for s in cluster_snapshots)])
     settings = Settings(ingress_class=ingress_class, namespace=namespace, assume_default_class=assume_default_class,
+                        allow_other_classes=allow_other_classes,
                         target=_versions(kic_version, kong_version), webhook=webhook, show_values=show_values,
                         fail_on=fail_on,
                         untrusted=untrusted, **rule_settings(config))

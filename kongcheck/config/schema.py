@@ -31,6 +31,7 @@ def schema(rule_ids) -> dict:
             "ingress-class": {"type": "string", "minLength": 1},
             "namespace": {"type": "string", "minLength": 1},
             "assume-default-class": {"type": "boolean"},
+            "allow-other-classes": {"type": "boolean"},
             "fail-on": {"enum": ["error", "warning", "never"]},
             "kic-version": version,
             "kong-version": version,

@@ -107,6 +107,20 @@ class KongIndex:
         record = self.records.get(key)
         return self.shadowed.get(key, []) + ([record.obj] if record is not None else [])
 
+    def other_classes(self) -> dict[str, Classed]:
+        """When the input (live objects aside) holds classed objects, none of them processed, and some
+        carry another class annotation: each such class -> its first object in apply order; else {}."""
+        if any(not record.obj.is_live for records in self.processed.values() for record in records):
+            return {}
+        wanted = self.settings.ingress_class
+        first: dict[str, Classed] = {}
+        for ignored in self.ignored:
+            record = ignored.record
+            annotation = record.class_annotation
+            if not record.obj.is_live and annotation is not None and annotation.text and annotation.text != wanted:
+                first.setdefault(annotation.text, record)
+        return first
+
     @property
     def kong_resources(self) -> int:
         return sum(1 for record in self.records.values() if self.is_kong_relevant(record))

@@ -8,6 +8,7 @@ from kongcheck.model import Participant
 from kongcheck.rules.base import Hit, RuleInfo
 
 _KINDS = listing(classed_kinds())
+ALLOW_OTHER_CLASSES = "--allow-other-classes"  # accepts an input with no object for --ingress-class
 
 RULES = [
     RuleInfo(
@@ -17,9 +18,9 @@ RULES = [
         behaviour=f"KIC reads an object whose `{CLASS_ANNOTATION}` annotation equals its class; an "
         "object without the annotation only when that IngressClass has "
         f"`{DEFAULT_CLASS_ANNOTATION}: \"true\"`; an empty annotation never. Such objects "
-        "take no part in collisions, and whatever they configure never reaches Kong. When Kong objects exist "
-        "but none is processed and some carry another class, one warning lists the classes found (a "
-        "mistyped --ingress-class checks nothing).",
+        "take no part in collisions, and whatever they configure never reaches Kong. When the input's Kong "
+        "objects are all ignored and some carry another class, the scan checked nothing: that is an input "
+        f"error (exit 2) naming the classes found, or with {ALLOW_OTHER_CLASSES} one warning.",
         example="apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
         "username: alice   # no ingress class annotation, and 'kong' is not the default class\n",
         fix=f"Add `{CLASS_ANNOTATION}: <class>`, or pass --assume-default-class (or include the "
@@ -55,25 +56,25 @@ def _hit(index: KongIndex, ignored: Ignored) -> Hit:
                [Participant(ref, _where(record))])
 
 
-def _wrong_class(index: KongIndex) -> list[Hit]:
-    """One warning when Kong objects exist but every one carries another class: likely a wrong --ingress-class."""
-    wanted = index.settings.ingress_class
-    if any(index.processed.values()):
-        return []
-    first: dict[str, object] = {}  # each other class -> its first object, in apply order
-    for ignored in index.ignored:
-        annotation = ignored.record.class_annotation
-        if annotation is not None and annotation.text and annotation.text != wanted:
-            first.setdefault(annotation.text, ignored.record)
+def other_classes_message(index: KongIndex) -> str | None:
+    """The line saying that no object of the input is for --ingress-class, naming the classes found;
+    None when some object is processed or none carries another class."""
+    first = index.other_classes()
     if not first:
-        return []
+        return None
     found = ", ".join(repr(name) for name in sorted(first))
-    return [Hit(
-        "ignored-by-controller",
-        f"no {_KINDS} carries class {wanted!r}, so the controller for it processes none of them and nothing is "
-        f"checked (classes found: {found}); check --ingress-class",
-        [Participant(record.obj.ref, _where(record)) for record in first.values()],
-    )]
+    return (f"no {_KINDS} carries class {index.settings.ingress_class!r}, so the controller for it processes "
+            f"none of them and nothing is checked (classes found: {found}); check --ingress-class")
+
+
+def _wrong_class(index: KongIndex) -> list[Hit]:
+    """Accepted with --allow-other-classes, a wrong class is one warning on the objects of each class
+    found; otherwise the pipeline makes it an input error (a gate that checked nothing must not pass)."""
+    message = other_classes_message(index) if index.settings.allow_other_classes else None
+    if message is None:
+        return []
+    return [Hit("ignored-by-controller", message,
+                [Participant(record.obj.ref, _where(record)) for record in index.other_classes().values()])]
 
 
 def check(index: KongIndex) -> list[Hit]:

@@ -1,7 +1,7 @@
 """ignored-by-controller, from YAML strings."""
 from __future__ import annotations
 
-from kchelp import at, consumer, findings_of, yaml_stream
+from kchelp import at, consumer, findings_of, index_of, index_with_live, yaml_stream
 
 DEFAULT_CLASS = """apiVersion: networking.k8s.io/v1
 kind: IngressClass
@@ -30,10 +30,39 @@ def test_an_empty_annotation_is_pointed_at():
     assert "is empty" in finding.message and at(finding) == [("default/KongConsumer/a", 6, 34)]
 
 
-def test_a_wrong_ingress_class_is_one_warning_naming_the_classes_found():
-    text = yaml_stream(consumer("a", cls="kong-internal", username="a"), consumer("b", cls="kong-internal", username="b"))
-    [finding] = findings_of(text, ingress_class="kong")
-    assert "classes found: 'kong-internal'" in finding.message and len(finding.participants) == 1
+def _other_class_consumers() -> str:
+    return yaml_stream(consumer("a", cls="kong-internal", username="a"), consumer("b", cls="kong-internal", username="b"),
+                       consumer("c", cls="kong-public", username="c"))
+
+
+def test_a_wrong_ingress_class_is_left_to_the_scan_as_an_input_error_and_gives_no_warning():
+    text = _other_class_consumers()
+    assert findings_of(text, ingress_class="kong") == []
+    found = index_of(text, ingress_class="kong").other_classes()
+    assert {name: record.obj.ref.name for name, record in found.items()} == {"kong-internal": "a", "kong-public": "c"}
+
+
+def test_an_accepted_wrong_ingress_class_is_one_warning_naming_the_classes_found():
+    [finding] = findings_of(_other_class_consumers(), ingress_class="kong", allow_other_classes=True)
+    assert finding.rule == "ignored-by-controller" and finding.severity == "warning"
+    assert "classes found: 'kong-internal', 'kong-public'" in finding.message
+    assert [p.ref.name for p in finding.participants] == ["a", "c"]
+
+
+def test_one_processed_object_means_the_class_is_right():
+    text = yaml_stream(_other_class_consumers(), consumer("d", cls="kong", username="d"))
+    assert index_of(text, ingress_class="kong").other_classes() == {}
+
+
+def test_objects_without_an_annotation_name_no_class():
+    assert index_of(consumer("a", cls=None, username="a")).other_classes() == {}
+
+
+def test_live_objects_neither_stand_for_the_input_nor_make_its_class_right():
+    live = consumer("live", cls="kong", username="live")
+    assert index_with_live(live, consumer("a", cls="kong-internal", username="a")).other_classes().keys() == {
+        "kong-internal"}
+    assert index_with_live(consumer("live", cls="kong-internal", username="live")).other_classes() == {}
 
 
 def test_a_vault_before_kic_31_cannot_be_applied():
