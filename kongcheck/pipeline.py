@@ -144,8 +144,22 @@ def _run(request: Request) -> ScanResult:
     _check_empty(result, request)
     _check_classes(result, built)
     _baseline(result, request)
-    result.notes += _notes(result, request, stdin, unchecked)
+    result.notes += _notes(result, request, stdin, unchecked) + _made_secrets_note(built, live is not None)
     return result
+
+
+def _made_secrets_note(built, live: bool) -> list[str]:
+    """One line for the whole scan when consumers name Secrets that SealedSecrets or ExternalSecrets make."""
+    makers = built.made_secrets()
+    if not makers:
+        return []
+    kinds = " and ".join(sorted({maker.obj.ref.kind for maker in makers}))
+    what = f"{len(makers)} credential Secret{'s' if len(makers) > 1 else ''} that consumers name"
+    made = f"{'are' if len(makers) > 1 else 'is'} made by {kinds} objects"
+    if live:
+        return [f"note: {what} {made} and not in the cluster yet: taken as present; their values were not checked"]
+    return [f"note: {what} {made}: taken as present; their values are known only in the cluster and were not "
+            "checked (--cluster checks them once they exist)"]
 
 
 def _ignored_suppressions(count: int) -> list[str]:

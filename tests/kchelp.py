@@ -133,6 +133,31 @@ def secret(name: str, cred_type: str | None, namespace: str | None = None, /, **
     return "\n".join(lines) + "\n"
 
 
+def sealed_secret(name: str, labels: str = "konghq.com/credential: key-auth", namespace: str | None = None,
+                  template_meta: str = "") -> str:
+    """A SealedSecret whose template gets ``labels`` (None: no labels) and ``template_meta`` lines."""
+    lines = ["apiVersion: bitnami.com/v1alpha1", "kind: SealedSecret", "metadata:", f"  name: {name}"]
+    if namespace:
+        lines.append(f"  namespace: {namespace}")
+    lines += ["spec:", "  encryptedData:", "    key: AgBy3i4OJSWK+PiTySYZZA==", "  template:", "    metadata:"]
+    lines += [f"      {line}" for line in template_meta.splitlines()]
+    if labels is not None:
+        lines += ["      labels:"] + [f"        {line}" for line in labels.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+def external_secret(name: str, target: str = "", labels: str | None = None) -> str:
+    """An ExternalSecret with its own ``labels`` and the lines of ``spec.target``."""
+    lines = ["apiVersion: external-secrets.io/v1beta1", "kind: ExternalSecret", "metadata:", f"  name: {name}"]
+    if labels is not None:
+        lines += ["  labels:"] + [f"    {line}" for line in labels.splitlines()]
+    lines += ["spec:", "  secretStoreRef: {name: vault, kind: ClusterSecretStore}"]
+    if target:
+        lines += ["  target:"] + [f"    {line}" for line in target.splitlines()]
+    lines += ["  data:", "  - secretKey: key", "    remoteRef: {key: kong/alice}"]
+    return "\n".join(lines) + "\n"
+
+
 def yaml_stream(*documents: str) -> str:
     return "---\n".join(documents)
 

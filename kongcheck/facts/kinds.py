@@ -8,13 +8,23 @@ resources a live fetch lists and the fields it keeps (sources/kube/), and the ru
 Sources: KIC pkg/apis/configuration/v1/kongconsumer_types.go, v1beta1/kongconsumergroup_types.go,
 v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), internal/store/store.go (what the
 controller lists: ListCACerts reads labelled ConfigMaps since 3.4.0); Kubernetes core/v1 Secret and
-ConfigMap, networking.k8s.io/v1 IngressClass.
+ConfigMap, networking.k8s.io/v1 IngressClass; the Secret makers: bitnami-labs/sealed-secrets
+pkg/apis/sealedsecrets/v1alpha1 (SealedSecret.Unseal), external-secrets apis/externalsecrets/v1beta1
+externalsecret_types.go (ExternalSecretTarget) and pkg/controllers/externalsecret (mergeMetadata).
 """
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from kongcheck.facts.kube import CA_CERT_LABEL, CA_CERT_VALUE, CREDENTIAL_LABEL, KONG_GROUP, NETWORKING_GROUP
+from kongcheck.facts.kube import (
+    CA_CERT_LABEL,
+    CA_CERT_VALUE,
+    CREDENTIAL_LABEL,
+    EXTERNAL_SECRETS_GROUP,
+    KONG_GROUP,
+    NETWORKING_GROUP,
+    SEALED_SECRETS_GROUP,
+)
 
 
 class Kind(NamedTuple):
@@ -27,7 +37,8 @@ class Kind(NamedTuple):
     classed: bool = False  # processed only when its ingress class is the controller's (index/classes.py)
     since: tuple[int, int] | None = None  # the KIC release whose CRDs introduced the kind
     optional_before: tuple[int, int] | None = None  # before this KIC the CRD may be missing (a live 404: none)
-    live: str | None = "list"  # --cluster: "list" every object, "labelled" (live_labels), "named" (the class)
+    live: str | None = "list"  # --cluster: "list" every object, "labelled" (live_labels), "named" (the class),
+    # None: not read (the Secret a SealedSecret or ExternalSecret makes is read instead)
     live_labels: tuple[str, ...] = ()  # label selectors, one list each ("key" or "key=value")
     live_fields: tuple[str, ...] = ("spec",)  # top-level fields a live object keeps (metadata is reduced)
     secret_refs: str | None = None  # a top-level list of Secret names in the object's namespace
@@ -61,6 +72,10 @@ KINDS: tuple[Kind, ...] = (
          live_labels=(_CA_SELECTOR,), live_fields=("data",), requires=(CA_CERT_LABEL.encode(),)),
     Kind("IngressClass", NETWORKING_GROUP, ("v1",), "ingressclasses", False, _INDEX + "ingress_class",
          live="named", live_fields=()),
+    Kind("SealedSecret", SEALED_SECRETS_GROUP, ("v1alpha1",), "sealedsecrets", True, _INDEX + "sealed_secret",
+         live=None, live_fields=()),
+    Kind("ExternalSecret", EXTERNAL_SECRETS_GROUP, ("v1", "v1beta1"), "externalsecrets", True,
+         _INDEX + "external_secret", live=None, live_fields=()),
 )
 
 BY_KIND: dict[str, Kind] = {row.kind: row for row in KINDS}

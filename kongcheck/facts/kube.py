@@ -7,6 +7,14 @@ from __future__ import annotations
 
 KONG_GROUP = "configuration.konghq.com"
 NETWORKING_GROUP = "networking.k8s.io"
+# Controllers that create Secrets from objects in the manifests: Bitnami sealed-secrets (a SealedSecret
+# becomes the Secret of its own name and namespace) and External Secrets Operator (an ExternalSecret
+# becomes the Secret spec.target.name, by default its own name, in its namespace).
+SEALED_SECRETS_GROUP = "bitnami.com"
+EXTERNAL_SECRETS_GROUP = "external-secrets.io"
+# spec.target.creationPolicy values under which External Secrets Operator creates the Secret (default
+# Owner); Merge only merges into a Secret that must exist already, None creates nothing.
+EXTERNAL_SECRET_CREATES = ("Owner", "Orphan")
 
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"

@@ -18,7 +18,7 @@ from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.index.classes import ignored_reason, missing_crd
 from kongcheck.index.objects import FieldError, Obj, identify
-from kongcheck.index.records import Classed, Record, Refusal, Value, path_value
+from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ScanError
 from kongcheck.parse.values import LMap
@@ -31,10 +31,11 @@ class Attachment:
 
     consumer: Classed
     name: Value  # the entry in the consumer's credentials list
-    secret: Record | None  # None: not in the input, or refused (``refused``)
+    secret: Record | None  # None: not in the input, or refused (``refused``), or made by ``maker``
     cred_type: str | None = None
     via: str | None = None  # "label" or "legacy"
     refused: ScanError | None = None  # the Secret is in the input, but the API server refuses it
+    maker: SecretMaker | None = None  # the Secret is not in the input, but this object makes it (values unknown)
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class KongIndex:
     attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
     named_by: dict = field(default_factory=dict)  # Secret ref -> the attachments that name it, in order
     ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
+    makers: dict = field(default_factory=dict)  # (namespace, Secret name) -> the SecretMaker that makes it
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
@@ -83,6 +85,8 @@ class KongIndex:
         if getattr(record, "ca_label", None) is not None:
             return True
         kind = record.obj.ref.kind
+        if isinstance(record, SecretMaker):
+            return record.type_label is not None or record.obj.ref in self.attached
         if kind == "Secret":
             return (record.label_type is not None or record.legacy_type is not None
                     or record.obj.ref in self.attached)
@@ -106,6 +110,10 @@ class KongIndex:
         key = (ref.group, ref.kind, ref.namespace, ref.name)
         record = self.records.get(key)
         return self.shadowed.get(key, []) + ([record.obj] if record is not None else [])
+
+    def made_secrets(self) -> list[SecretMaker]:
+        """The SealedSecrets and ExternalSecrets that make a Secret some processed consumer names."""
+        return list({id(a.maker): a.maker for a in self.attachments if a.maker is not None}.values())
 
     def other_classes(self) -> dict[str, Classed]:
         """When the input (live objects aside) holds classed objects, none of them processed, and some
@@ -227,6 +235,14 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         index.records[key] = record
 
 
+def _makers(index: KongIndex) -> None:
+    """The Secrets that SealedSecrets and ExternalSecrets make, by (namespace, name); of two makers of
+    one Secret the later in apply order counts."""
+    makers = [r for r in index.records.values() if isinstance(r, SecretMaker) and r.target is not None]
+    for maker in sorted(makers, key=lambda r: r.obj.doc.order):
+        index.makers[(maker.obj.ref.namespace, maker.target)] = maker
+
+
 def _is_default_class(index: KongIndex) -> bool:
     settings = index.settings
     if settings.assume_default_class:
@@ -283,6 +299,10 @@ def _attach(index: KongIndex) -> None:
                     index.named_by.setdefault(secret.obj.ref, []).append(attachment)
                 else:
                     attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
+                    attachment.maker = None if attachment.refused else index.makers.get((namespace, name.text))
+                    if attachment.maker is not None:
+                        index.attached.add(attachment.maker.obj.ref)
+                        index.named_by.setdefault(attachment.maker.obj.ref, []).append(attachment)
                 index.attachments.append(attachment)
 
 
@@ -291,6 +311,7 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     index = KongIndex(settings, unread=unread)
     reader = _Reader(settings)
     _collect(documents, index, reader)
+    _makers(index)
     _sort(index, reader)
     _attach(index)
     index.ca_certificates = _ca_certificates(index)

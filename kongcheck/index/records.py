@@ -59,6 +59,20 @@ class Classed(Record):
 
 
 @dataclass(slots=True)
+class SecretMaker(Record):
+    """An object from which a controller in the cluster creates a Secret (SealedSecret, ExternalSecret):
+    the Secret's name and labels are in the manifest, its values are not."""
+
+    target: str | None = None  # the Secret it creates, in its own namespace (None: it creates none)
+    type_label: Value | None = None  # the konghq.com/credential label the Secret gets
+    labels_known: bool = True  # False: the labels are templated or come from elsewhere
+
+    @property
+    def label_type(self) -> str | None:
+        return self.type_label.text if self.type_label is not None else None
+
+
+@dataclass(slots=True)
 class Refusal:
     """An object the API server would refuse on apply for a reason beyond field types: it never
     exists, and KIC never sees it."""
@@ -72,6 +86,24 @@ def text_value(obj: Obj, parent, key: str, path: str) -> Value | None:
     """``parent[key]`` as a located Value, if it is set; FieldError if it is not text."""
     text = obj.get(parent, key, str, path)
     return None if text is None else Value(text, obj, parent.where(key))
+
+
+def loose_map(parent, key: str) -> tuple[LMap | None, bool]:
+    """``parent[key]`` when it is a mapping, for fields a CRD keeps without a schema: (the mapping or
+    None, whether it is absent or a mapping); what is not read is unknown, not an error."""
+    value = parent.get(key) if isinstance(parent, LMap) else None
+    return (value, True) if isinstance(value, LMap) else (None, value is None)
+
+
+def map_label(obj: Obj, labels: LMap | None, name: str) -> tuple[Value | None, bool]:
+    """The label ``name`` of a label mapping inside the object: (its located value or None, whether
+    its value is known: text without a template)."""
+    text = labels.get(name) if labels is not None else None
+    if text is None:
+        return None, True
+    if not isinstance(text, str) or "{{" in text:
+        return None, False
+    return Value(text, obj, labels.where(name)), True
 
 
 def label_value(obj: Obj, name: str) -> Value | None:

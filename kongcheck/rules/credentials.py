@@ -9,6 +9,7 @@ from kongcheck.facts.credentials import BOOL_FIELDS, CREDENTIAL_TYPES, GO_BOOLS,
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
+from kongcheck.index.records import SecretMaker
 from kongcheck.model import Location, Participant
 from kongcheck.rules.admission import consumer_checked, consumer_failure, secret_refusal
 from kongcheck.rules.base import Hit, RuleInfo
@@ -23,7 +24,8 @@ RULES = [
         "<field>') or with a bad hash_secret/ttl; the consumer is kept without it. Empty values pass KIC and "
         "Kong rejects them ('length must be at least 1'), and with them the whole configuration. Invalid "
         "base64 in `data` makes the API server refuse the Secret: that is an input error (exit 2), not a "
-        "finding.",
+        "finding. A Secret that a SealedSecret or ExternalSecret makes is checked by the labels it gets (an "
+        "unknown type; no label where KIC reads only the label); its values only with --cluster.",
         example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
         "    konghq.com/credential: jwt\nstringData:\n  algorithm: HS256\n  secret: s3cr3t   # no key\n",
         fix="Set the credential type label to one of key-auth, basic-auth, hmac-auth, jwt, oauth2, acl, "
@@ -121,6 +123,30 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
     return findings
 
 
+def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
+    """A Secret made in the cluster (values unknown), by the labels it gets: a type KIC does not know,
+    or, where KIC reads only the label, no label on a Secret a consumer names."""
+    target = index.settings.target
+    if not target.reads_label or not maker.labels_known:
+        return None  # KIC 2.x types it by kongCredType, a value only the cluster knows
+    ref = maker.obj.ref
+    made = f"{ref.kind} {ref.id} makes Secret {maker.target!r}"
+    consumers = sorted({a.consumer.obj.ref.id for a in index.named_by.get(ref, [])})
+    fate = f"; {', '.join(consumers)} never get{'s' if len(consumers) == 1 else ''} it" if consumers else ""
+    label = maker.type_label
+    if label is not None:
+        row = CREDENTIAL_TYPES.get(label.text)
+        if row is not None and row.translated:
+            return None
+        return Hit("invalid-credential", f"{made} with unsupported credential type {label.text!r}; KIC skips this "
+                                         f"credential{fate}", [Participant(ref, label.location)])
+    if consumers and not target.reads_legacy_type:
+        return Hit("invalid-credential", f"{made} without a konghq.com/credential label, the only credential type "
+                                         f"KIC {show(target.kic)} reads; KIC skips it{fate}",
+                   [Participant(ref, maker.obj.kind_location)])
+    return None
+
+
 def consumer_fates(attachments: list, index: KongIndex) -> str:
     """What becomes of the consumers that name an untyped Secret: the webhook refuses those it checks
     (KIC >= 3.0); KIC keeps the others without the credential."""
@@ -142,6 +168,8 @@ def check(index: KongIndex) -> list[Hit]:
     for secret in index.all_of("Secret"):
         if not secret.obj.is_live:
             findings += _check_secret(secret, index)
+    for maker in index.makers.values():
+        findings.append(_check_maker(maker, index))
     for consumer in index.of("KongConsumer"):
         for name in ("username", "custom_id"):
             value = getattr(consumer, name)

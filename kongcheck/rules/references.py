@@ -95,7 +95,8 @@ def _legacy(attachment: Attachment, index: KongIndex) -> Hit | None:
 def check(index: KongIndex):
     for attachment in index.attachments:
         if attachment.secret is None:
-            yield _missing(attachment, index)
+            if attachment.maker is None:  # a Secret a SealedSecret or ExternalSecret makes is present
+                yield _missing(attachment, index)
         elif attachment.secret.legacy_type is not None:
             hit = _legacy(attachment, index)
             if hit:

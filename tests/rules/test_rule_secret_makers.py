@@ -1,0 +1,53 @@
+"""invalid-credential for the Secret a SealedSecret or ExternalSecret makes: judged by its labels alone."""
+from __future__ import annotations
+
+from kchelp import at, consumer, external_secret as external, findings_of, sealed_secret as sealed, yaml_stream
+
+ALICE = consumer("alice", username="alice", credentials=["alice-key"])
+
+
+def test_an_unknown_type_in_the_template_labels_is_pointed_at_from_kic_30():
+    text = yaml_stream(ALICE, sealed("alice-key", labels="konghq.com/credential: bee-auth"))
+    for kic in ("3.0", "3.1", "3.2", "3.5"):
+        [finding] = findings_of(text, kic=kic)
+        assert (finding.rule, finding.severity) == ("invalid-credential", "error")
+        assert finding.message == ("SealedSecret default/SealedSecret/alice-key makes Secret 'alice-key' with "
+                                   "unsupported credential type 'bee-auth'; KIC skips this credential; "
+                                   "default/KongConsumer/alice never gets it")
+        assert at(finding) == [("default/SealedSecret/alice-key", 20, 32)]
+
+
+def test_kic_2_reads_the_type_only_from_kong_cred_type_which_a_sealed_value_hides():
+    text = yaml_stream(ALICE, sealed("alice-key", labels="konghq.com/credential: bee-auth"))
+    assert findings_of(text, kic="2.12") == []
+    assert findings_of(yaml_stream(ALICE, sealed("alice-key", labels=None)), kic="2.12") == []
+
+
+def test_no_label_is_untyped_where_kic_reads_only_the_label():
+    text = yaml_stream(ALICE, sealed("alice-key", labels=None))
+    [finding] = findings_of(text, kic="3.2")
+    assert finding.rule == "invalid-credential"
+    assert "without a konghq.com/credential label, the only credential type KIC 3.2 reads" in finding.message
+    assert findings_of(text, kic="3.1") == []  # kongCredType may be among the sealed values
+
+
+def test_an_unreferenced_unlabelled_made_secret_is_not_a_credential():
+    assert findings_of(sealed("other", labels=None)) == []
+
+
+def test_unknown_labels_say_nothing():
+    text = yaml_stream(ALICE, external("alice-key", target="template:\n  metadata:\n    labels:\n"
+                                                        "      konghq.com/credential: '{{ .type }}'"))
+    assert findings_of(text) == []
+
+
+def test_a_known_type_passes_without_its_values():
+    for cred_type in ("key-auth", "jwt", "basic-auth", "acl"):
+        text = yaml_stream(ALICE, sealed("alice-key", labels=f"konghq.com/credential: {cred_type}"))
+        assert findings_of(text) == [], cred_type
+
+
+def test_konnect_is_not_translated_into_a_consumer_credential():
+    text = yaml_stream(ALICE, external("alice-key", labels="konghq.com/credential: konnect"))
+    [finding] = findings_of(text)
+    assert "unsupported credential type 'konnect'" in finding.message
