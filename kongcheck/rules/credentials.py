@@ -124,15 +124,15 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
 
 
 def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
-    """A Secret made in the cluster (values unknown), by the labels it gets: a type KIC does not know,
-    or, where KIC reads only the label, no label on a Secret a consumer names."""
+    """A Secret made in the cluster (values unknown) that a consumer names, by the labels it gets: a type
+    KIC does not translate, or, where KIC reads only the label, no label."""
     target = index.settings.target
-    if not target.reads_label or not maker.labels_known:
-        return None  # KIC 2.x types it by kongCredType, a value only the cluster knows
     ref = maker.obj.ref
-    made = f"{ref.kind} {ref.id} makes Secret {maker.target!r}"
     consumers = sorted({a.consumer.obj.ref.id for a in index.named_by.get(ref, [])})
-    fate = f"; {', '.join(consumers)} never get{'s' if len(consumers) == 1 else ''} it" if consumers else ""
+    if not consumers or not target.reads_label or not maker.labels_known:
+        return None  # not a consumer credential; or KIC 2.x types it by kongCredType, a value only the cluster knows
+    made = f"{ref.kind} {ref.id} makes Secret {maker.target!r}"
+    fate = f"; {', '.join(consumers)} never get{'s' if len(consumers) == 1 else ''} it"
     label = maker.type_label
     if label is not None:
         row = CREDENTIAL_TYPES.get(label.text)
@@ -140,7 +140,7 @@ def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
             return None
         return Hit("invalid-credential", f"{made} with unsupported credential type {label.text!r}; KIC skips this "
                                          f"credential{fate}", [Participant(ref, label.location)])
-    if consumers and not target.reads_legacy_type:
+    if not target.reads_legacy_type:
         return Hit("invalid-credential", f"{made} without a konghq.com/credential label, the only credential type "
                                          f"KIC {show(target.kic)} reads; KIC skips it{fate}",
                    [Participant(ref, maker.obj.kind_location)])

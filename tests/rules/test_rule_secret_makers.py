@@ -31,8 +31,9 @@ def test_no_label_is_untyped_where_kic_reads_only_the_label():
     assert findings_of(text, kic="3.1") == []  # kongCredType may be among the sealed values
 
 
-def test_an_unreferenced_unlabelled_made_secret_is_not_a_credential():
+def test_a_made_secret_no_consumer_names_is_not_judged_as_a_credential():
     assert findings_of(sealed("other", labels=None)) == []
+    assert findings_of(sealed("other", labels="konghq.com/credential: bee-auth")) == []
 
 
 def test_unknown_labels_say_nothing():
