@@ -96,6 +96,11 @@ class ScanError(NamedTuple):
         return f"{self.location}: {self.message}"
 
 
+def plural(count: int, word: str) -> str:
+    """``1 finding``, ``2 findings``: a count with its noun, as every message writes it."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def input_error(name: str, message: str, source: str = "file", line: int | None = None) -> ScanError:
     """An error about a whole input (a file, folder, stream, render or the cluster), or one of its lines."""
     return ScanError(Location(name, line, source=source), message)

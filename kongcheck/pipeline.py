@@ -15,7 +15,7 @@ from typing import Callable
 from kongcheck import index as kong_index
 from kongcheck import rules
 from kongcheck.loading import LoadOptions, LoadResult, load
-from kongcheck.model import ScanError, input_error
+from kongcheck.model import ScanError, input_error, plural
 from kongcheck.settings import Settings
 from kongcheck.sources import files
 from kongcheck.verdict import ScanResult, policy, suppress
@@ -154,7 +154,7 @@ def _made_secrets_note(built, live: bool) -> list[str]:
     if not makers:
         return []
     kinds = " and ".join(sorted({maker.obj.ref.kind for maker in makers}))
-    what = f"{len(makers)} credential Secret{'s' if len(makers) > 1 else ''} that consumers name"
+    what = f"{plural(len(makers), 'credential Secret')} that consumers name"
     made = f"{'are' if len(makers) > 1 else 'is'} made by {kinds} objects"
     if live:
         return [f"note: {what} {made} and not in the cluster yet: taken as present; their values were not checked"]
@@ -165,7 +165,8 @@ def _made_secrets_note(built, live: bool) -> list[str]:
 def _ignored_suppressions(count: int) -> list[str]:
     if not count:
         return []
-    return [f"note: --untrusted: {count} finding(s) are reported although suppressions in the scanned files "
+    return [f"note: --untrusted: {plural(count, 'finding')} {'is' if count == 1 else 'are'} reported although "
+            "suppressions in the scanned files "
             "would silence them; findings the base branch accepts belong in a trusted --baseline"]
 
 
@@ -223,7 +224,7 @@ def _baseline(result: ScanResult, request: Request) -> None:
     try:
         if request.write_baseline:
             count = baseline.write(request.write_baseline, result.findings, limit)
-            result.info.append(f"kongcheck: wrote {count} finding(s) to the baseline {request.write_baseline}")
+            result.info.append(f"kongcheck: wrote {plural(count, 'finding')} to the baseline {request.write_baseline}")
             use = request.write_baseline
         if use:
             known = baseline.read(use, limit)

@@ -164,6 +164,16 @@ def test_junit_one_testcase_per_rule_parsed_by_a_real_parser():
     assert "fixtures/example/credentials.yaml:10:8" in text
 
 
+def test_junit_counts_in_words(tmp_path):
+    root = ET.fromstring(run(["scan", "fixtures/example", "--format", "junit"]).stdout.encode())
+    messages = {c.get("name"): c.find("failure").get("message") for c in root.iter("testcase")
+                if c.find("failure") is not None}
+    assert messages["jwt-key-conflict"] == "1 finding of jwt-key-conflict"
+    (tmp_path / "broken.yaml").write_text("kind: KongConsumer\nmetadata: [\n")
+    root = ET.fromstring(run(["scan", str(tmp_path), "--format", "junit"]).stdout.encode())
+    assert root.find("testsuite/testcase[@name='input']/error").get("message") == "1 input error"
+
+
 def test_junit_survives_control_characters(tmp_path):
     doc = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n"
            "  name: \"bad\\x01{n}\"\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: same\n")

@@ -167,6 +167,9 @@ def test_a_missing_secret_warning_points_at_unreadable_inputs(tmp_path):
     run = scan_json(str(tmp_path))
     assert run.code == 2
     (finding,) = run.findings("missing-credential-secret")
-    assert "or is in one of the 1 input that could not be read; see the input errors" in finding["message"]
+    assert "or is in the input that could not be read; see the input errors" in finding["message"]
     clean = scan_json(str(tmp_path / "consumer.yaml"))
     assert "could not be read" not in clean.findings("missing-credential-secret")[0]["message"]
+    (tmp_path / "other.yaml").write_text("kind: KongConsumer\nmetadata: [\n")
+    (finding,) = scan_json(str(tmp_path)).findings("missing-credential-secret")
+    assert "or is in one of the 2 inputs that could not be read; see the input errors" in finding["message"]

@@ -114,7 +114,7 @@ def test_a_later_copy_of_an_object_with_the_ignore_annotation_does_not_silence_t
     assert scan(pr, "k8s").exit_code == 0
     result = scan(pr, "k8s", "--untrusted")
     assert result.exit_code == 1 and "consumer-username-conflict" in result.stdout
-    assert ("note: --untrusted: 1 finding(s) are reported although suppressions in the scanned files would "
+    assert ("note: --untrusted: 1 finding is reported although suppressions in the scanned files would "
             "silence them") in result.stderr
 
 
@@ -137,7 +137,7 @@ def test_the_base_branch_baseline_accepts_what_the_base_branch_accepted(pr, tmp_
     accepted = tmp_path / "runner-temp" / "base-baseline.json"
     accepted.parent.mkdir()
     written = scan(base, "k8s", "--write-baseline", str(accepted))
-    assert written.exit_code == 0 and "wrote 2 finding(s)" in written.stderr
+    assert written.exit_code == 0 and "wrote 2 findings" in written.stderr
     (pr / "k8s" / "10-consumers.yaml").write_text((base / "k8s" / "10-consumers.yaml").read_text())
     assert scan(pr, "k8s", "--untrusted", "--baseline", str(accepted)).exit_code == 0
     # a new clash the change brings, even under a fresh annotation, fails

@@ -93,6 +93,28 @@ def test_jwt_fields_per_release(kic, answers):
     assert found == (answers if answers is not None else refusals("jwt.yaml", "--kic-version", "3.1.3"))
 
 
+KEY_ABSENT = {"legacy-key-absent": "missing required field(s): key"}
+HS256 = {"legacy-hs256": "missing required field(s): rsa_public_key"}
+
+
+@pytest.mark.parametrize("kic, answers", [
+    ("2.12.0", {}),  # only updates of Secrets a consumer names were checked
+    ("2.12.1", {**KEY_ABSENT, **HS256}), ("2.12.8", {**KEY_ABSENT, **HS256}), ("3.0", {**KEY_ABSENT, **HS256}),
+    ("3.1.2", {**KEY_ABSENT, **HS256}),
+    ("3.1.3", KEY_ABSENT),  # an HMAC algorithm needs no rsa_public_key
+    ("3.1", KEY_ABSENT),
+    ("3.2.0", {}), ("3.5", {}),  # kongCredType is not read
+])
+def test_unreferenced_secrets_typed_only_by_kong_cred_type_per_release(kic, answers):
+    assert refusals("kongcredtype-fields.yaml", "--kic-version", kic) == answers
+
+
+@pytest.mark.parametrize("kic, refused", [("3.1", True), ("3.2.0", False)])
+def test_a_secret_holding_only_kong_cred_type_on_both_sides_of_32(kic, refused):
+    found = refusals("fields.yaml", "--kic-version", kic)
+    assert found.get("type-only") == ("missing required field(s): key" if refused else None)
+
+
 def test_secrets_the_helm_chart_does_not_send_are_not_refused():
     assert refusals("helm-owned.yaml") == {}
     assert refusals("helm-owned.yaml", "--webhook", "kic") == {"release-owned": "missing required field(s): key"}

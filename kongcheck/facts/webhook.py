@@ -130,7 +130,7 @@ def validate(cred_type: str, data: dict[str, str], kic) -> tuple[str, tuple[str,
     required = jwt_required(data, kic) if cred_type == "jwt" else REQUIRED_FIELDS[cred_type]
     absent = tuple(name for name in required if name not in data)
     if absent:
-        return f"missing required field(s): {', '.join(absent)}", absent
+        return f"missing required field(s): {', '.join(absent)}", absent  # KIC's own words
     empty = tuple(name for name in required if data[name] == "")
     if empty:
         return f"some fields were invalid due to missing data: {', '.join(empty)}", empty

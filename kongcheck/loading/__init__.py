@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from kongcheck.loading.locate import locate
 from kongcheck.loading.prefilter import may_matter
-from kongcheck.model import ScanError, input_error
+from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
@@ -264,7 +264,7 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
             _unparsed(source, data, result, budget, 1, count)
             if options.explain:
-                result.skipped.append(f"{source.name}: {count} document(s), none of a kind kongcheck reads "
+                result.skipped.append(f"{source.name}: {plural(count, 'document')}, none of a kind kongcheck reads "
                                       "(not parsed)" if count else f"{source.name}: empty or only comments")
             return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)

@@ -2,7 +2,7 @@
 participants a finding lists, the summary line."""
 from __future__ import annotations
 
-from kongcheck.model import Finding, severity_rank
+from kongcheck.model import Finding, plural, severity_rank
 
 
 def shown(result, options) -> list[Finding]:
@@ -26,10 +26,6 @@ def failing(finding: Finding, fail_on: str) -> bool:
     """Whether the finding alone would make the run fail with --fail-on."""
     return (not finding.suppressed and fail_on != "never"
             and severity_rank(finding.severity) >= severity_rank(fail_on))
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def summary_line(result) -> str:

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from kongcheck.escape import safe
-from kongcheck.model import Finding
+from kongcheck.model import Finding, plural
 from kongcheck.report.common import failing as _failing
 from kongcheck.rules import CATALOG
 
@@ -41,20 +41,20 @@ def _rule_case(suite: ET.Element, rule_id: str, findings: list[Finding], disable
     notes = [_finding_text(f) for f in other]
     suppressed = sum(1 for f in findings if f.suppressed)
     if suppressed:
-        notes.append(f"{suppressed} suppressed finding(s)")
+        notes.append(plural(suppressed, "suppressed finding"))
     if notes:
         ET.SubElement(case, "system-out").text = "\n\n".join(notes)
     if not failing:
         return None
     failure = ET.SubElement(case, "failure", type=failing[0].severity,
-                            message=f"{len(failing)} finding(s) of {rule_id}")
+                            message=f"{plural(len(failing), 'finding')} of {rule_id}")
     failure.text = "\n\n".join(_finding_text(f) for f in failing)
     return "failure"
 
 
 def _errors_case(suite: ET.Element, errors) -> None:
     case = ET.SubElement(suite, "testcase", name="input", classname=f"{SUITE}.input", time="0")
-    error = ET.SubElement(case, "error", type="input-error", message=f"{len(errors)} input error(s)")
+    error = ET.SubElement(case, "error", type="input-error", message=plural(len(errors), "input error"))
     error.text = clean("\n".join(safe(str(e)) for e in errors))
 
 

@@ -45,10 +45,6 @@ RULES = [
 ]
 
 
-def _inputs(count: int) -> str:
-    return "1 input" if count == 1 else f"{count} inputs"
-
-
 def _missing(attachment: Attachment, index: KongIndex) -> Hit:
     consumer = attachment.consumer
     ref = consumer.obj.ref
@@ -56,7 +52,8 @@ def _missing(attachment: Attachment, index: KongIndex) -> Hit:
     why = (f"the API server refuses (see the input error at {refused.location})" if refused
            else f"is not in namespace {ref.namespace!r} of the input")
     if not refused and index.unread:
-        why += f" (or is in one of the {_inputs(index.unread)} that could not be read; see the input errors)"
+        where = "the input" if index.unread == 1 else f"one of the {index.unread} inputs"
+        why += f" (or is in {where} that could not be read; see the input errors)"
     fate = "KIC skips it and keeps the consumer without it"
     if consumer_checked(consumer, index):
         answer = f'{webhook.SECRET_NOT_FOUND}: secrets "{attachment.name.text}" not found'
