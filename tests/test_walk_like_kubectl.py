@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from kchelp import scan_json
 from kubectl_apply import dry_run_apply
 from kongcheck.sources import files
 
@@ -135,3 +136,34 @@ def test_overlapping_paths_report_no_object_as_a_duplicate_of_itself(tmp_path, m
         assert [f["rule"] for f in report["findings"]] == ["consumer-username-conflict"]
         assert report["summary"]["files"] == 2
     assert "skipped demos/acl/a.yaml: the same file as demos/acl/a.yaml, read there" in configured.stderr
+
+
+def test_symlink_loops_kubectl_does_not_read_are_listed_not_errors(k8s_tools, tmp_path):
+    configmap(tmp_path, "a.yaml", "a")
+    vendored = tmp_path / "vendor" / "pkg"
+    vendored.mkdir(parents=True)
+    os.symlink("b", vendored / "a")  # a -> b -> a
+    os.symlink("a", vendored / "b")
+    os.symlink("nowhere", vendored / "dangling")
+    os.symlink("../..", vendored / "up")  # a linked folder: never entered
+    applied = dry_run_apply(k8s_tools.kubectl, "-R", "-f", str(tmp_path))
+    assert applied.returncode == 0 and applied.stderr == ""
+    collected = files.collect([str(tmp_path)])
+    assert collected.errors == [] and read_by_kongcheck([tmp_path]) == ["a"] == applied_by_kubectl(
+        k8s_tools.kubectl, "-R", "-f", str(tmp_path))
+    assert f"{vendored / 'a'}: a symbolic link that cannot be followed (a loop); not read, as kubectl apply -R " \
+           "does not read a name without .yaml, .yml or .json" in collected.skipped
+    assert any(line.startswith(f"{vendored / 'dangling'}: a symbolic link that cannot be followed (its target is "
+                               "missing)") for line in collected.skipped)
+    assert any(line.startswith(f"{vendored / 'up'}: a symlinked folder") for line in collected.skipped)
+
+
+def test_a_symlink_loop_with_a_manifest_name_fails_as_kubectl_fails_on_it(k8s_tools, tmp_path):
+    configmap(tmp_path, "a.yaml", "a")
+    os.symlink("loop.yaml", tmp_path / "loop.yaml")
+    applied = dry_run_apply(k8s_tools.kubectl, "-R", "-f", str(tmp_path))
+    assert applied.returncode != 0 and "too many levels of symbolic links" in applied.stderr
+    run = scan_json(str(tmp_path))
+    assert run.code == 2
+    [error] = run.json["errors"]
+    assert error["file"] == str(tmp_path / "loop.yaml") and "Too many levels of symbolic links" in error["message"]

@@ -218,3 +218,5 @@ def test_vaults_applied_together_say_when_the_winner_depends_on_the_clock():
 def test_a_vault_on_kic_30_cannot_be_applied():
     (finding,) = scan_json("--kic-version", "3.0", f"{W}/vault-new.yaml").findings()
     assert (finding["rule"], finding["severity"]) == ("crd-missing", "error")
+    run = scan_json("--kic-version", "3.1.0", f"{W}/vault-new.yaml")  # the release whose CRDs add KongVault
+    assert run.code == 0 and run.findings() == []

@@ -21,6 +21,7 @@ link to somewhere outside the folder holding it.
 """
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import re
@@ -213,12 +214,19 @@ class _Walker:
                 self.out.skipped.append(f"{path}: excluded (--exclude)")
                 continue
             try:
-                is_dir = entry.is_dir()
                 linked = entry.is_symlink()
             except OSError:
-                is_dir = linked = False
+                linked = False
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # a link that cannot be followed: a loop (ELOOP), or unreadable
+                is_dir = False
             if is_dir and linked:  # Go's filepath.Walk, and so kubectl -R, never enters a linked folder
                 self.out.skipped.append(self.linked_folder(path))
+            elif linked and not within_root and not entry.name.endswith(APPLY_EXTENSIONS):
+                broken = self.broken_link(entry, path)
+                if broken:
+                    self.out.skipped.append(broken)
             elif is_dir:
                 if entry.name == GIT_FOLDER:
                     self.out.skipped.append(f"{path}: git's own folder (a commit cannot hold files in it)")
@@ -233,7 +241,7 @@ class _Walker:
             elif not within_root and entry.name.endswith(APPLY_EXTENSIONS):
                 if linked:
                     self.linked_file(entry, path, containment)
-                elif entry.is_file():
+                elif _regular(entry):
                     add(_file_source(path), prefix + entry.path[cut:])
                 else:  # a FIFO would block the scan forever; sockets and devices are no manifests
                     self.out.errors.append(input_error(path, NOT_REGULAR))
@@ -263,6 +271,18 @@ class _Walker:
                     "kubectl apply -R does not follow linked folders")
         return f"{path}: a symlinked folder; kubectl apply -R does not follow it either"
 
+    @staticmethod
+    def broken_link(entry: os.DirEntry, path: str) -> str | None:
+        """A symlink that cannot be followed (a loop, a missing target) and whose name kubectl apply -R
+        does not read: skipped by both, listed under --verbose."""
+        try:
+            os.stat(entry.path)
+        except OSError as exc:
+            why = "a loop" if exc.errno == errno.ELOOP else "its target is missing"
+            return (f"{path}: a symbolic link that cannot be followed ({why}); not read, as kubectl apply -R does "
+                    "not read a name without .yaml, .yml or .json")
+        return None
+
     def linked_file(self, entry: os.DirEntry, path: str, containment: tuple[str, ...]) -> None:
         """A symlinked file is read through its link (as kubectl does) if it leads inside the scanned
         folders; a dangling link is read too, and reading it says why it fails."""
@@ -279,6 +299,14 @@ class _Walker:
             self.out.repeats = True
         else:
             self.out.errors.append(input_error(path, NOT_REGULAR))
+
+
+def _regular(entry: os.DirEntry) -> bool:
+    """A regular file, or one whose type cannot be read (reading it then says why)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return True
 
 
 def _outside(target: str) -> str:
