@@ -161,7 +161,7 @@ def test_a_missing_secret_warning_points_at_unreadable_inputs(tmp_path):
     (tmp_path / "consumer.yaml").write_text(
         "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
         "  annotations:\n    kubernetes.io/ingress.class: kong\nusername: c\ncredentials: [c-key]\n")
-    (tmp_path / "secret.yaml").write_text(  # a duplicate key: kubectl refuses the document, no name is read
+    (tmp_path / "secret.yaml").write_text(  # a duplicate key: refused (kubectl would keep the last one), no name is read
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: c-key\n  name: c-key\n  labels:\n"
         "    konghq.com/credential: key-auth\nstringData:\n  key: unreadable-key-1\n")
     run = scan_json(str(tmp_path))

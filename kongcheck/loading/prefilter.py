@@ -9,7 +9,8 @@ document that names only such a kind, and none of its texts, is not parsed eithe
 Double-quoted YAML and JSON strings can spell a literal without showing it in the bytes
 (``"Kong\\u0043onsumer"``, ``"Sec\\/ret"``, a ``\\`` line continuation), so a document with an
 escape that can produce a letter or ``/`` is parsed too: that costs time on a few ConfigMaps,
-never a finding.  So is a stream that is not UTF-8 text (a UTF-16 or UTF-32 byte order mark, or
+never a finding.  So is a document with a ``!!binary`` scalar (kubectl decodes its base64: the
+kind it names is not in the bytes), and a stream that is not UTF-8 text (a UTF-16 or UTF-32 byte order mark, or
 NUL bytes), so the full parse can report it.
 """
 from __future__ import annotations
@@ -18,13 +19,13 @@ import re
 
 from kongcheck.facts.kinds import KINDS
 
-_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00"
+_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00|!!binary|tag:yaml\.org,2002:binary"
 
 
 def markers(kinds) -> re.Pattern:
     """The pattern for the kinds parsed whenever their name appears: each kind name (names inside
     another, such as KongConsumer in KongConsumerGroup, make the longer one redundant), the
-    escapes, and NUL."""
+    escapes, NUL and the binary tag."""
     names = sorted({row.kind for row in kinds if not row.requires})
     needed = [name for name in names if not any(other != name and other in name for other in names)]
     literals = b"|".join(re.escape(name.encode()) for name in needed)

@@ -131,7 +131,7 @@ class _Reader:
             key, key_pos = frame[1]
             frame[1] = None
             if key in container:
-                raise LoadError(f"duplicate key in an object (first at line {container.pos[key][0]}); "
-                                "the API server's strict field validation refuses it", key_pos[0])
+                raise LoadError(f"duplicate key in an object (first at line {container.pos[key][0]}); kubectl "
+                                "would keep the last one without a word: remove one", key_pos[0])
             container[key] = value
             container.pos[key] = pos

@@ -21,9 +21,7 @@ from yaml.events import (
     SequenceStartEvent,
     StreamEndEvent,
 )
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
-
+from kongcheck.parse import scalars
 from kongcheck.parse.values import LMap, LoadError, LSeq
 
 try:
@@ -38,16 +36,7 @@ except ImportError:  # libyaml missing: the pure-Python parser gives the same ev
 # above ours so that --max-depth decides. Older libyaml has no limit and no setter.
 _SET_LIBYAML_DEPTH = getattr(_libyaml, "_set_max_nest_level", None)
 
-MERGE_TAG = "tag:yaml.org,2002:merge"
 LIBYAML_MAX_DEPTH = 1000  # libyaml 0.2.6's default, where its limit cannot be raised
-_RESOLVERS = Resolver.yaml_implicit_resolvers
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_CONSTRUCT = {
-    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
-    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
-    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
-    "tag:yaml.org,2002:null": _CONSTRUCTOR.construct_yaml_null,
-}
 
 
 # kubectl decodes YAML with go-yaml, which refuses a document when too large a share of the
@@ -71,27 +60,19 @@ def parser_problem(text: str) -> str:
     return _QUOTED.sub("'...'", text)
 
 
-def _scalar(event: ScalarEvent):
+def _scalar(event: ScalarEvent, line: int):
+    """The value kubectl's decoder gives a scalar (parse/scalars.py); ``<<`` where go-yaml takes it
+    as a merge key (plain, or tagged ``!!merge``)."""
     value = event.value
-    tag = event.tag
-    if tag is None or tag == "!":
+    if event.tag is None:
         if not event.implicit[0]:
-            return value
-        for resolved, regexp in _RESOLVERS.get(value[:1] if value else "", ()):
-            if regexp.match(value):
-                tag = resolved
-                break
-        else:
-            return value
-    if tag == MERGE_TAG:
+            return value  # quoted: always text
+        if value[:1] not in scalars.HINTED:  # most plain text: no YAML 1.1 type starts like it
+            return _MergeKey if value == "<<" else value
+        return scalars.resolve("", value, True, line)
+    if value == "<<" and (event.implicit[0] or event.tag == scalars.MERGE):
         return _MergeKey
-    build = _CONSTRUCT.get(tag)
-    if build is None:  # str, timestamps and custom tags stay text, as JSON would carry them
-        return value
-    try:
-        return build(ScalarNode(tag, value))
-    except (ValueError, yaml.YAMLError):
-        return value
+    return scalars.resolve(event.tag, value, event.implicit[0], line)
 
 
 class _MergeKey:
@@ -99,14 +80,14 @@ class _MergeKey:
 
 
 class _Frame:
-    __slots__ = ("container", "key", "key_pos", "merges", "anchor", "size")
+    __slots__ = ("container", "key", "key_pos", "merged", "anchor", "size")
 
     def __init__(self, container, anchor) -> None:
         self.container = container
         self.size = 1  # nodes once aliases are expanded, as kubectl's decoder counts them
         self.key = _NO_KEY
         self.key_pos = None
-        self.merges: list = []
+        self.merged: set | None = None  # keys whose value a merge key wrote
         self.anchor = anchor
 
 
@@ -202,7 +183,7 @@ class Composer:
                 return result
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 frame = stack.pop()
-                value = self._close(frame)
+                value = frame.container
                 size = frame.size
             elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 if len(stack) >= self.max_depth:
@@ -216,33 +197,24 @@ class Composer:
             elif isinstance(event, AliasEvent):
                 value, size = self._alias(event, anchors, sizes, counts)
             else:
-                value = _scalar(event)
+                value = _scalar(event, event.start_mark.line + 1 + self.offset)
                 if event.anchor:
                     anchors[event.anchor], sizes[event.anchor] = value, 1
             if isinstance(event, ScalarEvent):
                 counts[0] += 1
             if not stack:
-                result = value
+                result = _value(value, self._pos(event))
             else:
                 stack[-1].size += size
                 self._add(stack[-1], value, event)
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)) and frame.anchor:
                 anchors[frame.anchor], sizes[frame.anchor] = value, frame.size
 
-    def _close(self, frame: _Frame):
-        container = frame.container
-        for merged in frame.merges:  # explicit keys win; earlier merged maps win over later
-            for key, item in merged.items():
-                if key not in container:
-                    container[key] = item
-                    container.pos[key] = merged.where(key)
-        return container
-
     def _add(self, frame: _Frame, value, event) -> None:
         container = frame.container
         pos = self._pos(event) if not isinstance(event, (MappingEndEvent, SequenceEndEvent)) else None
         if isinstance(container, LSeq):
-            container.append(value)
+            container.append(_value(value, pos) if value.__class__ in _NUMBERS or value is _MergeKey else value)
             container.pos.append(pos or (value.line, value.column))
             return
         if frame.key is _NO_KEY:
@@ -256,24 +228,44 @@ class Composer:
         if key is _MergeKey:
             self._merge(frame, value, frame.key_pos)
             return
-        if not isinstance(key, str):
-            key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+        if key.__class__ is not str:
+            key = scalars.key_text(key, frame.key_pos[0] if frame.key_pos else None)
         if key in container:
-            line = frame.key_pos[0] if frame.key_pos else None
-            first = container.pos[key][0]
-            raise LoadError(
-                f"duplicate key in a mapping (first at line {first}); kubectl refuses the document: "
-                f"'mapping key already defined at line {first}'",
-                line,
-            )
-        container[key] = value
+            if frame.merged is None or key not in frame.merged:
+                first = container.pos[key][0]
+                raise LoadError(
+                    f"duplicate key in a mapping (first at line {first}); kubectl would keep the last one "
+                    "without a word, kustomize refuses the document: remove one",
+                    frame.key_pos[0] if frame.key_pos else None)
+            frame.merged.discard(key)
+        container[key] = _value(value, pos) if value.__class__ in _NUMBERS or value is _MergeKey else value
         container.pos[key] = pos or (value.line, value.column)
 
     @staticmethod
     def _merge(frame: _Frame, value, pos) -> None:
+        """go-yaml writes a merged mapping's keys where ``<<`` stands: over the keys before it, under
+        the keys after it; of a list of mappings, the earlier ones win."""
         items = value if isinstance(value, LSeq) else [value]
-        for item in items:
-            if not isinstance(item, LMap):
-                raise LoadError("invalid YAML: a merge key (<<) needs a mapping or a list of mappings",
-                                pos[0] if pos else None)
-            frame.merges.append(item)
+        if not all(isinstance(item, LMap) for item in items):
+            raise LoadError("invalid YAML: a merge key (<<) needs a mapping or a list of mappings",
+                            pos[0] if pos else None)
+        container = frame.container
+        if frame.merged is None:
+            frame.merged = set()
+        for item in reversed(items):
+            for key, entry in item.items():
+                container[key] = entry
+                container.pos[key] = item.where(key)
+                frame.merged.add(key)
+
+
+_NUMBERS = (int, float)
+
+
+def _value(value, pos):
+    """A value in a mapping or a list: a ``<<`` there is text, a number is what JSON gives back."""
+    if value is _MergeKey:
+        return "<<"
+    if value.__class__ in _NUMBERS:
+        return scalars.json_value(value, pos[0] if pos else None)
+    return value

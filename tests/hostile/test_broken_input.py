@@ -33,8 +33,8 @@ BROKEN = {
     "invalid-base64": ("b64.yaml", SECRET_HEAD + "data:\n  key: '%%%not base64'\n", 7,
                        "Secret 'broken': the data value at column 8 is not valid base64; the API server refuses it"),
     "duplicate-key": ("dup.yaml", SECRET_HEAD + "stringData:\n  key: one\n  key: two\n", 8,
-                      "duplicate key in a mapping (first at line 7); kubectl refuses the document: "
-                      "'mapping key already defined at line 7'"),
+                      "duplicate key in a mapping (first at line 7); kubectl would keep the last one without "
+                      "a word, kustomize refuses the document: remove one"),
     "duplicate-json-key": ("dup.json", '{"apiVersion": "v1", "kind": "Secret",\n "metadata": {"name": "x"},\n'
                            ' "kind": "Secret"}\n', 3, "duplicate key in an object (first at line 1)"),
     "tab-indented": ("tabs.yaml", SECRET_HEAD + "stringData:\n\tkey: value\n", 7,

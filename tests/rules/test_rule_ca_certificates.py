@@ -68,10 +68,10 @@ def test_a_manifest_replacing_a_live_object_keeps_its_creation_time():
 
 
 def test_new_objects_tie_so_the_namespace_decides_and_apply_timing_is_named():
-    text = yaml_stream(ca_cert("x", ID, A, "zeta"), ca_cert("y", ID, B, "alpha", kind="ConfigMap"))
+    text = yaml_stream(ca_cert("x", ID, A, "zeta"), ca_cert("w", ID, B, "alpha", kind="ConfigMap"))
     [finding] = findings_of(text, "ca-certificate-id-conflict")
     assert finding.kept == finding.dropped == []  # not decided: apply timing
-    assert "alpha/ConfigMap/y is the oldest when they are created within one second" in finding.message
+    assert "alpha/ConfigMap/w is the oldest when they are created within one second" in finding.message
     assert "but zeta/Secret/x when the apply crosses a second boundary" in finding.message
 
 

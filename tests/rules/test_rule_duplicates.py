@@ -5,7 +5,7 @@ from kchelp import consumer, findings_of, secret, yaml_stream
 
 
 def test_one_object_defined_twice_is_checked_once_as_its_last_definition():
-    text = yaml_stream(consumer("a", username="x"), consumer("a", username="y"), consumer("b", username="y"))
+    text = yaml_stream(consumer("a", username="ux"), consumer("a", username="uy"), consumer("b", username="uy"))
     rules = [f.rule for f in findings_of(text)]
     assert rules.count("duplicate-resource") == 1 and rules.count("consumer-username-conflict") == 1
 
