@@ -96,7 +96,7 @@ def test_baseline_fails_only_on_new_findings(tmp_path):
         source.write_text("# moved\n\n\n" + source.read_text())
     assert scan(str(manifests), "--baseline", str(baseline)).exit_code == 0
     # a new clash: only it fails
-    (manifests / "new.yaml").write_text(consumer("x") + "---\n" + consumer("y"))
+    (manifests / "new.yaml").write_text(consumer("x") + "---\n" + consumer("z"))
     result = scan(str(manifests), "--baseline", str(baseline))
     assert result.exit_code == 1
     assert result.stdout.count("conflict ") == 1 and "4 suppressed" in result.stdout
@@ -198,7 +198,7 @@ def test_a_baseline_with_plain_digests_is_still_read_and_asks_to_be_rewritten(tm
 
 def test_rewriting_a_baseline_keeps_its_salt_so_unchanged_entries_stay(tmp_path):
     both = write(tmp_path, consumer("a"), consumer("b"), consumer("x").replace("shared", "other"),
-                 consumer("y").replace("shared", "other"))
+                 consumer("z").replace("shared", "other"))
     baseline = tmp_path / "b.json"
     scan(both, "--write-baseline", str(baseline))
     first = json.loads(baseline.read_text())

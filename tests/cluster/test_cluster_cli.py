@@ -184,7 +184,7 @@ def test_no_secret_value_reaches_any_output(fake_server, token_kubeconfig, tmp_p
 def test_cluster_errors_exit_2_and_manifests_are_still_scanned(fake_server, token_kubeconfig, tmp_path,
                                                                fault, expected):
     fault(fake_server)
-    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "y", "same"))
+    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "z", "same"))
     result = run(folder, *live_args(token_kubeconfig))
     assert result.exit_code == 2
     assert "error  --cluster: " in result.output and expected in result.output

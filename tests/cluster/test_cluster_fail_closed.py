@@ -56,7 +56,7 @@ def test_a_list_answer_that_is_not_a_list_of_the_kind_is_an_error(fake_server, t
 
 def test_a_broken_list_is_one_error_and_the_other_lists_still_take_part(fake_server, token_kubeconfig, tmp_path):
     fake_server.override["secrets"] = (200, [])  # a JSON array
-    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "y", "same"),
+    folder = manifests(tmp_path, consumer("a", "x", "same"), consumer("b", "z", "same"),
                        consumer("robert", "team-c", "bob"))  # clashes with the live bob
     result = run(folder, *live_args(token_kubeconfig), "-f", "json")
     assert result.exit_code == 2
@@ -298,7 +298,7 @@ def test_a_scan_with_a_malformed_snapshot_still_reports_every_finding(tmp_path):
     path = tmp_path / "live.yaml"
     path.write_text(SNAPSHOT_ITEMS)
     folder = manifests(tmp_path, consumer("mine", "team", "live-user"), consumer("a", "x", "same"),
-                       consumer("b", "y", "same"))
+                       consumer("b", "z", "same"))
     result = run(folder, "--cluster-snapshot", str(path), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.output)
@@ -316,7 +316,7 @@ def test_a_snapshot_is_read_with_a_size_limit(tmp_path):
 
 def test_secret_refs_of_a_malformed_consumer_do_not_crash(tmp_path):
     path = tmp_path / "live.yaml"
-    path.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata: {name: c, namespace: n}\n"
+    path.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata: {name: c, namespace: team}\n"
                     "username: u\ncredentials: some-secret\n")
     result = run(manifests(tmp_path, consumer("a", "x", "u")), "--cluster-snapshot", str(path), "-f", "json")
     assert result.exit_code == 2 and "Traceback" not in result.output

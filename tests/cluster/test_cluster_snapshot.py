@@ -70,7 +70,7 @@ def test_other_kinds_and_unreferenced_secrets_are_dropped(tmp_path):
     path = tmp_path / "all.yaml"
     path.write_text(
         "apiVersion: v1\nkind: List\nitems:\n"
-        "- {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: a}, data: {x: y}}\n"
+        "- {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: a}, data: {x: v}}\n"
         "- {apiVersion: v1, kind: Secret, metadata: {name: tls, namespace: a}, data: {tls.key: S0VZ}}\n"
         "- {apiVersion: v1, kind: Secret, metadata: {name: legacy, namespace: a},\n"
         "   data: {kongCredType: a2V5LWF1dGg=, key: TEVHQUNZ, other: T1RIRVI=}}\n"
