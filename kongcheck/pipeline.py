@@ -14,7 +14,7 @@ from typing import Callable
 
 from kongcheck import index as kong_index
 from kongcheck import rules
-from kongcheck.loading import LoadOptions, LoadResult, load
+from kongcheck.loading import LoadOptions, LoadResult, load, load_object
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.settings import Settings
 from kongcheck.sources import files
@@ -178,8 +178,8 @@ def _live_documents(live, loaded: LoadResult, settings: Settings) -> list:
     sources, errors = live_sources(live, refs, settings)
     loaded.errors.extend(errors)
     live_loaded = LoadResult()
-    for source in sources:
-        load(source, LoadOptions(parse_all=True), live_loaded)
+    for source, obj in sources:
+        load_object(source, obj, LoadOptions(parse_all=True), live_loaded)
     loaded.errors.extend(live_loaded.errors)
     return live_loaded.documents
 

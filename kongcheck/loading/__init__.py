@@ -291,3 +291,20 @@ def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResul
             missed = count_documents(piece, source.is_json) - (result.document_count - counted)
             if missed > 0 and not _unparsed(source, piece, result, budget, exc.line or line, missed):
                 return
+
+
+def load_object(source: Source, obj: dict, options: LoadOptions, result: LoadResult) -> None:
+    """A decoded object (a live one: no text of its own) as one located Document, without the
+    round trip through text and the parser; its only position is the source itself."""
+    from kongcheck.parse.values import tree
+
+    where = Document(source, None, 1)
+    try:
+        body = tree(obj, options.max_depth)
+    except LoadError as exc:
+        result.errors.append(where.located_error(exc.line, str(exc)))
+        return
+    result.document_count += 1
+    result.has_manifests = True
+    where.body = body
+    result.documents.append(where)

@@ -39,3 +39,37 @@ def type_name(value) -> str:
     if isinstance(value, list):
         return "a list"
     return {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}.get(type(value), "text")
+
+
+def tree(value, max_depth: int, line: int = 1):
+    """Plain decoded values (``json.loads`` output, a live object) as ``LMap``/``LSeq``, every value
+    at ``line``; no text to position them in.  Built without recursion; LoadError past ``max_depth``."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root = _container(value, line)
+    stack = [(value, root, 1)]
+    while stack:
+        source, target, depth = stack.pop()
+        if depth > max_depth:
+            raise LoadError(f"nesting deeper than {max_depth} levels refused (--max-depth)", line)
+        items = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, item in items:
+            if isinstance(item, (dict, list)):
+                child = _container(item, line)
+                stack.append((item, child, depth + 1))
+                item = child
+            if isinstance(target, LMap):
+                target[key] = item
+            else:
+                target.append(item)
+    return root
+
+
+_NO_POSITIONS: dict = {}  # shared and never written: where() falls back to the container's own position
+
+
+def _container(value, line: int):
+    container = LMap() if isinstance(value, dict) else LSeq()
+    container.line, container.column = line, 1
+    container.pos = _NO_POSITIONS if isinstance(container, LMap) else ()
+    return container

@@ -8,7 +8,6 @@ mean for the run is the verdict stage's (verdict/live.py).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from kongcheck.facts.kinds import KINDS
@@ -36,13 +35,15 @@ class LiveOptions:
         return self.cluster or bool(self.snapshots)
 
 
-def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> tuple[list[Source], list[ScanError]]:
-    """The live objects as Sources, and the problems met getting them (as input errors).
+def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> tuple[list[tuple[Source, dict]],
+                                                                                      list[ScanError]]:
+    """The live objects, each with the Source that names it, and the problems met getting them (as
+    input errors).
 
     ``refs``: (namespace, name) of the Secrets the manifests reference (fetched when unlabelled)."""
     from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_located
 
-    sources: list[Source] = []
+    sources: list[tuple[Source, dict]] = []
     errors: list[ScanError] = []
     if options.cluster:
         problems: list[ClusterError] = []
@@ -80,8 +81,8 @@ def _kinds_for(target) -> dict:
             "optional_kinds": tuple(row.kind for row in KINDS if row.optional_before and target.kic < row.optional_before)}
 
 
-def _source(prefix: str, obj: dict, detail: str | None = None) -> Source:
+def _source(prefix: str, obj: dict, detail: str | None = None) -> tuple[Source, dict]:
+    """The Source a live object is located by, and the (reduced) object, loaded as it is."""
     meta = obj["metadata"]
     name = f"{prefix}/{meta.get('namespace') or ''}/{obj['kind']}/{meta['name']}"
-    data = json.dumps(obj).encode()
-    return Source(name=name, kind="cluster", reader=lambda: data, is_json=True, detail=detail)
+    return Source(name=name, kind="cluster", is_json=True, detail=detail), obj
