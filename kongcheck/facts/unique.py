@@ -88,4 +88,10 @@ def paths_of(kind: str) -> list[tuple[str, ...]]:
 
 
 def by_credential_type() -> dict[str, UniqueField]:
-    return {row.credential_type: row for row in rows() if row.credential_type}
+    """Credential type -> its unique row (built once: the credential types table never changes)."""
+    if not _BY_CREDENTIAL_TYPE:
+        _BY_CREDENTIAL_TYPE.update((row.credential_type, row) for row in _credential_rows())
+    return _BY_CREDENTIAL_TYPE
+
+
+_BY_CREDENTIAL_TYPE: dict[str, UniqueField] = {}

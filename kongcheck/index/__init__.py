@@ -67,6 +67,7 @@ class KongIndex:
     named_by: dict = field(default_factory=dict)  # Secret ref -> the attachments that name it, in order
     ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
     makers: dict = field(default_factory=dict)  # (namespace, Secret name) -> the SecretMaker that makes it
+    memo: dict = field(default_factory=dict)  # answers several rules ask for, worked out once per index
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""

@@ -97,7 +97,16 @@ def _secret_checked(secret: Secret, index: KongIndex) -> bool:
 
 
 def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
-    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None."""
+    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None (worked out once
+    per Secret: several rules ask)."""
+    refusals = index.memo.setdefault("secret_refusal", {})
+    key = id(secret)
+    if key not in refusals:
+        refusals[key] = _secret_refusal(secret, index)
+    return refusals[key]
+
+
+def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
     target = index.settings.target
     cred_type = webhook.secret_type(secret.label_type, secret.legacy_type, target.kic)
     if cred_type is None or not _secret_checked(secret, index):

@@ -35,10 +35,8 @@ class Entity:
 
 def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
     by_secret: dict[ResourceRef, Entity] = {}
-    for attachment in index.attachments:
+    for attachment in _attachments_by_type(index).get(row.credential_type, ()):
         secret = attachment.secret
-        if secret is None or attachment.cred_type != row.credential_type:
-            continue
         value = secret.values.get(row.field)
         if value is None or value.text == "":
             continue
@@ -49,6 +47,17 @@ def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
         if attachment.consumer.obj.is_live:
             entity.live_owners.add(attachment.consumer.obj.ref.id)
     return list(by_secret.values())
+
+
+def _attachments_by_type(index: KongIndex) -> dict:
+    """Credential type -> the attachments to a Secret of that type, in order (one walk for every row)."""
+    grouped = index.memo.get("attachments_by_type")
+    if grouped is None:
+        grouped = index.memo["attachments_by_type"] = defaultdict(list)
+        for attachment in index.attachments:
+            if attachment.secret is not None:
+                grouped[attachment.cred_type].append(attachment)
+    return grouped
 
 
 def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
