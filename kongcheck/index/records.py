@@ -66,6 +66,7 @@ class SecretMaker(Record):
     target: str | None = None  # the Secret it creates, in its own namespace (None: it creates none)
     type_label: Value | None = None  # the konghq.com/credential label the Secret gets
     labels_known: bool = True  # False: the labels are templated or come from elsewhere
+    keys: frozenset | None = None  # the data keys the Secret gets (values unknown); None: not known
 
     @property
     def label_type(self) -> str | None:

@@ -24,8 +24,9 @@ RULES = [
         "<field>') or with a bad hash_secret/ttl; the consumer is kept without it. Empty values pass KIC and "
         "Kong rejects them ('length must be at least 1'), and with them the whole configuration. Invalid "
         "base64 in `data` makes the API server refuse the Secret: that is an input error (exit 2), not a "
-        "finding. A Secret that a SealedSecret or ExternalSecret makes is checked by the labels it gets (an "
-        "unknown type; no label where KIC reads only the label); its values only with --cluster.",
+        "finding. A Secret that a SealedSecret or ExternalSecret makes is checked by the labels and keys it gets "
+        "(an unknown type; no label where KIC reads only the label; a key the translator needs); its values "
+        "only with --cluster.",
         example="apiVersion: v1\nkind: Secret\nmetadata:\n  name: alice-jwt\n  labels:\n"
         "    konghq.com/credential: jwt\nstringData:\n  algorithm: HS256\n  secret: s3cr3t   # no key\n",
         fix="Set the credential type label to one of key-auth, basic-auth, hmac-auth, jwt, oauth2, acl, "
@@ -124,8 +125,9 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
 
 
 def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
-    """A Secret made in the cluster (values unknown) that a consumer names, by the labels it gets: a type
-    KIC does not translate, or, where KIC reads only the label, no label."""
+    """A Secret made in the cluster (values unknown) that a consumer names, by the labels and keys it gets:
+    a type KIC does not translate, a key its translator needs missing (KIC's first), or, where KIC reads
+    only the label, no label."""
     target = index.settings.target
     ref = maker.obj.ref
     consumers = sorted({a.consumer.obj.ref.id for a in index.named_by.get(ref, [])})
@@ -136,10 +138,15 @@ def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
     label = maker.type_label
     if label is not None:
         row = CREDENTIAL_TYPES.get(label.text)
-        if row is not None and row.translated:
-            return None
-        return Hit("invalid-credential", f"{made} with unsupported credential type {label.text!r}; KIC skips this "
-                                         f"credential{fate}", [Participant(ref, label.location)])
+        if row is None or not row.translated:
+            return Hit("invalid-credential", f"{made} with unsupported credential type {label.text!r}; KIC skips "
+                                             f"this credential{fate}", [Participant(ref, label.location)])
+        absent = [name for name in row.translator_needs if maker.keys is not None and name not in maker.keys]
+        if absent:
+            return Hit("invalid-credential", f"{made} without a {absent[0]} key: failed to provision credential: "
+                                             f"{row.name} is invalid: no {absent[0]}{fate}",
+                       [Participant(ref, maker.obj.kind_location)])
+        return None
     if not target.reads_legacy_type:
         return Hit("invalid-credential", f"{made} without a konghq.com/credential label, the only credential type "
                                          f"KIC {show(target.kic)} reads; KIC skips it{fate}",

@@ -5,8 +5,9 @@ external-secrets apis/externalsecrets/v1beta1/externalsecret_types.go: the Secre
 only under ``spec.target.creationPolicy`` Owner (the default) or Orphan.  Its labels
 (pkg/controllers/externalsecret mergeMetadata): without ``spec.target.template``, the ExternalSecret's
 own labels; with one, ``spec.target.template.metadata.labels``, rendered as templates, and what a
-``templateFrom`` entry with ``target: Labels`` adds.  Its values come from the provider: only the
-cluster knows them.  A ClusterExternalSecret is not read: the namespaces it creates ExternalSecrets
+``templateFrom`` entry with ``target: Labels`` adds.  Its data keys are known only without a template
+and without ``spec.dataFrom``: then they are the ``secretKey`` of each ``spec.data`` entry.  Its values
+come from the provider: only the cluster knows them.  A ClusterExternalSecret is not read: the namespaces it creates ExternalSecrets
 in are chosen by namespace label selectors, which only the cluster can answer.
 """
 from __future__ import annotations
@@ -41,6 +42,16 @@ def _labels(obj: Obj, template) -> tuple[Value | None, bool]:
     return label, metadata_known and labels_known and label_known and not from_elsewhere
 
 
+def _keys(spec, template, template_known: bool) -> frozenset | None:
+    if template is not None or not template_known or not isinstance(spec, dict) or spec.get("dataFrom"):
+        return None
+    items = spec.get("data") or []
+    if not isinstance(items, LSeq) and items != []:
+        return None
+    keys = [item.get("secretKey") if isinstance(item, dict) else None for item in items]
+    return frozenset(keys) if all(isinstance(key, str) for key in keys) else None
+
+
 def parse(obj: Obj) -> SecretMaker:
     spec, spec_known = loose_map(obj.body, "spec")
     target, target_known = loose_map(spec, "target")
@@ -51,4 +62,5 @@ def parse(obj: Obj) -> SecretMaker:
     else:
         label, known = _labels(obj, template) if template is not None else (None, False)
     name = _target_name(obj, target) if spec_known and target_known else None
-    return SecretMaker(obj, target=name, type_label=label, labels_known=known)
+    return SecretMaker(obj, target=name, type_label=label, labels_known=known,
+                       keys=_keys(spec, template, template_known) if spec_known and target_known else None)
