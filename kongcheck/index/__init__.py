@@ -237,9 +237,11 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
 
 
 def _makers(index: KongIndex) -> None:
-    """The Secrets that SealedSecrets and ExternalSecrets make, by (namespace, name); of two makers of
-    one Secret the later in apply order counts."""
-    makers = [r for r in index.records.values() if isinstance(r, SecretMaker) and r.target is not None]
+    """The Secrets that SealedSecrets and ExternalSecrets of the input make, by (namespace, name); of two
+    makers of one Secret the later in apply order counts.  A live maker (from a snapshot) makes nothing
+    more: what it made is in the cluster already, or it failed to make it."""
+    makers = [r for r in index.records.values()
+              if isinstance(r, SecretMaker) and r.target is not None and not r.obj.is_live]
     for maker in sorted(makers, key=lambda r: r.obj.doc.order):
         index.makers[(maker.obj.ref.namespace, maker.target)] = maker
 

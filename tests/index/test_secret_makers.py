@@ -83,3 +83,11 @@ def test_a_made_secret_of_a_consumer_the_webhook_checks_gets_no_webhook_claim():
     for kic in ("2.12", "3.0", "3.1", "3.2", "3.4.4", "3.5"):
         assert findings_of(text, kic=kic) == [], kic
     assert findings_of(text, webhook="kic") == []
+
+
+def test_a_live_maker_makes_nothing_more():
+    index = index_with_live(sealed("alice-key"), consumer("alice", username="alice", credentials=["alice-key"]))
+    assert index.makers == {} and findings_of(consumer("alice", username="alice", credentials=["alice-key"]),
+                                              rule="missing-credential-secret")
+    [attachment] = index.attachments
+    assert attachment.secret is None and attachment.maker is None
