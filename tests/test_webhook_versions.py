@@ -30,6 +30,8 @@ def test_valid_and_untyped_secrets_pass_every_release(kic, refused):
 @pytest.mark.parametrize("path, kic, answer", [
     ("unknown-type-label.yaml", "2.12", None),  # 2.x never reads the label
     ("unknown-type-label.yaml", "3.0", "invalid credential type bee-auth"),
+    ("unknown-type-label.yaml", "3.1", "invalid credential type bee-auth"),
+    ("unknown-type-kongcredtype.yaml", "3.0", "invalid credential type bee-auth"),
     ("unknown-type-label.yaml", "3.5", "invalid credential type bee-auth"),
     ("unknown-type-kongcredtype.yaml", "2.12.0", None),  # only updates of referenced Secrets were checked
     ("unknown-type-kongcredtype.yaml", "2.12.1", "invalid credential type bee-auth"),
