@@ -6,7 +6,7 @@ how an object is named and scoped (index/objects.py), which parser module builds
 resources a live fetch lists and the fields it keeps (sources/kube/), and the rule examples.
 
 Sources: KIC pkg/apis/configuration/v1/kongconsumer_types.go, v1beta1/kongconsumergroup_types.go,
-v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), internal/store/store.go (what the
+v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), v1beta1/tcpingress_types.go, internal/store/store.go (what the
 controller lists: ListCACerts reads labelled ConfigMaps since 3.4.0); Kubernetes core/v1 Secret and
 ConfigMap, networking.k8s.io/v1 IngressClass; the Secret makers: bitnami-labs/sealed-secrets
 pkg/apis/sealedsecrets/v1alpha1 (SealedSecret.Unseal), external-secrets apis/externalsecrets/v1beta1
@@ -66,6 +66,7 @@ KINDS: tuple[Kind, ...] = (
          classed=True, optional_before=(3, 0)),
     Kind("KongVault", KONG_GROUP, ("v1alpha1",), "kongvaults", False, _INDEX + "vault", classed=True,
          since=(3, 1), example={"spec": {"backend": "env"}}),
+    Kind("TCPIngress", KONG_GROUP, ("v1beta1",), "tcpingresses", True, _INDEX + "tcp_ingress", classed=True),
     Kind("Secret", "", ("v1",), "secrets", True, _INDEX + "secret", live="labelled",
          live_labels=(CREDENTIAL_LABEL, _CA_SELECTOR), live_fields=("type", "data")),
     Kind("ConfigMap", "", ("v1",), "configmaps", True, _INDEX + "config_map", live="labelled",

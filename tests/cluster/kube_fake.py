@@ -28,6 +28,7 @@ RESOURCES = {
     ("configuration.konghq.com", "v1", "kongconsumers"): ("KongConsumer", True),
     ("configuration.konghq.com", "v1beta1", "kongconsumergroups"): ("KongConsumerGroup", True),
     ("configuration.konghq.com", "v1alpha1", "kongvaults"): ("KongVault", False),
+    ("configuration.konghq.com", "v1beta1", "tcpingresses"): ("TCPIngress", True),
     ("networking.k8s.io", "v1", "ingressclasses"): ("IngressClass", False),
 }
 
