@@ -191,6 +191,29 @@ class Target(NamedTuple):
         3.5.11 (#8024, #8025); before, every valid object was sent and Kong saw the id twice."""
         return in_patches(self.kic, {(3, 4): 18, (3, 5): 11})
 
+    # --- KIC: TLS certificates and SNIs (facts/tls.py) ---
+    @property
+    def sni_first_claim(self) -> bool:
+        """A host belongs to the first Ingress-like TLS entry that names it (addUniqueHosts, 2.8.0); before,
+        the duplicates are dropped in Go map order."""
+        return self.kic >= (2, 8)
+
+    @property
+    def reads_gateway_certificates(self) -> bool:  # getGatewayCerts, 2.5.0
+        return self.kic >= (2, 5)
+
+    @property
+    def gateway_certificates_need_kic_class(self) -> bool:
+        """Only Gateways of a GatewayClass naming KIC's controller give certificates: 3.4.9 and 3.5.2; before,
+        a Gateway of any class whose listener is Programmed did."""
+        return in_patches(self.kic, {(3, 4): 9, (3, 5): 2})
+
+    @property
+    def gateway_certificate_refs_need_grant(self) -> bool:
+        """A listener's certificateRef to another namespace needs a ReferenceGrant: 3.4.14 and 3.5.7 (#7666);
+        before, KIC read the Secret without one."""
+        return in_patches(self.kic, {(3, 4): 14, (3, 5): 7})
+
     # --- Kong ---
     @property
     def kong_rejects_duplicates(self) -> bool:  # DB-less, Kong #11199

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kongcheck.facts import tls as tls_facts
 from kongcheck.facts import unique, webhook
 from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
@@ -333,16 +334,21 @@ def _ca_certificates(index: KongIndex):
 
 def secret_references(documents: list[Document], default_namespace: str) -> set[tuple[str, str]]:
     """(namespace, name) of every Secret an object in ``documents`` lists in its kind's
-    ``secret_refs`` field, read without building the index (a live fetch needs them first)."""
+    ``secret_refs`` field or names as a TLS certificate (facts/tls.py), read without building the
+    index (a live fetch needs them first)."""
     refs = set()
     for doc in documents:
         body = doc.body
         row = BY_KIND.get(body.get("kind"))
         field_name = row.secret_refs if row is not None else None
         metadata = body.get("metadata")
-        if field_name is None or not isinstance(metadata, dict):
+        if row is None or not isinstance(metadata, dict):
             continue
         namespace = metadata.get("namespace") or doc.source.namespace or default_namespace
+        if isinstance(namespace, str):
+            refs |= tls_facts.tls_refs(body, namespace)
+        if field_name is None:
+            continue
         names = body.get(field_name)
         if isinstance(namespace, str) and isinstance(names, list):
             refs.update((namespace, name) for name in names if isinstance(name, str))

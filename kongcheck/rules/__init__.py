@@ -21,13 +21,14 @@ from kongcheck.rules import (
     references,
     shared_credential,
     tags,
+    tls_hosts,
     uniqueness,
     vaults,
 )
 from kongcheck.rules.base import Hit, RuleInfo
 
 MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller,
-           duplicates, ca_certificates)
+           duplicates, ca_certificates, tls_hosts)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 

@@ -19,7 +19,7 @@ from kongcheck.facts.kinds import BY_KIND
 
 from .kube.answers import ItemProblem, selected
 from .kube.errors import AnswerError, ClusterError
-from .kube.reduce import reduce_object, resource_of, secret_refs
+from .kube.reduce import reduce_object, resource_of, secret_refs, tls_secret_refs
 from .kube.resources import RESOURCES, read
 
 __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located"]
@@ -100,7 +100,7 @@ def _get(api, resource, namespace, name, objects: list, problems) -> None:
     if found is None:
         return
     try:
-        objects.append(reduce_object(found, resource))
+        objects.append(reduce_object(found, resource, tls_secret=True))  # fetched because something names it
     except ItemProblem as problem:
         api.item_problem(problem, f"GET {resource.object_path(namespace, name)}", found, problems)
 
@@ -125,9 +125,12 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
     """
     from .kube.snapshot import read_snapshot
 
+    referenced_secrets = set(referenced_secrets)
     located = []
-    for obj, line in read_snapshot(path, max_size, problems):
-        resource = resource_of(obj)
+    read = [(obj, line, resource_of(obj)) for obj, line in read_snapshot(path, max_size, problems)]
+    named_tls = set(referenced_secrets) | tls_secret_refs(
+        [obj for obj, _, resource in read if resource is not None and resource.kind != "Secret"])
+    for obj, line, resource in read:
         if resource is None:
             continue
         meta = obj.get("metadata")
@@ -135,7 +138,7 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
             if not isinstance(meta, dict) or not meta.get("name"):
                 raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
             try:
-                located.append((reduce_object(obj, resource), line))
+                located.append((reduce_object(obj, resource, _names_tls(obj, named_tls)), line))
             except ItemProblem as problem:
                 name = f" {meta['name']!r}" if isinstance(meta["name"], str) else ""
                 raise ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
@@ -146,6 +149,12 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
             problems.append(error.detached())
     refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if _kept(o, refs)]
+
+
+def _names_tls(obj: dict, named: set) -> bool:
+    """Whether an object of the snapshot is a Secret that something in it names as a TLS certificate."""
+    meta = obj.get("metadata")
+    return isinstance(meta, dict) and (meta.get("namespace") or "default", meta.get("name")) in named
 
 
 def _line_of(obj, path: tuple, line: int) -> int:

@@ -1,9 +1,11 @@
 """Reduce live or snapshot objects to the fields kongcheck needs.
 
 Secrets are cut down at once to their credential type and the one unique
-field Kong indexes (key / username / client_id), and CA certificates (label
+field Kong indexes (key / username / client_id), CA certificates (label
 ``konghq.com/ca-cert``, Secrets and ConfigMaps) to their ``id`` and certificate
-text, which are public; every other value, the
+text, and TLS Secrets to the CERTIFICATE blocks of ``tls.crt``, which are public,
+and a marker that ``tls.key`` holds something (the key itself is never kept);
+every other value, the
 `last-applied-configuration` annotation (which repeats the whole Secret) and
 managedFields are dropped before the object is kept anywhere.  A field kongcheck reads that has
 the wrong type (``labels: [a]``, ``stringData: [a]``, a string ``metadata``) is an ItemProblem:
@@ -16,11 +18,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import re
 
 from kongcheck.facts.cacerts import CERT_KEYS, ID_KEY
 from kongcheck.facts.credentials import unique_field
 from kongcheck.facts.kinds import BY_KIND
 from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LAST_APPLIED, LEGACY_TYPE_KEY
+from kongcheck.facts import tls
 
 from .answers import ItemProblem, type_name
 from .resources import RESOURCES, Resource
@@ -64,12 +68,13 @@ def reduce_metadata(meta, secret: bool = False) -> dict:
     return out
 
 
-def reduce_object(obj, resource: Resource) -> dict:
-    """Reduce one object of a known resource; list items may lack apiVersion/kind."""
+def reduce_object(obj, resource: Resource, tls_secret: bool = False) -> dict:
+    """Reduce one object of a known resource; list items may lack apiVersion/kind.  ``tls_secret``: a
+    Secret something names as a TLS certificate (it keeps its certificate, see reduce_secret)."""
     if not isinstance(obj, dict):
         raise ItemProblem(f"the object is {type_name(obj)}, not a mapping")
     if resource.kind == "Secret":
-        return reduce_secret(obj)
+        return reduce_secret(obj, tls_secret)
     if resource.kind == "ConfigMap":
         return reduce_config_map(obj)
     out = {
@@ -83,8 +88,10 @@ def reduce_object(obj, resource: Resource) -> dict:
     return out
 
 
-def reduce_secret(obj: dict) -> dict:
-    """Keep the credential label, the legacy type key and the unique field, base64 as stored."""
+def reduce_secret(obj: dict, tls_secret: bool = False) -> dict:
+    """Keep the credential label, the legacy type key and the unique field, base64 as stored; for a
+    Secret of type kubernetes.io/tls or one named as a TLS certificate (``tls_secret``), also its
+    certificate and whether it has a key."""
     meta = reduce_metadata(obj.get("metadata", {}), secret=True)
     merged = _merged_data(obj)
     cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
@@ -97,7 +104,36 @@ def reduce_secret(obj: dict) -> dict:
             raise ItemProblem(f"type must be text, not {type_name(obj['type'])}", ("type",))
         out["type"] = obj["type"]
     out["data"] = {k: v for k, v in merged.items() if k in keep}
+    if tls_secret or out.get("type") == tls.SECRET_TYPE:
+        out["data"].update(_tls_data(merged))
     return out
+
+
+_CERTIFICATE_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n \t]*?-----END CERTIFICATE-----")
+
+
+def _tls_data(merged: dict) -> dict:
+    """What a TLS Secret keeps: the CERTIFICATE blocks of tls.crt (public; any other block, a key written
+    into the certificate file included, is dropped) and, for a non-empty tls.key, a marker, never the key."""
+    out = {}
+    cert = _raw(merged.get(tls.CERT_KEY))
+    if cert:
+        blocks = _CERTIFICATE_BLOCK.findall(cert)
+        if blocks:
+            out[tls.CERT_KEY] = base64.b64encode(b"\n".join(blocks) + b"\n").decode()
+    key = merged.get(tls.KEY_KEY)
+    if key and _raw(key).strip():
+        out[tls.KEY_KEY] = base64.b64encode(tls.KEY_PRESENT.encode()).decode()
+    return out
+
+
+def _raw(value: str | None) -> bytes:
+    if not value:
+        return b""
+    try:
+        return base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
+    except (binascii.Error, ValueError):
+        return b""
 
 
 _CA_KEYS = (ID_KEY, *CERT_KEYS)  # a CA certificate's id and certificate text: public, kept as they are
@@ -149,15 +185,27 @@ def resource_of(obj: dict) -> Resource | None:
     return resource if group == resource.group else None
 
 
+def tls_secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
+    """(namespace, name) of every Secret an object names as a TLS certificate (facts/tls.py)."""
+    refs = set()
+    for obj in objects:
+        metadata = obj.get("metadata")
+        namespace = (metadata.get("namespace") if isinstance(metadata, dict) else None) or "default"
+        if isinstance(namespace, str):
+            refs |= tls.tls_refs(obj, namespace)
+    return refs
+
+
 def secret_refs(objects: list[dict]) -> set[tuple[str, str]]:
     """(namespace, name) of every Secret a reduced object lists in its kind's ``secret_refs`` field
-    (a KongConsumer's credentials: same namespace only)."""
+    (a KongConsumer's credentials: same namespace only) or names as a TLS certificate (facts/tls.py)."""
     refs = set()
     for obj in objects:
         row = BY_KIND.get(obj.get("kind"))
+        namespace = obj["metadata"].get("namespace") or "default"
+        refs |= tls.tls_refs(obj, namespace)
         if row is None or row.secret_refs is None:
             continue
-        namespace = obj["metadata"].get("namespace") or "default"
         names = obj.get(row.secret_refs)
         for name in names if isinstance(names, list) else ():  # another type is the index's error to report
             if isinstance(name, str):
