@@ -127,7 +127,8 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
 
     referenced_secrets = set(referenced_secrets)
     located = []
-    read = [(obj, line, resource_of(obj)) for obj, line in read_snapshot(path, max_size, problems)]
+    found: list | None = [] if problems is not None else None  # in file order once every item is read
+    read = [(obj, line, resource_of(obj)) for obj, line in read_snapshot(path, max_size, found)]
     named_tls = set(referenced_secrets) | tls_secret_refs(
         [obj for obj, _, resource in read if resource is not None and resource.kind != "Secret"])
     for obj, line, resource in read:
@@ -144,9 +145,11 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
                 raise ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
                                    _line_of(obj, problem.path, line)) from None
         except ClusterError as error:
-            if problems is None:
+            if found is None:
                 raise
-            problems.append(error.detached())
+            found.append(error.detached())
+    if problems is not None:
+        problems.extend(sorted(found, key=lambda error: error.line or 0))
     refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
     return [(o, line) for o, line in located if _kept(o, refs)]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from kube_fake import FakeApiServer
 from kube_helpers import TOKEN, write_kubeconfig
 
+from kongcheck.facts.tls import KEY_PRESENT
 from kongcheck.sources.cluster import fetch_live_objects
 
 # Values in the recorded objects that kongcheck must never keep (nor their base64 form).
@@ -89,7 +90,9 @@ def test_referenced_secrets_from_manifests_are_fetched(fake_server, token_kubeco
     _, objects = fetch_live_objects(kubeconfig=str(token_kubeconfig),
                                     referenced_secrets={("team-b", "ingress-tls"), ("team-a", "alice-key")})
     tls = by_name(objects)[("Secret", "team-b", "ingress-tls")]
-    assert tls["data"] == {} and tls["type"] == "kubernetes.io/tls"
+    # its tls.crt holds no certificate block, and its key is only said to be there
+    assert list(tls["data"]) == ["tls.key"] and tls["type"] == "kubernetes.io/tls"
+    assert base64.b64decode(tls["data"]["tls.key"]).decode() == KEY_PRESENT
     gets = [p for p in fake_server.paths() if "/secrets/" in p]
     assert "/api/v1/namespaces/team-b/secrets/ingress-tls" in gets
     assert "/api/v1/namespaces/team-a/secrets/alice-key" not in gets  # labelled: listed already
