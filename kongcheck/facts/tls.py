@@ -46,29 +46,24 @@ KEY_PRESENT = "(a private key was present; kongcheck does not keep it)"
 ORDER = ("Ingress", "TCPIngress", "Gateway")  # the order KIC hands SNIs out in (by kind)
 
 
+def _items(parent, key: str) -> list:
+    """``parent[key]`` when it is a list of mappings (other items and types are the index's to report)."""
+    value = parent.get(key) if isinstance(parent, dict) else None
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
 def ingress_tls_refs(body: dict, namespace: str) -> set[tuple[str, str]]:
     """(namespace, name) of the Secrets an Ingress or TCPIngress names in spec.tls (its own namespace)."""
-    spec = body.get("spec")
-    entries = spec.get("tls") if isinstance(spec, dict) else None
-    refs = set()
-    for entry in entries if isinstance(entries, list) else ():
-        name = entry.get("secretName") if isinstance(entry, dict) else None
-        if isinstance(name, str) and name:
-            refs.add((namespace, name))
-    return refs
+    names = (entry.get("secretName") for entry in _items(body.get("spec"), "tls"))
+    return {(namespace, name) for name in names if isinstance(name, str) and name}
 
 
 def gateway_tls_refs(body: dict, namespace: str) -> set[tuple[str, str]]:
-    """(namespace, name) of the Secrets a Gateway's listeners name in tls.certificateRefs."""
-    spec = body.get("spec")
-    listeners = spec.get("listeners") if isinstance(spec, dict) else None
+    """(namespace, name) of the Secrets a Gateway's listeners name in tls.certificateRefs; KIC reads every
+    ref as a Secret, whatever its kind and group."""
     refs = set()
-    for listener in listeners if isinstance(listeners, list) else ():
-        tls = listener.get("tls") if isinstance(listener, dict) else None
-        certificate_refs = tls.get("certificateRefs") if isinstance(tls, dict) else None
-        for ref in certificate_refs if isinstance(certificate_refs, list) else ():
-            if not isinstance(ref, dict):  # KIC reads every ref as a Secret, whatever its kind and group
-                continue
+    for listener in _items(body.get("spec"), "listeners"):
+        for ref in _items(listener.get("tls"), "certificateRefs"):
             ref_namespace = ref.get("namespace") or namespace
             if isinstance(ref.get("name"), str) and ref["name"] and isinstance(ref_namespace, str):
                 refs.add((ref_namespace, ref["name"]))

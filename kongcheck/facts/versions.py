@@ -214,6 +214,23 @@ class Target(NamedTuple):
         before, KIC read the Secret without one."""
         return in_patches(self.kic, {(3, 4): 14, (3, 5): 7})
 
+    # --- KIC: the Kong services and routes it names (facts/names.py) ---
+    @property
+    def combined_ingress_routes(self) -> bool:
+        """One Kong route per Ingress, host, Service and port (the CombinedRoutes translator, on by default from
+        2.9.0 and the only one from 3.0); before, routes were named per rule and path."""
+        return self.kic >= (2, 9)
+
+    @property
+    def ingress_route_keys_host_first(self) -> bool:
+        """2.9-3.0 gather paths under ``<ns>.<ingress>.<host>.<service>.<port>`` and name the route after the
+        last Ingress added to it; from 3.1 the key is the route name, ``<ns>.<ingress>.<service>.<host>.<port>``."""
+        return (2, 9) <= self.kic < (3, 1)
+
+    @property
+    def checks_multi_backend_annotations(self) -> bool:  # collectInconsistentAnnotations, 2.9.0
+        return self.kic >= (2, 9)
+
     # --- Kong ---
     @property
     def kong_rejects_duplicates(self) -> bool:  # DB-less, Kong #11199
