@@ -33,6 +33,7 @@ KIC_CONTROL_PLANE = "kic"
 # What the renderers leave on their output: helm's comment above each document, and the
 # annotation kustomize adds with `buildMetadata: [originAnnotations]`.
 HELM_SOURCE_PREFIX = b"# Source: "
+HELM_HEADER_SCAN = 4096  # helm writes its Source comment in the first lines of a document
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 
 # How `kubectl apply -f DIR -R` walks a folder (k8s.io/cli-runtime pkg/resource: builder.go

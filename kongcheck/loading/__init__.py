@@ -55,6 +55,7 @@ class Document:
     chunk_line: int = 1  # line number of the piece's first line
     order: int = 0  # position in apply order across the whole scan
     origin: object = None  # cache for loading.locate: the helm/kustomize origin, or False
+    lines: list = field(repr=False, default_factory=list)  # the piece's lines, split once for all its documents
 
     def located_error(self, line: int | None, message: str, column: int | None = None) -> ScanError:
         """An input error at ``line`` of this document, located as findings are (its template, its
@@ -63,7 +64,9 @@ class Document:
 
     def source_line(self, line: int) -> str:
         """The raw text of one line of this document (for suppression comments)."""
-        lines = self.chunk.split(b"\n")
+        if not self.lines:  # shared by every document of the piece (the items of one List)
+            self.lines.extend(self.chunk.split(b"\n"))
+        lines = self.lines
         index = line - self.chunk_line
         return lines[index].decode("utf-8", "replace") if 0 <= index < len(lines) else ""
 
@@ -162,30 +165,68 @@ def _refused(value, line: int, index: int | None, piece: Document) -> ScanError 
 
 
 def _objects(value, result: LoadResult, piece: Document, start: int):
-    """Yield the Kubernetes objects in a parsed document, expanding ``*List`` kinds (depth first,
-    without recursion: Lists may nest as deep as --max-depth allows)."""
-    stack = [iter([(value, start, None)])]
-    while stack:
-        item = next(stack[-1], None)
-        if item is None:
-            stack.pop()
-            continue
-        value, line, index = item
-        error = _refused(value, line, index, piece)
+    """Yield the Kubernetes objects in a parsed document.
+
+    kubectl (k8s.io/apimachinery's unstructured decoder) takes any object with an ``items`` key as a
+    list, whatever its kind: the items are applied and the object holding them is not.  An item
+    without kind and apiVersion gets the list's apiVersion and its kind less a ``List`` suffix; an
+    item that holds an ``items`` list of its own is refused (kubectl cannot flatten it)."""
+    error = _refused(value, start, None, piece)
+    if error is not None:
+        result.errors.append(error)
+        result.has_manifests = True  # refused manifests, not an empty input
+        return
+    if not isinstance(value, LMap) or "kind" not in value:
+        if value is not None:
+            result.skipped.append(f"{piece.source.name}:{start}: {_what(value)}, not a Kubernetes object")
+        return
+    if "items" not in value:
+        yield value
+        return
+    items = value["items"]
+    if items is not None and not isinstance(items, list):
+        result.has_manifests = True
+        result.errors.append(piece.located_error(value.where("items")[0], f"{_kind_of(value)}: items must be a "
+                             f"list, not {type_name(items)}; kubectl refuses the file"))
+        return
+    kind, version = value.get("kind"), value.get("apiVersion")
+    inherited = kind.removesuffix("List") if isinstance(kind, str) else ""
+    for index, entry in enumerate(items or ()):
+        line = getattr(entry, "line", None) or items.where(index)[0]
+        error = _refused(entry, line, index, piece)
+        if error is None and isinstance(entry.get("items"), list):
+            error = piece.located_error(entry.where("items")[0], f"List item {index} holds a list of its own "
+                                        "(items); kubectl refuses the file: it cannot apply a list in a list")
         if error is not None:
             result.errors.append(error)
-            result.has_manifests = True  # refused manifests, not an empty input
+            result.has_manifests = True
             continue
-        if not isinstance(value, LMap) or "kind" not in value:
-            if value is not None:
-                result.skipped.append(f"{piece.source.name}:{line}: {_what(value)}, not a Kubernetes object")
+        if not _text(entry.get("kind")) and not _text(entry.get("apiVersion")):
+            entry = _inherit(entry, inherited, version)
+        if "kind" not in entry:
+            result.skipped.append(f"{piece.source.name}:{line}: {_what(entry)}, not a Kubernetes object")
             continue
-        kind, items = value.get("kind"), value.get("items")
-        if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-            where = items.where if hasattr(items, "pos") else (lambda _: (line, None))
-            stack.append(iter([(entry, getattr(entry, "line", where(i)[0]), i) for i, entry in enumerate(items)]))
-            continue
-        yield value
+        yield entry
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def _kind_of(value: LMap) -> str:
+    kind = value.get("kind")
+    return kind if isinstance(kind, str) and kind else "an object"
+
+
+def _inherit(entry: LMap, kind: str, version) -> LMap:
+    """A copy of a list item with the kind and apiVersion kubectl sets on it."""
+    copy = LMap(entry)
+    copy.line, copy.column, copy.pos = entry.line, entry.column, dict(entry.pos)
+    if kind:
+        copy["kind"] = kind
+    if isinstance(version, str):
+        copy["apiVersion"] = version
+    return copy
 
 
 class _Budget:
@@ -249,7 +290,7 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            result.documents.append(Document(source, body, start, piece, line))
+            result.documents.append(Document(source, body, start, piece, line, lines=where.lines))
     return True
 
 

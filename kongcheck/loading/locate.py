@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
-from kongcheck.facts.kube import HELM_SOURCE_PREFIX, ORIGIN_ANNOTATION
+from kongcheck.facts.kube import HELM_HEADER_SCAN, HELM_SOURCE_PREFIX, ORIGIN_ANNOTATION
 from kongcheck.model import Location
 
 RENDERED_STREAMS = frozenset({"stdin", "helm", "kustomize"})  # source kinds whose origins are real
@@ -51,7 +51,9 @@ def _document_origin(doc) -> Origin | None:
     """The origin of the whole document (helm line not yet applied), cached on the document."""
     if doc.origin is None:
         origin = None
-        if HELM_SOURCE_PREFIX in doc.chunk:  # cheap tests first: plain manifests never import the parsers
+        # cheap tests first (plain manifests never import the parsers), bounded: the items of one
+        # List share their piece, and each of them is located
+        if doc.chunk.find(HELM_SOURCE_PREFIX, 0, HELM_HEADER_SCAN) >= 0:
             from kongcheck.sources.origins import helm_origin
 
             origin = helm_origin(doc.chunk, doc.chunk_line, None)

@@ -115,6 +115,13 @@ def _resolve(tag: str, text: str):
     return STR, text
 
 
+def plain(text: str, line: int):
+    """An untagged plain scalar (the common case, kept short)."""
+    if _HINTS.get(text[:1]) == "M":
+        return _WORDS[text] if text in _WORDS else text
+    return resolve("", text, True, line)
+
+
 def _binary(text: str, line: int) -> str:
     """Go's base64.StdEncoding.DecodeString (line breaks skipped), then JSON's UTF-8 coercion."""
     try:

@@ -69,7 +69,7 @@ def _scalar(event: ScalarEvent, line: int):
             return value  # quoted: always text
         if value[:1] not in scalars.HINTED:  # most plain text: no YAML 1.1 type starts like it
             return _MergeKey if value == "<<" else value
-        return scalars.resolve("", value, True, line)
+        return scalars.plain(value, line)
     if value == "<<" and (event.implicit[0] or event.tag == scalars.MERGE):
         return _MergeKey
     return scalars.resolve(event.tag, value, event.implicit[0], line)

@@ -24,8 +24,8 @@ from functools import lru_cache
 from typing import Mapping
 
 from kongcheck.facts.kube import HELM_SOURCE_PREFIX as SOURCE_PREFIX
+from kongcheck.facts.kube import HELM_HEADER_SCAN as _HEADER_SCAN
 from kongcheck.facts.kube import ORIGIN_ANNOTATION
-_HEADER_SCAN = 4096  # the Source comment sits in the first lines of a piece
 # Plain `key: value` lines with path/URL characters only; anything else goes to the YAML parser.
 _SIMPLE_ORIGIN = re.compile(r"(?:(?:path|repo|ref|configuredIn): [\w./@~+-][\w./@:~+-]*\n)+")
 

@@ -99,15 +99,17 @@ runpy.run_module("kongcheck", run_name="__main__", alter_sys=True)
 """
 
 
-def measured(*args: str, timeout: float = 60, cwd: Path | None = None) -> Measured:
-    """Run ``python -m kongcheck ARGS`` in a child; return its wall time and peak memory."""
+def measured(*args: str, timeout: float = 60, cwd: Path | None = None, stdin: Path | None = None) -> Measured:
+    """Run ``python -m kongcheck ARGS`` in a child (``stdin``: a file as its standard input); return
+    its wall time and peak memory."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as folder:
         peak = Path(folder) / "peak"
         start = time.monotonic()
         try:
-            proc = subprocess.run([sys.executable, "-c", _CHILD, str(peak), *args], capture_output=True,
-                                  cwd=cwd or ROOT, env=env, timeout=timeout)
+            with open(stdin or os.devnull, "rb") as given:
+                proc = subprocess.run([sys.executable, "-c", _CHILD, str(peak), *args], capture_output=True,
+                                      cwd=cwd or ROOT, env=env, timeout=timeout, stdin=given)
         except subprocess.TimeoutExpired:
             raise AssertionError(f"over {timeout}s: kongcheck {' '.join(args)}") from None
         seconds = time.monotonic() - start

@@ -153,3 +153,28 @@ def test_every_limit_has_a_flag(tmp_path):
                 ("--max-depth", "10001")):
         usage = cli("scan", "--no-config", *bad, str(path))
         assert usage.code == 2 and "Invalid value" in usage.stderr
+
+
+def _consumer_list(count: int) -> str:
+    lines = ["apiVersion: v1", "kind: List", "items:"]
+    for i in range(count):
+        comment = "  # kongcheck: ignore[consumer-username-conflict]" if i == 0 else ""
+        lines.append(f"- {{apiVersion: configuration.konghq.com/v1, kind: KongConsumer, metadata: {{name: c{i}, "
+                     f"annotations: {{kubernetes.io/ingress.class: kong}}}}, username: u{i % (count // 2)}}}{comment}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_a_list_of_many_items_loads_in_linear_time(tmp_path, via):
+    """Each item of one List shares the List's text: locating items and reading suppression comments
+    must not read that whole text again for each of them (4 times the items, not 16 times the time)."""
+    seconds = {}
+    for count in (5000, 20000):
+        path = write(tmp_path, f"list{count}.yaml", _consumer_list(count))
+        run = measured("scan", "--no-config", "--format", "json", str(path) if via == "file" else "-",
+                       timeout=120, stdin=path if via == "stdin" else None)
+        report = json.loads(run.stdout)
+        assert run.code == 1 and report["summary"]["kong_resources"] == count
+        assert len(report["findings"]) == count // 2 and report["summary"]["suppressed"] == 0
+        seconds[count] = run.seconds
+    assert seconds[20000] < 8 * seconds[5000], seconds
