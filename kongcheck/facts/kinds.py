@@ -6,11 +6,16 @@ how an object is named and scoped (index/objects.py), which parser module builds
 resources a live fetch lists and the fields it keeps (sources/kube/), and the rule examples.
 
 Sources: KIC pkg/apis/configuration/v1/kongconsumer_types.go, v1beta1/kongconsumergroup_types.go,
-v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), v1beta1/tcpingress_types.go, internal/store/store.go (what the
-controller lists: ListCACerts reads labelled ConfigMaps since 3.4.0); Kubernetes core/v1 Secret and
-ConfigMap, networking.k8s.io/v1 IngressClass; the Secret makers: bitnami-labs/sealed-secrets
-pkg/apis/sealedsecrets/v1alpha1 (SealedSecret.Unseal), external-secrets apis/externalsecrets/v1beta1
-externalsecret_types.go (ExternalSecretTarget) and pkg/controllers/externalsecret (mergeMetadata).
+v1alpha1/kong_vault_types.go (KIC 3.1.0 added KongVault), v1beta1/tcpingress_types.go, kongplugin_types.go
+and kongclusterplugin_types.go (cluster-scoped), internal/store/store.go (what the controller lists:
+ListCACerts reads labelled ConfigMaps since 3.4.0; ListIngressesV1, ListKongClusterPlugins and
+ListGlobalKongClusterPlugins apply the class rules; KongPlugins and Services have none),
+internal/controllers/configuration/zz_generated.controllers.go (which reconcilers check the class),
+internal/gatewayapi/aliases.go (Gateway API v1 kinds, ReferenceGrant v1beta1); Kubernetes core/v1
+Secret, ConfigMap and Service, networking.k8s.io/v1 IngressClass and Ingress; the Secret makers:
+bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1 (SealedSecret.Unseal), external-secrets
+apis/externalsecrets/v1beta1 externalsecret_types.go (ExternalSecretTarget) and
+pkg/controllers/externalsecret (mergeMetadata).
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from kongcheck.facts.kube import (
     CA_CERT_VALUE,
     CREDENTIAL_LABEL,
     EXTERNAL_SECRETS_GROUP,
+    GATEWAY_GROUP,
     KONG_GROUP,
     NETWORKING_GROUP,
     SEALED_SECRETS_GROUP,
@@ -44,6 +50,8 @@ class Kind(NamedTuple):
     secret_refs: str | None = None  # a top-level list of Secret names in the object's namespace
     example: dict | None = None  # fields a minimal valid object needs, for the generated rule examples
     requires: tuple[bytes, ...] = ()  # an object matters only when its document holds one of these texts
+    class_field: tuple[str, ...] | None = None  # a spec field naming the class (Ingress spec.ingressClassName)
+    crd_optional: bool = False  # its CRDs are installed apart from KIC (Gateway API): a live 404 means none
 
     @property
     def api_version(self) -> str:
@@ -77,6 +85,22 @@ KINDS: tuple[Kind, ...] = (
          live=None, live_fields=()),
     Kind("ExternalSecret", EXTERNAL_SECRETS_GROUP, ("v1", "v1beta1"), "externalsecrets", True,
          _INDEX + "external_secret", live=None, live_fields=()),
+    # A KongPlugin's configuration may hold secrets: a live fetch keeps only what names and binds it.
+    Kind("KongPlugin", KONG_GROUP, ("v1",), "kongplugins", True, _INDEX + "plugin",
+         live_fields=("plugin", "instance_name", "disabled"), example={"plugin": "key-auth"}),
+    Kind("KongClusterPlugin", KONG_GROUP, ("v1",), "kongclusterplugins", False, _INDEX + "cluster_plugin",
+         classed=True, live_fields=("plugin", "instance_name", "disabled"), example={"plugin": "key-auth"}),
+    Kind("Service", "", ("v1",), "services", True, _INDEX + "service"),
+    Kind("Ingress", NETWORKING_GROUP, ("v1",), "ingresses", True, _INDEX + "ingress", classed=True,
+         class_field=("spec", "ingressClassName")),
+    Kind("HTTPRoute", GATEWAY_GROUP, ("v1", "v1beta1"), "httproutes", True, _INDEX + "http_route",
+         crd_optional=True),
+    Kind("GRPCRoute", GATEWAY_GROUP, ("v1",), "grpcroutes", True, _INDEX + "grpc_route", crd_optional=True),
+    Kind("Gateway", GATEWAY_GROUP, ("v1", "v1beta1"), "gateways", True, _INDEX + "gateway", crd_optional=True),
+    Kind("GatewayClass", GATEWAY_GROUP, ("v1", "v1beta1"), "gatewayclasses", False, _INDEX + "gateway_class",
+         crd_optional=True),
+    Kind("ReferenceGrant", GATEWAY_GROUP, ("v1beta1", "v1"), "referencegrants", True, _INDEX + "reference_grant",
+         crd_optional=True),
 )
 
 BY_KIND: dict[str, Kind] = {row.kind: row for row in KINDS}

@@ -15,6 +15,7 @@ EXTERNAL_SECRETS_GROUP = "external-secrets.io"
 # spec.target.creationPolicy values under which External Secrets Operator creates the Secret (default
 # Owner); Merge only merges into a Secret that must exist already, None creates nothing.
 EXTERNAL_SECRET_CREATES = ("Owner", "Orphan")
+GATEWAY_GROUP = "gateway.networking.k8s.io"
 
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class"
@@ -26,6 +27,20 @@ CA_CERT_LABEL = "konghq.com/ca-cert"
 CA_CERT_VALUE = "true"
 LEGACY_TYPE_KEY = "kongCredType"  # the data key KIC 2.x-3.1 read the credential type from
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+# Every annotation KIC reads starts with this prefix (internal/annotations/annotations.go).
+KONG_ANNOTATION_PREFIX = "konghq.com/"
+# The comma-separated KongPlugin/KongClusterPlugin names bound to an object (annotations.go).
+PLUGINS_ANNOTATION = "konghq.com/plugins"
+# A KongClusterPlugin with this label exactly "true" applies to everything (store.go
+# ListGlobalKongClusterPlugins: a label selector global=true).
+GLOBAL_LABEL = "global"
+GLOBAL_VALUE = "true"
+# KIC's Gateway API controller name in GatewayClass spec.controllerName
+# (internal/controllers/gateway/gatewayclass_controller.go), and the annotation that makes a
+# GatewayClass "unmanaged" (annotations.go GatewayClassUnmanagedKey).
+KIC_GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller"
+GATEWAYCLASS_UNMANAGED = "konghq.com/gatewayclass-unmanaged"
 
 # KIC's own control plane in spec.controlPlaneRef.type (Kong Operator and Konnect use others).
 KIC_CONTROL_PLANE = "kic"

@@ -199,6 +199,8 @@ class _Reader:
         if row.classed:
             record.class_annotation = _annotation_value(obj, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
+            if row.class_field is not None:
+                record.class_name = path_value(obj, row.class_field)
         return record
 
 

@@ -3,7 +3,9 @@
 KIC reads an object of a classed kind (facts/kinds.py) when its ``kubernetes.io/ingress.class``
 annotation equals the class; an object without the annotation only when that class's
 IngressClass is the cluster default; an empty annotation never (KIC: internal/store/store.go,
-internal/controllers/utils/utils.go).  Objects whose ``spec.controlPlaneRef.type`` is not
+internal/controllers/utils/utils.go).  An Ingress may name its class in ``spec.ingressClassName``
+instead: KIC takes the annotation when it is set and not empty, else that field (store.go
+ListIngressesV1, utils.go MatchesIngressClass).  Objects whose ``spec.controlPlaneRef.type`` is not
 ``kic`` belong to another control plane (Kong Operator / Konnect) and are skipped by KIC >= 3.4.0;
 older KIC does not read ``spec.controlPlaneRef`` and processes them
 (internal/controllers/utils/control_plane_reference.go).  A kind whose CRD a KIC release does not
@@ -32,6 +34,11 @@ def ignored_reason(record: Classed, settings: Settings, default_class: bool) -> 
         return f"spec.controlPlaneRef.type is {plane!r}; KIC only processes objects of type 'kic'", False
     annotation = record.class_annotation.text if record.class_annotation is not None else None
     wanted = settings.ingress_class
+    if record.class_name is not None and not annotation:  # a non-empty annotation takes precedence
+        name = record.class_name.text
+        if name == wanted:
+            return None
+        return f"its spec.ingressClassName {name!r} is not {wanted!r}", False
     if annotation is None:
         if default_class:
             return None

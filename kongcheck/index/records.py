@@ -8,10 +8,12 @@ a finding asks for one: most values never need one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from kongcheck.facts.kube import KONG_ANNOTATION_PREFIX
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.model import Location
-from kongcheck.parse.values import LMap, LSeq
+from kongcheck.parse.values import LMap, LSeq, type_name
 
 
 class Value:
@@ -31,6 +33,87 @@ class Value:
 
     def __repr__(self) -> str:  # never the text: it may be a credential
         return f"Value(<{len(self.text)} chars> at {self.line}:{self.column})"
+
+
+class Part(Value):
+    """One item of a comma-separated value (an annotation's plugin name), located at its own text
+    when the value is written on one line; else where the value starts."""
+
+    __slots__ = ("whole", "offset")
+
+    def __init__(self, text: str, whole: Value, offset: int) -> None:
+        super().__init__(text, whole.obj, (whole.line, whole.column))
+        self.whole = whole
+        self.offset = offset  # where the item starts in the whole value's text
+
+    @property
+    def location(self) -> Location:
+        column = self.column
+        doc = self.obj.doc
+        if column is not None and self.line is not None and doc.source.kind != "cluster":
+            raw = doc.source_line(self.line)
+            start = column - 1
+            if raw[start:start + 1] in ("'", '"'):
+                start += 1
+            end = start + self.offset + len(self.text)
+            if raw[start:end] == self.whole.text[: self.offset + len(self.text)]:
+                column = start + self.offset + 1
+        return self.obj.locate(self.line, column)
+
+
+class PluginRef(NamedTuple):
+    """One entry of a ``konghq.com/plugins`` annotation: ``name`` or ``namespace:name``."""
+
+    namespace: str | None  # None: the referrer's own namespace (no prefix written)
+    name: Part  # the plugin's name, located at its own text in the annotation value
+
+
+def plugin_refs(value: Value | None) -> list[PluginRef]:
+    """The entries of a plugins annotation as KIC reads them (kubernetes-configuration
+    pkg/metadata ExtractPluginsNamespacedNames): split on ",", blank entries skipped, an entry whose
+    first ":" opens or closes it skipped, namespace and name trimmed; nothing is de-duplicated."""
+    refs: list[PluginRef] = []
+    if value is None:
+        return refs
+    offset = 0
+    for item in value.text.split(","):
+        start, offset = offset, offset + len(item) + 1
+        if not item.strip():
+            continue
+        colon = item.find(":")
+        if colon == 0 or colon == len(item) - 1:
+            continue
+        namespace, rest, skip = None, item, 0
+        if colon != -1:
+            namespace, rest, skip = item[:colon].strip() or None, item[colon + 1:], colon + 1
+        name = rest.strip()
+        if not name:
+            continue
+        refs.append(PluginRef(namespace, Part(name, value, start + skip + len(rest) - len(rest.lstrip()))))
+    return refs
+
+
+def int_value(obj: Obj, parent, key: str, path: str) -> int | None:
+    """``parent[key]`` as a whole number, if it is set; FieldError for any other type."""
+    value = parent.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: {path} must be a number, not {type_name(value)}",
+                         parent.where(key)[0])
+    return value
+
+
+def kong_annotations(obj: Obj) -> dict[str, Value]:
+    """Every ``konghq.com/*`` annotation, located (a value that is not text is FieldError)."""
+    found: dict[str, Value] = {}
+    entries = obj.get(obj.metadata, "annotations", LMap, "metadata.annotations")
+    for name in entries or ():
+        if isinstance(name, str) and name.startswith(KONG_ANNOTATION_PREFIX):
+            entry = obj.annotation_entry(name)
+            if entry is not None:
+                found[name] = Value(entry[0], obj, entry[1])
+    return found
 
 
 @dataclass(slots=True)
@@ -56,6 +139,7 @@ class Classed(Record):
 
     class_annotation: Value | None = None  # kubernetes.io/ingress.class (None: absent)
     control_plane: str | None = None  # spec.controlPlaneRef.type (None: absent)
+    class_name: Value | None = None  # the kind's class field, if it has one (Ingress spec.ingressClassName)
 
 
 @dataclass(slots=True)

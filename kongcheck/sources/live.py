@@ -76,9 +76,11 @@ def _error(exc, default: str) -> ScanError:
 
 
 def _kinds_for(target) -> dict:
-    """Kinds the target KIC's CRDs lack are not read; those older KIC may lack answer 404 as none."""
+    """Kinds the target KIC's CRDs lack are not read; those older KIC may lack, and those installed apart
+    from KIC (Gateway API), answer 404 as none."""
     return {"skip_kinds": tuple(row.kind for row in KINDS if row.since and target.kic < row.since),
-            "optional_kinds": tuple(row.kind for row in KINDS if row.optional_before and target.kic < row.optional_before)}
+            "optional_kinds": tuple(row.kind for row in KINDS if row.crd_optional
+                                    or (row.optional_before and target.kic < row.optional_before))}
 
 
 def _source(prefix: str, obj: dict, detail: str | None = None) -> tuple[Source, dict]:

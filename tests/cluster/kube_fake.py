@@ -30,6 +30,15 @@ RESOURCES = {
     ("configuration.konghq.com", "v1alpha1", "kongvaults"): ("KongVault", False),
     ("configuration.konghq.com", "v1beta1", "tcpingresses"): ("TCPIngress", True),
     ("networking.k8s.io", "v1", "ingressclasses"): ("IngressClass", False),
+    ("configuration.konghq.com", "v1", "kongplugins"): ("KongPlugin", True),
+    ("configuration.konghq.com", "v1", "kongclusterplugins"): ("KongClusterPlugin", False),
+    ("", "v1", "services"): ("Service", True),
+    ("networking.k8s.io", "v1", "ingresses"): ("Ingress", True),
+    ("gateway.networking.k8s.io", "v1", "httproutes"): ("HTTPRoute", True),
+    ("gateway.networking.k8s.io", "v1", "grpcroutes"): ("GRPCRoute", True),
+    ("gateway.networking.k8s.io", "v1", "gateways"): ("Gateway", True),
+    ("gateway.networking.k8s.io", "v1", "gatewayclasses"): ("GatewayClass", False),
+    ("gateway.networking.k8s.io", "v1beta1", "referencegrants"): ("ReferenceGrant", True),
 }
 
 

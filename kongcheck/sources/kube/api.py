@@ -130,6 +130,8 @@ class KubeApi:
         if isinstance(error, _TooLarge):
             raise AnswerError(f"the API server of context '{self.conn.context}' answered GET {path} with more "
                                f"than {self.max_body} bytes (--max-file-size); kongcheck does not read it")
+        if isinstance(error, urllib3.exceptions.ReadTimeoutError) and by_deadline:
+            raise self.deadline_error()  # urllib3's read timeout is the deadline's budget too: it may fire first
         if isinstance(error, urllib3.exceptions.HTTPError):
             raise self._transport_error(error, path) from None
         if error is not None:

@@ -1,0 +1,51 @@
+"""Service (core v1): its ``konghq.com/*`` annotations (plugins among them) and its ports.
+
+KIC binds the plugins a Service names to the Kong service built for it (every Kubernetes Service
+behind one Kong service: internal/dataplane/kongstate/kongstate.go getPluginRelations), and reads
+its other ``konghq.com/*`` annotations as Kong service settings, which must agree among the
+Services of one multi-backend rule (translator/ingressrules.go collectInconsistentAnnotations).
+Services have no class rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from kongcheck.facts.kube import PLUGINS_ANNOTATION
+from kongcheck.index.objects import FieldError, Obj
+from kongcheck.index.records import Record, Value, int_value, kong_annotations, text_value
+from kongcheck.parse.values import LMap, LSeq
+
+
+class ServicePort(NamedTuple):
+    name: Value | None
+    port: int | None
+    protocol: str | None
+    line: int
+    column: int | None
+
+
+@dataclass(slots=True)
+class Service(Record):
+    annotations: dict[str, Value] = field(default_factory=dict)  # konghq.com/* only
+    ports: list[ServicePort] = field(default_factory=list)
+    type: str | None = None
+
+    @property
+    def plugins(self) -> Value | None:
+        return self.annotations.get(PLUGINS_ANNOTATION)
+
+
+def parse(obj: Obj) -> Service:
+    spec = obj.get(obj.body, "spec", LMap, "spec")
+    ports: list[ServicePort] = []
+    items = obj.get(spec, "ports", LSeq, "spec.ports") if spec else None
+    for index, item in enumerate(items or ()):
+        if not isinstance(item, LMap):
+            raise FieldError(f"Service {obj.ref.name!r}: spec.ports[{index}] must be a mapping", items.where(index)[0])
+        path = f"spec.ports[{index}]"
+        line, column = items.where(index)
+        ports.append(ServicePort(text_value(obj, item, "name", path + ".name"), int_value(obj, item, "port", path + ".port"),
+                                 obj.get(item, "protocol", str, path + ".protocol"), line, column))
+    return Service(obj, annotations=kong_annotations(obj), ports=ports,
+                   type=obj.get(spec, "type", str, "spec.type") if spec else None)
