@@ -6,7 +6,7 @@ from kchelp import cli, fixture, res, scan_json
 EXAMPLE = "fixtures/example"
 
 
-WRONG_CLASS = ("fixtures/example/consumers.yaml:8:34: no KongConsumer, KongConsumerGroup, KongVault or TCPIngress carries class "
+WRONG_CLASS = ("fixtures/example/consumers.yaml:8:34: no KongConsumer, KongConsumerGroup, KongVault, TCPIngress, KongClusterPlugin or Ingress carries class "
                "'kong-internal', so the controller for it processes none of them and nothing is checked (classes "
                "found: 'kong'); check --ingress-class, or --allow-other-classes accepts this")
 
@@ -31,11 +31,7 @@ def test_allow_other_classes_makes_a_wrong_class_one_warning():
     assert run.code == 0 and not run.json["errors"]
     (finding,) = run.findings("ignored-by-controller")
     assert finding["severity"] == "warning"
-<<<<<<< HEAD
-    assert "no KongConsumer, KongConsumerGroup, KongVault or TCPIngress carries class 'kong-internal'" in finding["message"]
-=======
-    assert "no KongConsumer, KongConsumerGroup, KongVault, KongClusterPlugin or Ingress carries class 'kong-internal'" in finding["message"]
->>>>>>> dd49452 (Index the plugin and routing kinds: KongPlugin, KongClusterPlugin (class rules), Service, Ingress (annotation or spec.ingressClassName), HTTPRoute, GRPCRoute, Gateway, GatewayClass, ReferenceGrant, from files, renders, snapshots and --cluster (Gateway API CRDs optional, plugin config never kept); facts/names.py holds the Kong service and route names KIC generates; a read timeout under the fetch deadline is reported as the deadline)
+    assert "no KongConsumer, KongConsumerGroup, KongVault, TCPIngress, KongClusterPlugin or Ingress carries class 'kong-internal'" in finding["message"]
     assert "classes found: 'kong'" in finding["message"]
     assert finding["resources"] and all(r["file"].startswith(EXAMPLE) for r in finding["resources"])
     assert run.findings() == [finding]

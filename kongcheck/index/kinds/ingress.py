@@ -13,8 +13,9 @@ from typing import NamedTuple
 
 from kongcheck.facts import names
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
+from kongcheck.index.kinds.tcp_ingress import TLSEntry, tls_entries
 from kongcheck.index.objects import FieldError, Obj
-from kongcheck.index.records import Classed, Value, int_value, kong_annotations, text_list, text_value
+from kongcheck.index.records import Classed, Value, int_value, kong_annotations, text_value
 from kongcheck.parse.values import LMap, LSeq
 
 
@@ -53,13 +54,6 @@ class IngressRule(NamedTuple):
     column: int | None
 
 
-class IngressTLS(NamedTuple):
-    hosts: list[Value]
-    secret: Value | None
-    line: int
-    column: int | None
-
-
 class KongRoute(NamedTuple):
     name: str
     service: str  # the Kong service name
@@ -70,7 +64,7 @@ class KongRoute(NamedTuple):
 @dataclass(slots=True)
 class Ingress(Classed):
     rules: list[IngressRule] = field(default_factory=list)
-    tls: list[IngressTLS] = field(default_factory=list)
+    tls: list[TLSEntry] = field(default_factory=list)  # read as a TCPIngress reads its own
     default_backend: Backend | None = None
     annotations: dict[str, Value] = field(default_factory=dict)  # konghq.com/* only
 
@@ -146,22 +140,10 @@ def _rules(obj: Obj, spec: LMap) -> list[IngressRule]:
     return rules
 
 
-def _tls(obj: Obj, spec: LMap) -> list[IngressTLS]:
-    entries = []
-    items = obj.get(spec, "tls", LSeq, "spec.tls") or []
-    for index in range(len(items)):
-        path = f"spec.tls[{index}]"
-        entry = _mapping(obj, items, index, path)
-        entries.append(IngressTLS(text_list(obj, entry, "hosts"), text_value(obj, entry, "secretName",
-                                                                              path + ".secretName"),
-                                  *items.where(index)))
-    return entries
-
-
 def parse(obj: Obj) -> Ingress:
     spec = obj.get(obj.body, "spec", LMap, "spec")
     if spec is None:
         return Ingress(obj, annotations=kong_annotations(obj))
-    return Ingress(obj, rules=_rules(obj, spec), tls=_tls(obj, spec),
+    return Ingress(obj, rules=_rules(obj, spec), tls=tls_entries(obj, spec),
                    default_backend=_backend(obj, spec, "defaultBackend", "spec.defaultBackend"),
                    annotations=kong_annotations(obj))
