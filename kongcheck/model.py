@@ -122,6 +122,16 @@ class Finding:
     suppressed_by: str | None = None  # annotation | comment | baseline (when suppressed)
     live_only: bool = False  # every participant is a live cluster object (--cluster, --cluster-snapshot)
     value: object | None = None  # redact.Sealed: the clashing value, for the baseline's slow digest only
+    title: str | None = None  # the start of ``message`` that says what clashes in a few words (see ``lead()``)
+
+    def lead(self) -> tuple[str, str]:
+        """(what clashes, the rest of the message): the message split after its title, or, for a
+        message without one, after its first clause."""
+        title = self.title if self.title and self.message.startswith(self.title) else None
+        if title is None:
+            ends = [end for end in (self.message.find(sep) for sep in (". ", ": ", "; ")) if end > 0]
+            title = self.message[:min(ends)] if ends else self.message
+        return title, self.message[len(title):].lstrip(" .:;")
 
     def sort_key(self) -> tuple:
         first = self.participants[0].location if self.participants else Location("")

@@ -36,7 +36,7 @@ def test_found_walking_up_and_paths_are_relative_to_it(repo):
 def test_flags_win_over_the_file(repo):
     (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nfail-on: never\nnamespace: elsewhere\n")
     assert scan("--fail-on", "error").exit_code == 1
-    assert scan(str(repo / "manifests" / "vaults.yaml"), "--fail-on", "error").stdout.count("conflict") == 1
+    assert scan(str(repo / "manifests" / "vaults.yaml"), "--fail-on", "error").stdout.count("  vault-prefix-conflict  ") == 1
 
 
 def test_pyproject_tool_table(repo):
@@ -54,7 +54,7 @@ def test_per_rule_severity_and_enabled(repo):
         "  vault-prefix-conflict: {severity: info}\n")
     result = scan()
     assert result.exit_code == 0  # nothing left at error
-    assert "warning jwt-key-conflict" in result.stdout and "key-auth-key-conflict" not in result.stdout
+    assert "  warning  jwt-key-conflict  " in result.stdout and "key-auth-key-conflict" not in result.stdout
     assert scan("--fail-on", "warning").exit_code == 1
 
 

@@ -118,16 +118,20 @@ def test_usage_errors_exit_2():
     assert cli("scan", "--format", "yaml", fixture("clean")).code == 2
 
 
-def test_text_output_lists_each_participant_as_path_line_col_and_id():
+def test_text_output_leads_with_the_place_and_lists_each_participant_on_its_line():
     run = cli("scan", fixture("vault-prefix-conflict.yaml"))
     path = fixture("vault-prefix-conflict.yaml")
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("error   vault-prefix-conflict  3 KongVaults share prefix 'shared-secrets'.")
-    assert lines[1:5] == [
-        f"  {path}:11:11  /KongVault/vault-new",
-        f"  {path}:22:11  /KongVault/vault-old",
-        f"  {path}:32:11  /KongVault/vault-a",
+    assert lines[0] == f"{path}:11:11  error  vault-prefix-conflict  3 KongVaults share prefix 'shared-secrets'"
+    assert lines[1:4] == [
+        f"    /KongVault/vault-new  {path}:11:11",
+        f"    /KongVault/vault-old  {path}:22:11",
+        f"    /KongVault/vault-a    {path}:32:11",
+    ]
+    assert lines[4].startswith("  Kong would reject it with")
+    assert lines[5:7] == [
         "  outcome: losers-skipped; kept: /KongVault/vault-old; dropped: /KongVault/vault-new, /KongVault/vault-a",
+        "  help: kongcheck rules vault-prefix-conflict (docs/rules.md#vault-prefix-conflict)",
     ]
     assert lines[-1] == "1 finding (1 error, 0 warnings) in 1 file, 3 documents, 3 Kong resources"
 

@@ -99,7 +99,7 @@ def test_baseline_fails_only_on_new_findings(tmp_path):
     (manifests / "new.yaml").write_text(consumer("x") + "---\n" + consumer("z"))
     result = scan(str(manifests), "--baseline", str(baseline))
     assert result.exit_code == 1
-    assert result.stdout.count("conflict ") == 1 and "4 suppressed" in result.stdout
+    assert result.stdout.count("  error  ") == 1 and "4 suppressed" in result.stdout
     assert "default/KongConsumer/x" in result.stdout
 
 

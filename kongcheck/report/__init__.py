@@ -26,13 +26,16 @@ class ReportOptions(NamedTuple):
     disabled_rules: frozenset = frozenset()
     rule_severity: dict = {}
     max_locations: int = 10  # participants listed per finding, the rest counted ("and N more"); 0: all
+    color: bool | None = None  # text: colour on or off; None: on a terminal only (the CLI decides, see --color)
+    quiet: bool = False  # text: findings and errors only, no summary line (--quiet)
 
     @classmethod
-    def of(cls, settings, show_suppressed: bool = False, max_locations: int = 10) -> "ReportOptions":
+    def of(cls, settings, show_suppressed: bool = False, max_locations: int = 10, color: bool | None = None,
+           quiet: bool = False) -> "ReportOptions":
         from kongcheck.verdict.policy import disabled
 
         return cls(settings.fail_on, show_suppressed, disabled(settings), dict(settings.rule_severity),
-                   max_locations)
+                   max_locations, color, quiet)
 
 
 def renderer(name: str):

@@ -28,6 +28,13 @@ def failing(finding: Finding, fail_on: str) -> bool:
             and severity_rank(finding.severity) >= severity_rank(fail_on))
 
 
+def help_line(rule: str) -> str:
+    """Where a finding's rule is explained: the command and the section of the rules page."""
+    from kongcheck.rules.docs import link
+
+    return f"kongcheck rules {rule} ({link(rule)})"
+
+
 def summary_line(result) -> str:
     open_findings = [f for f in result.findings if not f.suppressed]
     counts = {severity: sum(1 for f in open_findings if f.severity == severity) for severity in ("error", "warning")}

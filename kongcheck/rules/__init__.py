@@ -53,6 +53,7 @@ def finding(hit: Hit, info: RuleInfo, redactor: Redactor) -> Finding:
         kept=outcome.kept if outcome else [],
         dropped=outcome.dropped if outcome else [],
         value=Sealed(value) if value is not None else None,
+        title=hit.title,
     )
 
 

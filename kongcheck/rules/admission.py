@@ -9,7 +9,7 @@ from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
 from kongcheck.model import Location, Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -53,9 +53,9 @@ RULES = [
 ]
 
 
-def _problem(secret: Secret, location: Location, message: str) -> Hit:
+def _problem(secret: Secret, location: Location, what: str, rest: str) -> Hit:
     ref = secret.obj.ref
-    return Hit("webhook-rejects", f"Secret {ref.id}: {message}", [Participant(ref, location)])
+    return Hit("webhook-rejects", participants=[Participant(ref, location)], **said(f"Secret {ref.id}: {what}", rest))
 
 
 def _kind_location(secret: Secret) -> Location:
@@ -115,8 +115,8 @@ def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
     if problem is None:
         return None
     text, fields = problem
-    message = (f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails: "
-               f"\"{webhook.CREDENTIAL_FAILED}{text}\"")
+    what = f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails"
+    message = f"\"{webhook.CREDENTIAL_FAILED}{text}\""
     if cred_type == "konnect" and index.settings.install.name == "chart":
         message += " (the kong chart 2.44 and newer does not send Secrets labelled konnect to the webhook)"
     names = sorted(c.obj.ref.id for c in _exact_consumers(secret, index) if consumer_checked(c, index))
@@ -124,7 +124,7 @@ def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
         one = len(names) == 1
         message += (f"; {', '.join(names)}, which {'names' if one else 'name'} it, then "
                     f"{'finds' if one else 'find'} no such Secret and {'is' if one else 'are'} refused too")
-    return _problem(secret, refusal_location(secret, fields, target.kic), message)
+    return _problem(secret, refusal_location(secret, fields, target.kic), what, message)
 
 
 def _text(value) -> str | None:
@@ -164,9 +164,10 @@ def _empty_username(consumer, index: KongIndex) -> Hit | None:
         return None
     ref = consumer.obj.ref
     where = consumer.username.location if consumer.username is not None else consumer.obj.kind_location
-    return Hit("webhook-rejects", f"KongConsumer {ref.id} has no username: the KIC "
-               f"{show(index.settings.target.kic)} webhook refuses it (\"{webhook.EMPTY_USERNAME}\"), so `kubectl "
-               "apply` fails for it", [Participant(ref, where)])
+    return Hit("webhook-rejects", participants=[Participant(ref, where)],
+               **said(f"KongConsumer {ref.id} has no username",
+                      f"the KIC {show(index.settings.target.kic)} webhook refuses it (\"{webhook.EMPTY_USERNAME}\"), "
+                      "so `kubectl apply` fails for it"))
 
 
 def refuses_empty_username(consumer, index: KongIndex) -> bool:
@@ -203,11 +204,11 @@ def _consumer_refusal(consumer, attachments: list, index: KongIndex) -> Hit | No
             ref = consumer.obj.ref
             answer = webhook.CREDENTIAL_FAILED + problem[0]
             return Hit("webhook-rejects",
-                       f"KongConsumer {ref.id} names Secret {secret.obj.ref.id}, which the Secret webhook lets "
-                       f"through ({_why_not_checked(secret, index)}) but the consumer webhook does not: "
-                       f"{consumer_failure(index, [ref.id], answer)}",
-                       [Participant(ref, attachment.name.location), Participant(secret.obj.ref,
-                                                                                secret.obj.kind_location)])
+                       participants=[Participant(ref, attachment.name.location),
+                                     Participant(secret.obj.ref, secret.obj.kind_location)],
+                       **said(f"KongConsumer {ref.id} names Secret {secret.obj.ref.id}, which the Secret webhook lets "
+                              f"through ({_why_not_checked(secret, index)}) but the consumer webhook does not",
+                              consumer_failure(index, [ref.id], answer)))
     return None
 
 
@@ -222,11 +223,11 @@ def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
         ref = consumer.obj.ref
         answer = f'{webhook.SECRET_NOT_FOUND}: secrets "{secret.obj.ref.name}" not found'
         hits.append(Hit("consumer-applied-before-secret",
-                        f"KongConsumer {ref.id} is applied before its credential Secret {secret.obj.ref.id}: "
-                        f"{consumer_failure(index, [ref.id], answer)} on this apply; the Secret is created, so "
-                        "applying again succeeds",
-                        [Participant(ref, attachment.name.location),
-                         Participant(secret.obj.ref, secret.obj.kind_location)]))
+                        participants=[Participant(ref, attachment.name.location),
+                                      Participant(secret.obj.ref, secret.obj.kind_location)],
+                        **said(f"KongConsumer {ref.id} is applied before its credential Secret {secret.obj.ref.id}",
+                               f"{consumer_failure(index, [ref.id], answer)} on this apply; the Secret is created, "
+                               "so applying again succeeds")))
         break  # the webhook stops at the first Secret it cannot find
     return hits
 

@@ -12,6 +12,12 @@ from kongcheck.facts.outcomes import Outcome
 from kongcheck.model import Participant
 
 
+def said(title: str, rest: str, sep: str = ": ") -> dict:
+    """``message`` and ``title`` of a Hit whose message is its title, ``sep``, then the rest:
+    ``Hit(rule, participants=..., **said(title, rest))``."""
+    return {"message": f"{title}{sep}{rest}", "title": title}
+
+
 class RuleInfo(NamedTuple):
     """One rule's catalogue entry: the single source for `kongcheck rules`, SARIF and docs."""
 
@@ -35,3 +41,4 @@ class Hit(NamedTuple):
     field: str | None = None  # Kong field, e.g. key
     value: str | None = None  # the clashing value: fingerprinted by the registry, never kept
     outcome: Outcome | None = None
+    title: str | None = None  # the start of ``message`` that says what clashes, in a few words (text's lead line)

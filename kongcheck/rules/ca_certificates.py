@@ -132,7 +132,8 @@ def _timing(contest) -> str:
 def _conflict(contest, index: KongIndex) -> Hit:
     target = index.settings.target
     members = contest.order
-    head = f"{len(members)} CA certificates share id {contest.id!r} ({_names(members)})."
+    title = f"{len(members)} CA certificates share id {contest.id!r} ({_names(members)})"
+    head = f"{title}."
     if target.ca_oldest_wins:
         winner, losers = contest.order[0], contest.order[1:]
         text = (f"KIC {show(target.kic)} keeps {winner.ref.id} (the oldest: creationTimestamp, then namespace, then "
@@ -155,7 +156,7 @@ def _conflict(contest, index: KongIndex) -> Hit:
                    f"sync fails ('{facts.GDR_EXISTS.format(id=contest.id)}'). KIC 3.4.18 and 3.5.11 and newer "
                    "keep the oldest object instead.")
     return Hit("ca-certificate-id-conflict", message, [Participant(m.ref, _id_location(m)) for m in members],
-               entity="ca_certificates", field="id", value=contest.id, outcome=outcome)
+               entity="ca_certificates", field="id", value=contest.id, outcome=outcome, title=title)
 
 
 def _bad_id(cert, index: KongIndex) -> Hit:
@@ -165,10 +166,11 @@ def _bad_id(cert, index: KongIndex) -> Hit:
         hint = (" It is a UUID followed by a line break, which KIC keeps (`kubectl create secret --from-file` "
                 "keeps a file's last newline).")
     outcome = outcomes.config_rejected(index.settings.target)
+    title = f"CA certificate {cert.ref.id} has id {text!r}, which is not a UUID"
     return Hit("ca-certificate-invalid-id",
-               f"CA certificate {cert.ref.id} has id {text!r}, which is not a UUID: Kong answers 'invalid id: "
-               f"{facts.KONG_NOT_UUID}' and {outcome.text}.{hint}",
-               [Participant(cert.ref, cert.id.location)], entity="ca_certificates", field="id", outcome=outcome)
+               f"{title}: Kong answers 'invalid id: {facts.KONG_NOT_UUID}' and {outcome.text}.{hint}",
+               [Participant(cert.ref, cert.id.location)], entity="ca_certificates", field="id", outcome=outcome,
+               title=title)
 
 
 def _binary_hint(cert) -> str:
@@ -205,12 +207,13 @@ def _invalid(cert, index: KongIndex) -> Hit:
     where = cert.cert.location if cert.check is not None else cert.record.obj.kind_location
     id_part = f" (id {cert.id.text!r})" if cert.id is not None else ""
     plugins = " and on every KongPlugin whose config.ca_certificates names its id" if cert.id is not None else ""
-    message = (f"CA certificate {cert.ref.id}{id_part} is not sent to Kong: KIC {show(target.kic)} skips it with "
+    title = f"CA certificate {cert.ref.id}{id_part} is not sent to Kong"
+    message = (f"{title}: KIC {show(target.kic)} skips it with "
                f"Warning {facts.EVENT} '{cert.event}' on it{plugins}; whatever verifies against it fails."
                f"{_reason_hint(cert, target)}")
     outcome = outcomes.Outcome(outcomes.OBJECT_SKIPPED, f"KIC skips {cert.ref.id}", dropped=[cert.ref.id])
     return Hit("ca-certificate-invalid", message, [Participant(cert.ref, where)], entity="ca_certificates",
-               field="cert", outcome=outcome)
+               field="cert", outcome=outcome, title=title)
 
 
 def _raw_text(cert, index: KongIndex) -> list[Hit]:
@@ -226,13 +229,15 @@ def _raw_text(cert, index: KongIndex) -> list[Hit]:
                         f"first and sends the whole text, Kong answers 'invalid ca_certificate:: {check.kong_error}' "
                         f"and {outcome.text}. KIC 3.4.10 and 3.5.3 and newer skip such an object instead. Split "
                         "the bundle: one object per certificate, each with its own id.",
-                        where, entity="ca_certificates", field="cert", outcome=outcome))
+                        where, entity="ca_certificates", field="cert", outcome=outcome,
+                        title=f"CA certificate {cert.ref.id} holds several certificates"))
     if check.sends_key:
         hits.append(Hit("ca-certificate-invalid",
                         f"CA certificate {cert.ref.id} holds a private key block after its certificate: KIC "
                         f"{show(target.kic)} sends the whole text, key included, to Kong as the CA certificate "
                         "(KIC 3.4.10 and 3.5.3 and newer skip the object: 'invalid PEM block type'). A CA "
-                        "certificate needs no key: remove it.", where, entity="ca_certificates", field="cert"))
+                        "certificate needs no key: remove it.", where, entity="ca_certificates", field="cert",
+                        title=f"CA certificate {cert.ref.id} holds a private key block after its certificate"))
     return hits
 
 
@@ -249,7 +254,8 @@ def _same_certificate(state) -> list[Hit]:
                         f"{_names(certs)} hold the same certificate under ids {ids}. DB-less Kong accepts both; "
                         "a database-backed Kong (DB mode) refuses the second ('entity already exists') and the "
                         "whole sync fails.", [Participant(c.ref, c.cert.location) for c in certs],
-                        entity="ca_certificates", field="cert_digest"))
+                        entity="ca_certificates", field="cert_digest",
+                        title=f"{_names(certs)} hold the same certificate under ids {ids}"))
     return hits
 
 
@@ -268,7 +274,9 @@ def _case_variants(state) -> list[Hit]:
                         "KIC sends them as two CA certificates, but a database-backed Kong stores a UUID "
                         "case-insensitively, so the second write fails or replaces the first, and references to "
                         "either spelling are ambiguous.", [Participant(c.ref, c.id.location) for c in certs],
-                        entity="ca_certificates", field="id", value=spellings[0].lower()))
+                        entity="ca_certificates", field="id", value=spellings[0].lower(),
+                        title=f"{_names(certs)} have ids that differ only in letter case "
+                              f"({', '.join(map(repr, spellings))})"))
     return hits
 
 
@@ -282,7 +290,9 @@ def check(index: KongIndex):
             yield Hit("ca-certificate-ignored",
                       f"{unread.record.obj.ref.id} is labelled {CA_CERT_LABEL}, but KIC {show(target.kic)} does not "
                       f"read it as a CA certificate: {unread.reason}",
-                      [Participant(unread.record.obj.ref, unread.label.location)])
+                      [Participant(unread.record.obj.ref, unread.label.location)],
+                      title=f"{unread.record.obj.ref.id} is labelled {CA_CERT_LABEL}, but KIC {show(target.kic)} "
+                            "does not read it as a CA certificate")
     for contest in state.contests:
         yield _conflict(contest, index)
     losers = {id(m) for contest in state.contests for m in contest.order[1:]} if target.ca_oldest_wins else set()

@@ -9,7 +9,7 @@ from kongcheck.index.kinds.consumer import Consumer
 from kongcheck.index.records import Refusal
 from kongcheck.model import Participant
 from kongcheck.rules.admission import refuses_empty_username
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -68,29 +68,29 @@ def _no_identity(consumer: Consumer, index: KongIndex) -> Hit:
         effect = f"KIC {kic} drops this consumer and its credentials (both are empty)"
     where = consumer.username or consumer.custom_id
     location = where.location if where else obj.kind_location
-    return Hit("consumer-without-identity", f"KongConsumer {obj.ref.id} has neither username nor custom_id: {effect}",
-               [Participant(obj.ref, location)])
+    return Hit("consumer-without-identity", participants=[Participant(obj.ref, location)],
+               **said(f"KongConsumer {obj.ref.id} has neither username nor custom_id", effect))
 
 
 def _no_username(consumer: Consumer, index: KongIndex) -> Hit:
     obj = consumer.obj
-    return Hit("consumer-without-username",
-               f"KongConsumer {obj.ref.id} has a custom_id but no username: KIC "
-               f"{show(index.settings.target.kic)} may panic on it (fixed in KIC 3.4); add a username",
-               [Participant(obj.ref, consumer.custom_id.location)])
+    return Hit("consumer-without-username", participants=[Participant(obj.ref, consumer.custom_id.location)],
+               **said(f"KongConsumer {obj.ref.id} has a custom_id but no username",
+                      f"KIC {show(index.settings.target.kic)} may panic on it (fixed in KIC 3.4); add a username"))
 
 
 def _refused(refusal: Refusal, index: KongIndex) -> Hit:
     ref = refusal.record.obj.ref
     what = "Secret" if refusal.field == "credentials" else "consumer group"
+    title = f"The API server refuses KongConsumer {ref.id}"
     outcome = outcomes.Outcome(
         outcomes.APPLY_REFUSED,
-        f"The API server refuses KongConsumer {ref.id}: it lists {what} {refusal.duplicate.text!r} twice in "
+        f"{title}: it lists {what} {refusal.duplicate.text!r} twice in "
         f"`{refusal.field}`, a set since KIC 3.2 (Duplicate value), so `kubectl apply` fails and KIC "
         f"{show(index.settings.target.kic)} never sees this consumer, its credentials or its groups",
         dropped=[ref.id])
     return Hit("consumer-duplicate-list-entry", outcome.text, [Participant(ref, refusal.duplicate.location)],
-               outcome=outcome)
+               outcome=outcome, title=title)
 
 
 def check(index: KongIndex) -> list[Hit]:

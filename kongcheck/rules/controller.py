@@ -5,7 +5,7 @@ from kongcheck.facts.kinds import classed_kinds, listing
 from kongcheck.facts.kube import CLASS_ANNOTATION, DEFAULT_CLASS_ANNOTATION
 from kongcheck.index import Ignored, KongIndex
 from kongcheck.model import Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 _KINDS = listing(classed_kinds())
 ALLOW_OTHER_CLASSES = "--allow-other-classes"  # accepts an input with no object for --ingress-class
@@ -49,11 +49,11 @@ def _hit(index: KongIndex, ignored: Ignored) -> Hit:
     record = ignored.record
     ref = record.obj.ref
     if ignored.crd_missing:  # not a class matter: the kind is unknown to the API server
-        return Hit("crd-missing", f"{ref.id} cannot be applied: {ignored.reason}",
-                   [Participant(ref, record.obj.kind_location)])
-    return Hit("ignored-by-controller",
-               f"{ref.id} is ignored by the controller for class {index.settings.ingress_class!r}: {ignored.reason}",
-               [Participant(ref, _where(record))])
+        return Hit("crd-missing", participants=[Participant(ref, record.obj.kind_location)],
+                   **said(f"{ref.id} cannot be applied", ignored.reason))
+    return Hit("ignored-by-controller", participants=[Participant(ref, _where(record))],
+               **said(f"{ref.id} is ignored by the controller for class {index.settings.ingress_class!r}",
+                      ignored.reason))
 
 
 def other_classes_message(index: KongIndex) -> str | None:
@@ -74,7 +74,8 @@ def _wrong_class(index: KongIndex) -> list[Hit]:
     if message is None:
         return []
     return [Hit("ignored-by-controller", message,
-                [Participant(record.obj.ref, _where(record)) for record in index.other_classes().values()])]
+                [Participant(record.obj.ref, _where(record)) for record in index.other_classes().values()],
+                title=message.split(", so ", 1)[0])]
 
 
 def check(index: KongIndex) -> list[Hit]:

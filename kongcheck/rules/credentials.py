@@ -12,7 +12,7 @@ from kongcheck.index.kinds.secret import Secret
 from kongcheck.index.records import SecretMaker
 from kongcheck.model import Location, Participant
 from kongcheck.rules.admission import consumer_checked, consumer_failure, secret_refusal
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -45,9 +45,11 @@ RULES = [
 ]
 
 
-def _problem(rule: str, secret: Secret, location: Location, message: str) -> Hit:
+def _problem(rule: str, secret: Secret, location: Location, what: str, rest: str = "", sep: str = "; ") -> Hit:
     ref = secret.obj.ref
-    return Hit(rule, f"Secret {ref.id}: {message}", [Participant(ref, location)])
+    title = f"Secret {ref.id}: {what}"
+    return Hit(rule, participants=[Participant(ref, location)], **(said(title, rest, sep) if rest else
+                                                                   {"message": title, "title": title}))
 
 
 def _kind_location(secret: Secret) -> Location:
@@ -58,7 +60,7 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
     row = CREDENTIAL_TYPES.get(cred_type)
     if row is None or not row.translated:
         return [_problem("invalid-credential", secret, _kind_location(secret),
-                         f"unsupported credential type {cred_type!r}; KIC skips this credential")]
+                         f"unsupported credential type {cred_type!r}", "KIC skips this credential")]
     findings = []
     for name in dict.fromkeys(row.translator_needs + ((row.unique,) if row.unique else ())):
         value = secret.values.get(name)
@@ -67,8 +69,8 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
                                      f"failed to provision credential: {cred_type} is invalid: no {name}"))
         elif value is not None and value.text == "":
             findings.append(_problem("invalid-credential", secret, value.location,
-                                     f"{name} is empty: Kong rejects it (length must be at least 1) and with "
-                                     "it the whole configuration"))
+                                     f"{name} is empty", "Kong rejects it (length must be at least 1) and with "
+                                     "it the whole configuration", ": "))
     return findings + _parsed_fields(secret)
 
 
@@ -80,7 +82,7 @@ def _parsed_fields(secret: Secret) -> list[Hit]:
         value = secret.values.get(name)
         if value is not None and not valid(value.text):
             findings.append(_problem("invalid-credential", secret, value.location,
-                                     f"{name} must be {want}; KIC fails to translate this credential"))
+                                     f"{name} must be {want}", "KIC fails to translate this credential"))
     return findings
 
 
@@ -90,9 +92,9 @@ def _whitespace(ref, value, field: str) -> Hit | None:
         return None
     what = "a trailing newline" if text.endswith("\n") else "leading or trailing whitespace"
     hint = " (was it encoded with `echo` instead of `echo -n`?)" if value.encoded else ""
-    return Hit("credential-value-whitespace",
-               f"{ref.id}: {field} has {what}; Kong compares it exactly, so clients must send it byte for byte{hint}",
-               [Participant(ref, value.location)])
+    return Hit("credential-value-whitespace", participants=[Participant(ref, value.location)],
+               **said(f"{ref.id}: {field} has {what}",
+                      f"Kong compares it exactly, so clients must send it byte for byte{hint}", "; "))
 
 
 def _untyped(secret: Secret, index: KongIndex) -> str:
@@ -113,7 +115,7 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
         if cred_type is None:
             if secret.legacy_type is None:  # kongCredType-only Secrets are references.py's
                 findings.append(_problem("invalid-credential", secret, _kind_location(secret),
-                                         f"{_untyped(secret, index)}; {consumer_fates(attachments, index)}"))
+                                         _untyped(secret, index), consumer_fates(attachments, index)))
         else:
             findings += _translator(secret, cred_type)
     cred_type = (attachments[0].cred_type if attachments else None) or secret.label_type or secret.legacy_type

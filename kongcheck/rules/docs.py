@@ -19,6 +19,14 @@ say what the cluster does on apply (`outcome`, `kept`, `dropped`) for `--kic-ver
 """
 
 
+PAGE = "docs/rules.md"
+
+
+def link(rule_id: str) -> str:
+    """The rule's section of the rules page (the page's headings are the rule ids)."""
+    return f"{PAGE}#{rule_id}"
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 

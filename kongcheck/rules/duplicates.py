@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kongcheck.index import KongIndex
 from kongcheck.model import Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -33,9 +33,9 @@ def check(index: KongIndex) -> list[Hit]:
         ref = last.ref
         participants = [Participant(ref, obj.kind_location) for obj in definitions]
         findings.append(Hit(
-            "duplicate-resource",
-            f"{ref.id} is defined {len(definitions)} times; kubectl applies them in order and the "
-            f"last one ({participants[-1].location}) is what the cluster keeps, so kongcheck checks only that one",
-            participants,
+            "duplicate-resource", participants=participants,
+            **said(f"{ref.id} is defined {len(definitions)} times",
+                   f"kubectl applies them in order and the last one ({participants[-1].location}) is what the "
+                   "cluster keeps, so kongcheck checks only that one", "; "),
         ))
     return findings

@@ -7,7 +7,7 @@ from kongcheck.facts.versions import show
 from kongcheck.index import Attachment, KongIndex
 from kongcheck.model import Participant
 from kongcheck.rules.admission import consumer_checked, consumer_failure
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -62,9 +62,8 @@ def _missing(attachment: Attachment, index: KongIndex) -> Hit:
                 and index.settings.install.failure_policy != "Fail":
             fate += "; KIC then skips the Secret and keeps the consumer without it"
     return Hit(
-        "missing-credential-secret",
-        f"KongConsumer {ref.id} names credential Secret {attachment.name.text!r}, which {why}; {fate}",
-        [Participant(ref, attachment.name.location)],
+        "missing-credential-secret", participants=[Participant(ref, attachment.name.location)],
+        **said(f"KongConsumer {ref.id} names credential Secret {attachment.name.text!r}, which {why}", fate, "; "),
     )
 
 
@@ -75,17 +74,17 @@ def _legacy(attachment: Attachment, index: KongIndex) -> Hit | None:
     where = [Participant(secret.obj.ref, secret.values[LEGACY_TYPE_KEY].location),
              Participant(consumer, attachment.name.location)]
     if attachment.via == "legacy" and target.reads_label:
-        return Hit("deprecated-credential-type",
-                   f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
-                   f"kongCredType key; KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not", where)
+        return Hit("deprecated-credential-type", participants=where,
+                   **said(f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
+                          "kongCredType key", f"KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not", "; "))
     if attachment.via is None and secret.label_type is None and not target.reads_legacy_type:
         if consumer_checked(attachment.consumer, index):
             fate = consumer_failure(index, [consumer.id], webhook.CREDENTIAL_FAILED + webhook.NO_TYPE)
         else:
             fate = f"KongConsumer {consumer.id} loses this credential"
-        return Hit("legacy-credential-ignored",
-                   f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
-                   f"ignores: {fate}", where)
+        return Hit("legacy-credential-ignored", participants=where,
+                   **said(f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
+                          "ignores", fate))
     return None
 
 

@@ -44,14 +44,15 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
     how = f"{len(attachments)} times by {', '.join(sorted(set(owners)))}"
     if len(shown) < len(attachments):
         how += " and by live KongConsumers that --untrusted does not name"
+    title = f"{first.cred_type} Secret {secret_ref.id} is attached {how}"
     return Hit(
         "credential-shared-by-consumers",
-        f"{first.cred_type} Secret {secret_ref.id} is attached {how}; its {row.field} becomes "
-        f"{len(attachments)} {row.entity} entities with one value. {outcome.text}.",
+        f"{title}; its {row.field} becomes {len(attachments)} {row.entity} entities with one value. {outcome.text}.",
         [Participant(secret_ref, value.location)] + [Participant(a.consumer.obj.ref, a.name.location)
                                                      for a in shown],
         entity=row.entity, field=row.field, outcome=outcome,
         value=None if first.secret.obj.is_live else value.text,  # nothing derived from a value only the cluster holds
+        title=title,
     )
 
 

@@ -6,7 +6,7 @@ from kongcheck.facts.kube import TAGS_ANNOTATION
 from kongcheck.index import KongIndex
 from kongcheck.index.records import Record
 from kongcheck.model import Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -41,10 +41,9 @@ def _check(record: Record) -> Hit | None:
     if not bad:
         return None
     ref = record.obj.ref
-    return Hit("invalid-tag",
-               f"{ref.id}: tag {', '.join(repr(tag) for tag in bad)} in {TAGS_ANNOTATION} contains "
-               f"'{TAG_FORBIDDEN}'; Kong refuses such tags and rejects the whole configuration",
-               [Participant(ref, tags.location)])
+    return Hit("invalid-tag", participants=[Participant(ref, tags.location)],
+               **said(f"{ref.id}: tag {', '.join(repr(tag) for tag in bad)} in {TAGS_ANNOTATION} contains "
+                      f"'{TAG_FORBIDDEN}'", "Kong refuses such tags and rejects the whole configuration", "; "))
 
 
 def check(index: KongIndex):

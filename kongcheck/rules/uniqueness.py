@@ -175,7 +175,8 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
     refused = _webhook_refuses(row, group, index)
     outcome = _outcome(row, group, owners, index, refused)
     says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
-    message = f"{len(group)} {row.people} share {row.field} {shown}{owned}.{says} {outcome.text}."
+    title = f"{len(group)} {row.people} share {row.field} {shown}{owned}"
+    message = f"{title}.{says} {outcome.text}."
     if not refused and not index.settings.install.sends(row.kind):
         other = _webhook_refuses(row, group, index, webhook.INSTALLS["kic"])
         if other:
@@ -184,7 +185,7 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
                         f"with KIC's own webhook manifests (--webhook kic) `kubectl apply` refuses "
                         f"{', '.join(sorted(other))} instead.")
     return Hit(row.rule, message, [Participant(e.ref, e.value.location) for e in group],
-               entity=row.entity, field=row.field, value=value, outcome=outcome)
+               entity=row.entity, field=row.field, value=value, outcome=outcome, title=title)
 
 
 def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, plain: str, value: str) -> Hit:
@@ -206,7 +207,7 @@ def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, p
     says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
     return Hit(row.rule, f"{said}.{says} {outcome.text}.",
                [Participant(e.ref, e.value.location) for e in changed],
-               entity=row.entity, field=row.field, value=value, outcome=outcome)
+               entity=row.entity, field=row.field, value=value, outcome=outcome, title=said)
 
 
 def check(index: KongIndex):

@@ -6,7 +6,7 @@ from kongcheck.facts.kong import VAULT_NAMES, VAULT_PREFIX, VAULT_PREFIX_PATTERN
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.model import Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
     RuleInfo(
@@ -40,8 +40,8 @@ def _hit(vault, index: KongIndex) -> Hit | None:
                                    dropped=[vault.obj.ref.id])
     else:
         outcome = outcomes.config_rejected(target)
-    return Hit("invalid-vault", f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}. {outcome.text}.",
-               [Participant(vault.obj.ref, prefix.location)], outcome=outcome)
+    return Hit("invalid-vault", participants=[Participant(vault.obj.ref, prefix.location)], outcome=outcome,
+               **said(f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}", f"{outcome.text}.", ". "))
 
 
 def check(index: KongIndex) -> list[Hit]:

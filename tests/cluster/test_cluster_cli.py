@@ -77,7 +77,7 @@ def test_a_manifest_clashing_with_live_state_fails(fake_server, token_kubeconfig
     result = run(folder, *live_args(token_kubeconfig))
     assert result.exit_code == 1, result.output
     assert "consumer-username-conflict" in result.output and "jwt-key-conflict" in result.output
-    assert re.search(r"\n  cluster:kind-test/team-b/KongConsumer/bob +team-b/KongConsumer/bob\n", result.output)
+    assert re.search(r"\n    team-b/KongConsumer/bob +cluster:kind-test/team-b/KongConsumer/bob\n", result.output)
     assert "cluster:kind-test/team-b/Secret/bob-jwt" in result.output
     assert "(with 11 live objects from the cluster)" in result.output
 

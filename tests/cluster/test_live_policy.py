@@ -96,7 +96,7 @@ def test_the_text_report_does_not_call_it_already_in_the_cluster(tmp_path):
     folder = write_manifest(tmp_path, _consumer("c2", "s2", indent=""))
     result = CliRunner().invoke(main, ["scan", folder, "--cluster-snapshot", write_snapshot(tmp_path)])
     assert result.exit_code == 1
-    assert re.match(r"error +key-auth-key-conflict ", result.output)
+    assert re.match(r"cluster:snapshot/ns/Secret/s1 \(.*\)  error  key-auth-key-conflict  ", result.output)
     assert "already in the cluster" not in result.output
 
 
