@@ -76,7 +76,8 @@ def test_standard_input_twice_is_a_usage_error():
 
 @pytest.mark.parametrize("args, message", [
     (["--config", "/tmp"], "Error: /tmp: cannot read configuration"),
-    (["-o", "/tmp"], "Error: cannot write /tmp: Is a directory"),
+    (["-f", "json", "-o", "/tmp"], "Error: cannot write /tmp: Is a directory"),
+    (["-o", "/tmp"], "Error: cannot tell the format of --output /tmp from its name"),
     (["--baseline", "/tmp"], "Error: /tmp: cannot read baseline"),
     (["-n", ""], "Error: Invalid value for '-n' / '--namespace': must not be empty"),
     (["--ingress-class", ""], "Error: Invalid value for '--ingress-class': must not be empty"),

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kongcheck.cli import UsageProblem, say
+from kongcheck.cli import UsageProblem, output, say
 from kongcheck.facts.webhook import DEFAULT_INSTALL, INSTALLS
 from kongcheck.loading import DEEPEST, LoadOptions
 from kongcheck.report import FORMATS
@@ -56,32 +56,6 @@ def _versions(kic: str | None, kong: str | None):
         )
     except versions.VersionError as exc:
         raise click.UsageError(str(exc)) from None
-
-
-def _outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Pair each --format with the --output at the same position ('-' or none: stdout)."""
-    formats = formats or ("text",)
-    if len(outputs) > len(formats):
-        raise click.UsageError("more --output than --format options: give one --output per --format")
-    pairs = [(fmt, outputs[i] if i < len(outputs) else "-") for i, fmt in enumerate(formats)]
-    if sum(1 for _, out in pairs if out == "-") > 1:
-        raise click.UsageError("only one --format can go to standard output; give the others an --output FILE")
-    return pairs
-
-
-def _write(result, options, pairs) -> None:
-    from kongcheck.report import renderer
-
-    for fmt, out in pairs:
-        render = renderer(fmt)
-        if out == "-":
-            render(result, options, sys.stdout)
-            continue
-        try:
-            with open(out, "w", encoding="utf-8") as stream:
-                render(result, options, stream)
-        except OSError as exc:
-            raise UsageProblem(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 CONFIG_FLAGS_KEY = "kongcheck.config-flags"
@@ -258,7 +232,13 @@ _RENDER_OPTIONS = (
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
               help="Output format; repeat for several (pair each with an --output).  [default: text]")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
-              help="Write the format at the same position to FILE ('-' for standard output).")
+              help="Write the format at the same position to FILE ('-' for standard output); without --format, "
+                   "the format FILE is named for (.sarif, .json, .xml).")
+@click.option("--color", type=click.Choice(output.COLORS), default="auto", show_default=True,
+              help="Colour the text report: auto = on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on "
+                   "(CI logs that show colour).")
+@click.option("--no-color", is_flag=True, help="Same as --color never.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only findings and errors: no summary, notes or progress.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
               help="Lowest severity that makes the exit code 1.")
 @click.option("--ingress-class", default="kong", show_default=True, callback=_not_empty,
@@ -295,7 +275,7 @@ _RENDER_OPTIONS = (
 @click.option("--write-baseline", metavar="FILE",
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
-def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_default_class, allow_other_classes,
+def scan(paths, formats, outputs, color, no_color, quiet, fail_on, ingress_class, namespace, assume_default_class, allow_other_classes,
          kic_version, kong_version, webhook, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
          write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
          kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
@@ -318,7 +298,10 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
                         target=_versions(kic_version, kong_version), webhook=webhook, show_values=show_values,
                         fail_on=fail_on,
                         untrusted=untrusted, **rule_settings(config))
-    pairs = _outputs(formats, outputs)
+    reports = output.pairs(formats, outputs)
+    colored = output.color(color, no_color)
+    if quiet and verbose:
+        raise click.UsageError("give --quiet or --verbose, not both")
     if paths.count("-") > 1:
         raise click.UsageError("'-' (standard input) can be given only once")
     load = LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
@@ -333,7 +316,8 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
         live=_live_options(cluster, context, kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline,
                            cluster_snapshots, fail_on_live, load),
         load=load,
-        allow_empty=allow_empty, baseline=baseline, write_baseline=write_baseline, progress=_progress,
+        allow_empty=allow_empty, baseline=baseline, write_baseline=write_baseline,
+        progress=None if quiet else _progress,
     )
     try:
         result = run(request)
@@ -344,9 +328,9 @@ def scan(paths, formats, outputs, fail_on, ingress_class, namespace, assume_defa
             say(f"skipped {line}")
     for warning in result.warnings:
         say(f"kongcheck: warning: {warning}")
-    for line in result.info:
+    for line in () if quiet else result.info:
         say(line)
-    _write(result, ReportOptions.of(settings, show_suppressed), pairs)
-    for note in result.notes:
+    output.write(result, ReportOptions.of(settings, show_suppressed, color=colored, quiet=quiet), reports)
+    for note in () if quiet else result.notes:
         say(note)
     sys.exit(result.exit_code(fail_on))

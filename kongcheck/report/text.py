@@ -81,7 +81,7 @@ def build_lines(result, options) -> list[Line]:
     for error in result.errors:
         lines.append(Line([("error  ", "bold red"), (safe(str(error)), "")], indent=7))
     if options.quiet:
-        return lines
+        return lines[:-1] if lines and not lines[-1].segments else lines
     if result.errors:
         lines.append(Line([]))
     style = "bold red" if any(f.severity == "error" and not f.suppressed for f in result.findings) else "green"
