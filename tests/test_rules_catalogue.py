@@ -78,3 +78,73 @@ def test_every_rule_has_a_fixture_that_triggers_it():
             run = cli("scan", "-f", "json", "--fail-on", "never", *versions, *flags, "fixtures/rules")
             seen |= {f["rule"] for f in run.json["findings"]}
     assert seen == {rule for rule, info in CATALOG.items() if info.enabled}
+
+
+def test_rules_as_json_is_the_catalogue_as_data():
+    import json
+
+    run = cli("rules", "--format", "json")
+    assert run.code == 0
+    rules = json.loads(run.stdout)
+    assert [rule["id"] for rule in rules] == list(CATALOG)
+    for rule in rules:
+        info = CATALOG[rule["id"]]
+        assert (rule["severity"], rule["summary"], rule["example"], rule["fix"], rule["enabled"]) == \
+            (info.severity, info.summary, info.example, info.fix, info.enabled)
+        assert rule["docs"] == f"docs/rules.md#{info.id}"
+    by_id = {rule["id"]: rule for rule in rules}
+    assert by_id["key-auth-key-conflict"]["kong"] == {"entity": "keyauth_credentials", "field": "key"}
+    assert by_id["key-auth-key-conflict"]["outcomes"] == [
+        {"kic": "2.0-3.3", "kong": "3.0-3.3", "outcome": "one-entry-wins"},
+        {"kic": "2.0-3.3", "kong": "3.4-3.9", "outcome": "config-rejected"},
+        {"kic": "3.4-3.5", "kong": "3.0-3.9", "outcome": "consumers-dropped"},
+    ]
+    assert by_id["vault-prefix-conflict"]["outcomes"] == [  # no KongVault before KIC 3.1
+        {"kic": "3.1-3.5", "kong": "3.0-3.9", "outcome": "losers-skipped"}]
+    assert by_id["invalid-tag"]["outcomes"] is None and by_id["invalid-tag"]["kong"] is None
+    one = json.loads(cli("rules", "jwt-key-conflict", "-f", "json").stdout)
+    assert one == by_id["jwt-key-conflict"]
+
+
+def test_the_outcomes_by_release_agree_with_a_scan_for_each_release():
+    import json
+
+    listed = json.loads(cli("rules", "key-auth-key-conflict", "-f", "json").stdout)["outcomes"]
+    for kic, kong, expected in (("3.3", "3.3", "one-entry-wins"), ("3.3", "3.9", "config-rejected"),
+                                ("3.5", "3.0", "consumers-dropped")):
+        scanned = cli("scan", "fixtures/rules/key-auth-key-conflict.yaml", "-f", "json", "--kic-version", kic,
+                      "--kong-version", kong)
+        (finding,) = [f for f in scanned.json["findings"] if f["rule"] == "key-auth-key-conflict"]
+        assert finding["outcome"] == expected
+        assert any(row["outcome"] == expected for row in listed)
+
+
+def test_a_misspelt_rule_id_is_answered_with_the_id_it_looks_like():
+    run = cli("rules", "jwt-conflict")
+    assert run.code == 2 and "unknown rule 'jwt-conflict'; did you mean 'jwt-key-conflict'?" in run.stderr
+    far = cli("rules", "zzzz")
+    assert far.code == 2 and "unknown rule 'zzzz'; `kongcheck rules` lists them" in far.stderr
+
+
+@pytest.mark.parametrize("shell, start", [("bash", "_kongcheck_completion() {"), ("zsh", "#compdef kongcheck"),
+                                          ("fish", "function _kongcheck_completion")])
+def test_the_shell_completion_script_is_produced(shell, start):
+    from click.testing import CliRunner
+
+    from kongcheck.cli import main
+
+    result = CliRunner().invoke(main, [], prog_name="kongcheck", env={"_KONGCHECK_COMPLETE": f"{shell}_source"})
+    assert result.exit_code == 0 and result.stdout.startswith(start)
+
+
+def test_completion_offers_options_and_rule_ids():
+    from click.testing import CliRunner
+
+    from kongcheck.cli import main
+
+    def complete(words: str) -> list[str]:
+        env = {"_KONGCHECK_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+        return CliRunner().invoke(main, [], prog_name="kongcheck", env=env).stdout.split()
+
+    assert "plain,--color" in complete("kongcheck scan --col")
+    assert complete("kongcheck rules jwt") == ["plain,jwt-key-conflict"]

@@ -75,6 +75,17 @@ def test_unknown_rule_ids_are_warnings_with_file_and_line(tmp_path):
     assert f"{path}:11: unknown rule 'typo' in a kongcheck: ignore comment" in result.stderr
 
 
+def test_a_misspelt_rule_id_in_a_suppression_is_answered_with_the_id_it_looks_like(tmp_path):
+    path = write(tmp_path, consumer("a", annotation="consumer-username-conflit,jwt-conflict"),
+                 consumer("b", kind_comment="  # kongcheck: ignore[consumer-username-conflict, al]"))
+    result = scan(path)
+    assert result.exit_code == 1  # a's misspelt suppression does not suppress
+    assert (f"kongcheck: warning: {path}:7: unknown rule 'consumer-username-conflit' (did you mean "
+            "'consumer-username-conflict'?), 'jwt-conflict' (did you mean 'jwt-key-conflict'?) in annotation "
+            "kongcheck.io/ignore") in result.stderr
+    assert f"{path}:11: unknown rule 'al' (did you mean 'all'?) in a kongcheck: ignore comment" in result.stderr
+
+
 def test_sarif_marks_suppressed_results(tmp_path):
     path = write(tmp_path, consumer("a", annotation="all"), consumer("b", annotation="all"))
     document = json.loads(scan(path, "--format", "sarif").stdout)

@@ -55,24 +55,45 @@ def main() -> None:
     """Find Kong Ingress Controller configuration collisions before `kubectl apply`."""
 
 
-@main.command("rules")
-@click.argument("rule_id", required=False)
-@click.option("--markdown", is_flag=True, help="Print every rule as Markdown (the source of docs/rules.md).")
-def rules_command(rule_id: str | None, markdown: bool) -> None:
-    """List every rule, or explain RULE_ID with a bad example and the fix."""
+def _complete_rule(ctx, param, incomplete: str) -> list:
+    """Shell completion of RULE_ID: the rule ids that start with what was typed."""
     from kongcheck.rules import CATALOG
 
-    if markdown:
+    return [click.shell_completion.CompletionItem(rule, help=info.summary)
+            for rule, info in CATALOG.items() if rule.startswith(incomplete)]
+
+
+@main.command("rules")
+@click.argument("rule_id", required=False, shell_complete=_complete_rule)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="text for people; json: the catalogue as data (id, severity, summary, "
+              "behaviour, outcome by KIC and Kong release, docs link, example and fix); markdown: docs/rules.md.")
+@click.option("--markdown", is_flag=True, help="Same as --format markdown.")
+def rules_command(rule_id: str | None, fmt: str, markdown: bool) -> None:
+    """List every rule, or explain RULE_ID with a bad example and the fix."""
+    from kongcheck.rules import CATALOG, closest
+
+    info = CATALOG.get(rule_id) if rule_id is not None else None
+    if rule_id is not None and info is None:
+        meant = closest(rule_id)
+        hint = f"; did you mean {meant!r}?" if meant else "; `kongcheck rules` lists them"
+        raise click.UsageError(f"unknown rule {rule_id!r}{hint}")
+    if markdown or fmt == "markdown":
         from kongcheck.rules import docs
 
-        click.echo(docs.render(CATALOG), nl=False)
+        click.echo(docs.render(CATALOG if info is None else {info.id: info}), nl=False)
         return
-    if rule_id is None:
+    if fmt == "json":
+        import json
+
+        from kongcheck.rules import docs
+
+        data = docs.as_data(CATALOG if info is None else {info.id: info})
+        click.echo(json.dumps(data if info is None else data[0], indent=2, ensure_ascii=False))
+        return
+    if info is None:
         _list_rules(CATALOG)
         return
-    info = CATALOG.get(rule_id)
-    if info is None:
-        raise click.UsageError(f"unknown rule {rule_id!r}; `kongcheck rules` lists them")
     from kongcheck.rules import explain
 
     click.echo(explain.text(info))

@@ -33,6 +33,14 @@ MODULES = (uniqueness, shared_credential, references, credentials, admission, va
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
 
+def closest(word: str, extra: tuple[str, ...] = ()) -> str | None:
+    """The rule id ``word`` was most likely meant to be (a typo's did-you-mean), or None."""
+    import difflib
+
+    close = difflib.get_close_matches(word, [*CATALOG, *extra], n=1)
+    return close[0] if close else None
+
+
 class RuleError(Exception):
     """A rule module returned a hit of a rule it does not declare (a kongcheck bug)."""
 

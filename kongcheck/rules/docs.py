@@ -48,3 +48,76 @@ def render(catalog: dict[str, RuleInfo]) -> str:
     table += [f"| [`{info.id}`](#{info.id}) | {info.severity}{'' if info.enabled else ' (off by default)'} | "
               f"{_cell(info.summary)} |" for info in catalog.values()]
     return "\n".join([HEADER, *table, ""] + [_section(info) for info in catalog.values()])
+
+
+def _minors(patches: dict) -> list:
+    from kongcheck.facts.versions import Version
+
+    return [Version(major, minor, patch, f"{major}.{minor}") for (major, minor), patch in sorted(patches.items())]
+
+
+def _span(versions: list) -> str:
+    return str(versions[0]) if len(versions) == 1 else f"{versions[0]}-{versions[-1]}"
+
+
+def _outcome(row, target) -> str | None:
+    from kongcheck.facts import outcomes
+    from kongcheck.facts.kinds import BY_KIND
+    from kongcheck.facts.unique import KIC_DROPS_CONSUMERS, OLDEST_WINS
+
+    since = BY_KIND[row.kind].since
+    if since is not None and target.kic < since:
+        return None  # the kind does not exist for this KIC (crd-missing)
+    if row.resolution == OLDEST_WINS:
+        return outcomes.LOSERS_SKIPPED
+    if row.resolution == KIC_DROPS_CONSUMERS:
+        return outcomes.credential_clash(target, row.kic_index, [], row.endpoint_key).name
+    return outcomes.kong_clash(target, row.endpoint_key).name
+
+
+def outcomes_by_release(rule_id: str) -> list[dict] | None:
+    """What the cluster does with a clash of this rule, by KIC and Kong release (each the newest
+    patch of its minor): ``[{"kic": "3.4-3.5", "kong": "3.4-3.9", "outcome": "consumers-dropped"}, ...]``;
+    None for a rule that is not a uniqueness clash (its outcome depends on more than the releases).
+    The outcome is that of two manifest objects; KIC's webhook may refuse one first (apply-refused)."""
+    from kongcheck.facts.unique import rows
+    from kongcheck.facts.versions import KIC_PATCHES, KONG_PATCHES, Target
+
+    row = next((r for r in rows() if r.rule == rule_id), None)
+    if row is None:
+        return None
+    kongs = _minors(KONG_PATCHES)
+    runs: list[tuple[list, list[tuple[list, str | None]]]] = []  # (KIC minors, [(Kong minors, outcome)])
+    for kic in _minors(KIC_PATCHES):
+        segments: list[tuple[list, str | None]] = []
+        for kong in kongs:
+            outcome = _outcome(row, Target(kic=kic, kong=kong))
+            if segments and segments[-1][1] == outcome:
+                segments[-1][0].append(kong)
+            else:
+                segments.append(([kong], outcome))
+        shape = [(tuple(versions), outcome) for versions, outcome in segments]
+        if runs and [(tuple(v), o) for v, o in runs[-1][1]] == shape:
+            runs[-1][0].append(kic)
+        else:
+            runs.append(([kic], segments))
+    return [{"kic": _span(kics), "kong": _span(versions), "outcome": outcome}
+            for kics, segments in runs for versions, outcome in segments if outcome is not None]
+
+
+def as_data(catalog: dict[str, RuleInfo]) -> list[dict]:
+    """The catalogue as `kongcheck rules --format json` prints it."""
+    from kongcheck.facts.unique import rows
+
+    unique = {row.rule: row for row in rows()}
+    out = []
+    for info in catalog.values():
+        row = unique.get(info.id)
+        out.append({
+            "id": info.id, "severity": info.severity, "enabled": info.enabled, "summary": info.summary,
+            "behaviour": info.behaviour, "collision": info.collision,
+            "kong": {"entity": row.entity, "field": row.field} if row else None,
+            "outcomes": outcomes_by_release(info.id), "docs": link(info.id),
+            "example": info.example, "fix": info.fix,
+        })
+    return out

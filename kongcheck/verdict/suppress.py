@@ -14,7 +14,7 @@ import re
 from kongcheck.index import KongIndex
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.model import Finding, Participant
-from kongcheck.rules import CATALOG
+from kongcheck.rules import CATALOG, closest
 
 ANNOTATION = "kongcheck.io/ignore"
 ALL = "all"
@@ -80,6 +80,15 @@ def _unknown(text: str) -> list[str]:
     return sorted(rule for rule in _ids(text) if rule not in CATALOG and rule != ALL)
 
 
+def _named(unknown: list[str]) -> str:
+    """``'jwt-conflict' (did you mean 'jwt-key-conflict'?), 'x'``: each unknown id with its likely meaning."""
+    parts = []
+    for rule in unknown:
+        meant = closest(rule, (ALL,))
+        parts.append(f"{rule!r} (did you mean {meant!r}?)" if meant else repr(rule))
+    return ", ".join(parts)
+
+
 def _objects(index: KongIndex):
     for record in index.records.values():
         yield record.obj
@@ -100,7 +109,7 @@ def _comment_warnings(obj: Obj, seen: set) -> list[str]:
         unknown = _unknown(match.group(1)) if match else []
         if unknown:
             warnings.append(f"{doc.source.name}:{doc.chunk_line + offset}: unknown rule "
-                            f"{', '.join(map(repr, unknown))} in a kongcheck: ignore comment (`kongcheck rules` lists them)")
+                            f"{_named(unknown)} in a kongcheck: ignore comment (`kongcheck rules` lists them)")
     return warnings
 
 
@@ -113,7 +122,7 @@ def _check_ids(index: KongIndex) -> list[str]:
         unknown = _unknown(annotation[0]) if annotation else []
         if unknown:
             line = annotation[1][0]
-            warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {', '.join(map(repr, unknown))} "
+            warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {_named(unknown)} "
                             f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
         warnings.extend(_comment_warnings(obj, seen))
     return warnings
