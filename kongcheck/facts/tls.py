@@ -32,8 +32,6 @@ KEY_KEY = "tls.key"
 SECRET_TYPE = "kubernetes.io/tls"
 
 LISTENER_WILDCARD = "*"  # the SNI of a listener without hostname
-GATEWAY_CONTROLLER = "konghq.com/kic-gateway-controller"  # KIC's default --gateway-api-controller-name
-UNMANAGED_ANNOTATION = "konghq.com/gatewayclass-unmanaged"
 
 SNI_LOG = "Same SNI requested for multiple certs, can only serve one cert"
 BAD_SECRET = "failed to construct certificate from secret"

@@ -19,6 +19,8 @@ import hashlib
 from dataclasses import dataclass, field
 
 from kongcheck.facts import tls as facts
+from kongcheck.facts.kinds import BY_KIND
+from kongcheck.facts.kube import GATEWAY_GROUP
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index import pem
 from kongcheck.index.records import Record, Value
@@ -174,13 +176,68 @@ def _ingress_like(record, certificates: _Certificates) -> list[Claim]:
     """spec.tls claims of an Ingress or TCPIngress: entries with hosts and a secretName, in order."""
     claims = []
     namespace = record.obj.ref.namespace
-    for entry in record.tls:
+    for number, entry in enumerate(record.tls):
         if not entry.hosts or entry.secret is None or not entry.secret.text:
             continue
         cert = certificates.of(namespace, entry.secret.text)
         for at, host in enumerate(entry.hosts):
-            claims.append(Claim(record, host.text, host, cert, f"spec.tls[{entry.index}]", (entry.index, at)))
+            claims.append(Claim(record, host.text, host, cert, f"spec.tls[{number}]", (number, at)))
     return claims
+
+
+def _takes_part(gateway, index) -> bool:
+    """Whether KIC reads a Gateway's listeners for certificates: from 3.4.9 / 3.5.2 only when its
+    GatewayClass exists and names KIC's controller; before, any Gateway (whose listener its controller
+    marks Programmed: assumed)."""
+    if not index.settings.target.gateway_certificates_need_kic_class:
+        return True
+    name = gateway.class_name.text if gateway.class_name is not None else ""
+    found = index.find("GatewayClass", "", name)
+    return found is not None and found.is_kic
+
+
+def _granted(gateway, ref, namespace: str, index) -> bool:
+    """A certificateRef to another namespace needs a ReferenceGrant there (3.4.14 / 3.5.7)."""
+    own = gateway.obj.ref.namespace
+    if ref.namespace is None or ref.namespace == own or not index.settings.target.gateway_certificate_refs_need_grant:
+        return True
+    return any(grant.obj.ref.namespace == namespace and grant.allows(GATEWAY_GROUP, "Gateway", own, ref.group,
+                                                                     ref.kind, ref.name.text)
+               for grant in index.all_of("ReferenceGrant"))
+
+
+def _listeners(gateway, index, certificates: _Certificates) -> list[Claim]:
+    """The claims of a Gateway's listeners, in spec order: one certificateRef each (more is a translation
+    failure), a Secret KIC can use (else it is skipped), the hostname or ``*``."""
+    claims = []
+    for number, listener in enumerate(gateway.listeners):
+        refs = listener.certificates
+        if len(refs) != 1 or refs[0].name is None:
+            continue
+        ref = refs[0]
+        namespace = ref.namespace or gateway.obj.ref.namespace
+        if not _granted(gateway, ref, namespace, index):
+            continue
+        cert = certificates.of(namespace, ref.name.text)
+        if cert.problem is not None:
+            continue
+        label = listener.name.text if listener.name is not None else str(number)
+        where = listener.hostname if listener.hostname is not None else _Place(gateway.obj, listener.line,
+                                                                                 listener.column)
+        host = listener.hostname.text if listener.hostname is not None else facts.LISTENER_WILDCARD
+        claims.append(Claim(gateway, host, where, cert, f"listener {label!r}", (number, 0)))
+    return claims
+
+
+class _Place:
+    """A position that is not a value (a listener without hostname), located like one."""
+
+    def __init__(self, obj, line: int, column: int | None) -> None:
+        self.obj, self.line, self.column = obj, line, column
+
+    @property
+    def location(self):
+        return self.obj.locate(self.line, self.column)
 
 
 def _claimant(claim: Claim, index) -> Claimant:
@@ -220,8 +277,8 @@ def _contest(host: str, claims: list[Claim], index) -> Contest:
             return Contest(host, everyone, None, possible, "every claimant is new, so apply timing decides which "
                            "creationTimestamp is oldest")
         if owner.certificate.problem is None:
-            return Contest(host, everyone, owner, [owner], "the first claim, Ingresses before TCPIngresses, each "
-                           "oldest first (creationTimestamp, then namespace/name)")
+            return Contest(host, everyone, owner, [owner], "the first claim: Ingresses, then TCPIngresses, each "
+                           "oldest first (creationTimestamp, then namespace/name), then Gateway listeners")
         unserved = owner
         served = [c for c in listeners]
     else:
@@ -248,14 +305,16 @@ def _contest(host: str, claims: list[Claim], index) -> Contest:
     return Contest(host, everyone, None, [], "no claim has a usable certificate", unserved)
 
 
-def build(index, claims: list[Claim] | None = None) -> TLSState:
+def build(index) -> TLSState:
     state = TLSState()
     certificates = _Certificates(index)
     for kind in ("Ingress", "TCPIngress"):
         for record in index.of(kind):
-            if getattr(record, "tls", None):
-                state.claims += _ingress_like(record, certificates)
-    state.claims += claims or []
+            state.claims += _ingress_like(record, certificates)
+    if index.settings.target.reads_gateway_certificates:
+        for gateway in index.all_of("Gateway") if "Gateway" in BY_KIND else ():
+            if _takes_part(gateway, index):
+                state.claims += _listeners(gateway, index, certificates)
     by_host: dict[str, list[Claim]] = {}
     for claim in state.claims:
         by_host.setdefault(claim.host, []).append(claim)

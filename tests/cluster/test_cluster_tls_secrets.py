@@ -109,3 +109,27 @@ def test_a_conflict_wholly_in_the_cluster_is_a_warning(fake_server, token_kubeco
     assert result.exit_code == 0, result.output
     [finding] = [f for f in json.loads(result.output)["findings"] if f["rule"] == "tls-host-conflict"]
     assert finding["severity"] == "warning" and finding["live_only"]
+
+
+def live_ingress(name: str, secret: str, host: str = "shop.example.com") -> dict:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+            "metadata": {"name": name, "namespace": "data", "creationTimestamp": "2025-05-01T08:00:00Z",
+                         "annotations": {"kubernetes.io/ingress.class": "kong"}},
+            "spec": {"tls": [{"hosts": [host], "secretName": secret}],
+                     "rules": [{"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+                         "service": {"name": "shop", "port": {"number": 80}}}}]}}]}}
+
+
+def test_a_new_ingress_with_another_certificate_for_a_live_ingress_host(fake_server, token_kubeconfig, tmp_path):
+    live_secret = {**live_objects()[1], "metadata": {"name": "shop-cert", "namespace": "data"}}
+    fake_server.objects.extend([live_ingress("z-shop", "shop-cert"), live_secret])
+    new = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: a-shop\n  namespace: data\n"
+           "  annotations:\n    kubernetes.io/ingress.class: kong\nspec:\n  tls:\n  - hosts: [shop.example.com]\n"
+           "    secretName: shop-cert-2026\n")
+    folder = manifests(tmp_path, tls_secret("shop-cert-2026", "new db", namespace="data"), new)
+    result = run(folder, *live_args(token_kubeconfig), "-f", "json")
+    assert result.exit_code == 1, result.output
+    [finding] = [f for f in json.loads(result.output)["findings"] if f["rule"] == "tls-host-conflict"]
+    assert (finding["kept"], finding["dropped"]) == (["data/Ingress/z-shop"], ["data/Ingress/a-shop"])
+    assert "/api/v1/namespaces/data/secrets/shop-cert" in fake_server.paths()
+    assert LIVE_KEY.splitlines()[1] not in result.output

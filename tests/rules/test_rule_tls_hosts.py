@@ -125,3 +125,106 @@ def test_no_private_key_text_reaches_a_message():
     [finding] = findings_of(text, RULE)
     body = private_key("c1").splitlines()[1]
     assert body not in finding.message and "PRIVATE" not in finding.message
+
+
+def ingress_tls(name: str, secret: str, *hosts: str, created: str | None = None, namespace: str = "default") -> str:
+    lines = ["apiVersion: networking.k8s.io/v1", "kind: Ingress", "metadata:", f"  name: {name}",
+             f"  namespace: {namespace}"]
+    if created:
+        lines.append(f'  creationTimestamp: "{created}"')
+    lines += ["  annotations:", "    kubernetes.io/ingress.class: kong", "spec:", "  tls:",
+              f"  - hosts: [{', '.join(hosts)}]", f"    secretName: {secret}"]
+    return "\n".join(lines) + "\n"
+
+
+def gateway_class(name: str = "kong", controller: str = "konghq.com/kic-gateway-controller") -> str:
+    return (f"apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: {name}\n"
+            f"spec:\n  controllerName: {controller}\n")
+
+
+def gateway(name: str, *listeners: tuple, cls: str = "kong", namespace: str = "default") -> str:
+    """``listeners``: (listener name, hostname or None, Secret name or a list of names, Secret namespace or None)."""
+    lines = ["apiVersion: gateway.networking.k8s.io/v1", "kind: Gateway", "metadata:", f"  name: {name}",
+             f"  namespace: {namespace}", "spec:", f"  gatewayClassName: {cls}", "  listeners:"]
+    for number, (listener, hostname, secrets, secret_namespace) in enumerate(listeners):
+        lines += [f"  - name: {listener}", f"    port: {443 + number}", "    protocol: HTTPS"]
+        if hostname:
+            lines.append(f"    hostname: {hostname}")
+        lines += ["    tls:", "      certificateRefs:"]
+        for secret in secrets if isinstance(secrets, list) else [secrets]:
+            lines.append(f"      - name: {secret}")
+            if secret_namespace:
+                lines.append(f"        namespace: {secret_namespace}")
+    return "\n".join(lines) + "\n"
+
+
+def grant(namespace: str, from_namespace: str) -> str:
+    return (f"apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: certs\n"
+            f"  namespace: {namespace}\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: Gateway\n"
+            f"    namespace: {from_namespace}\n  to:\n  - group: \"\"\n    kind: Secret\n")
+
+
+def test_an_ingress_beats_an_older_tcp_ingress_and_any_gateway_listener():
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), tls_secret("c3"), gateway_class(),
+                       tcp("old-tcp", "c2", "app.example.com", created="2020-01-01T00:00:00Z"),
+                       ingress_tls("web", "c1", "app.example.com", created="2025-01-01T00:00:00Z"),
+                       gateway("gw", ("https", "app.example.com", "c3", None)))
+    [finding] = findings_with_live(text, "", RULE)
+    assert finding.kept == ["default/Ingress/web"]
+    assert finding.dropped == ["default/Gateway/gw", "default/TCPIngress/old-tcp"]
+
+
+def test_between_gateways_the_winner_is_not_fixed():
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), gateway_class(),
+                       gateway("gw-a", ("https", "app.example.com", "c1", None)),
+                       gateway("gw-b", ("https", "app.example.com", "c2", None)))
+    [finding] = findings_of(text, RULE)
+    assert finding.kept == [] and "Gateways are listed in no fixed order" in finding.message
+
+
+def test_listeners_of_one_gateway_go_in_spec_order():
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), gateway_class(),
+                       gateway("gw", ("first", "app.example.com", "c1", None), ("second", "app.example.com", "c2", None)))
+    [finding] = findings_of(text, RULE)
+    assert finding.kept == ["default/Gateway/gw"] and "Same SNI requested for multiple certs" in finding.message
+
+
+def test_hostname_less_listeners_claim_the_wildcard_sni_and_point_at_the_listener():
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), gateway_class(),
+                       gateway("gw-a", ("https", None, "c1", None)), gateway("gw-b", ("https", None, "c2", None)))
+    [finding] = findings_of(text, RULE)
+    assert "TLS host '*'" in finding.message and finding.kept == []
+    lines = text.splitlines()
+    assert all(lines[line - 1].strip().startswith("- name: https") for _, line, _ in at(finding))
+
+
+def test_a_listener_with_two_certificate_refs_claims_nothing():
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), tls_secret("c3"), gateway_class(),
+                       gateway("gw-a", ("https", "app.example.com", ["c1", "c3"], None)),
+                       gateway("gw-b", ("https", "app.example.com", "c2", None)))
+    assert findings_of(text, RULE) == []
+
+
+@pytest.mark.parametrize("kic, counts", [("3.4.8", 1), ("3.4.9", 0), ("3.5.1", 1), ("3.5.2", 0), ("3.3", 1)])
+def test_gateways_of_another_controller_take_part_until_3_4_9_and_3_5_2(kic, counts):
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), gateway_class(), gateway_class("istio", "istio.io/gateway"),
+                       gateway("gw-kong", ("https", "app.example.com", "c1", None)),
+                       gateway("gw-istio", ("https", "app.example.com", "c2", None), cls="istio"))
+    assert len(findings_of(text, RULE, kic=kic)) == counts
+
+
+@pytest.mark.parametrize("kic, counts", [("3.4.13", 1), ("3.4.14", 0), ("3.5.6", 1), ("3.5.7", 0)])
+def test_a_certificate_ref_to_another_namespace_needs_a_grant_from_3_4_14_and_3_5_7(kic, counts):
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2", namespace="certs"), gateway_class(),
+                       gateway("gw-a", ("https", "app.example.com", "c1", None)),
+                       gateway("gw-b", ("https", "app.example.com", "c2", "certs")))
+    assert len(findings_of(text, RULE, kic=kic)) == counts
+    assert len(findings_of(yaml_stream(text, grant("certs", "default")), RULE, kic=kic)) == 1
+
+
+@pytest.mark.parametrize("kic, counts", [("2.4", 0), ("2.5.0", 1)])
+def test_gateway_listeners_give_certificates_from_2_5(kic, counts):
+    text = yaml_stream(tls_secret("c1"), tls_secret("c2"), gateway_class(),
+                       gateway("gw-a", ("https", "app.example.com", "c1", None)),
+                       gateway("gw-b", ("https", "app.example.com", "c2", None)))
+    assert len(findings_of(text, RULE, kic=kic)) == counts
