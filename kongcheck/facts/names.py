@@ -49,8 +49,12 @@ def ingress_route(namespace: str, ingress: str, service: str, host: str, port: i
     return f"{namespace}.{ingress}.{service}.{host.replace('*', '_')}.{port_text(port)}"
 
 
-def ingress_route_key(namespace: str, ingress: str, service: str, host: str, port: int | str | None) -> str:
-    """The key KIC gathers an Ingress's paths under (the route name before ``*`` becomes ``_``)."""
+def ingress_route_key(namespace: str, ingress: str, service: str, host: str, port: int | str | None,
+                      host_first: bool = False) -> str:
+    """The key KIC gathers an Ingress's paths under: from 3.1 the route name before ``*`` becomes ``_``;
+    ``host_first`` (KIC 2.9-3.0, parser/translators/ingress.go) the host before the Service."""
+    if host_first:
+        return f"{namespace}.{ingress}.{host}.{service}.{port_text(port)}"
     return f"{namespace}.{ingress}.{service}.{host}.{port_text(port)}"
 
 

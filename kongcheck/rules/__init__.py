@@ -18,6 +18,7 @@ from kongcheck.rules import (
     controller,
     credentials,
     duplicates,
+    kong_names,
     references,
     shared_credential,
     tags,
@@ -28,7 +29,7 @@ from kongcheck.rules import (
 from kongcheck.rules.base import Hit, RuleInfo
 
 MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller,
-           duplicates, ca_certificates, tls_hosts)
+           duplicates, ca_certificates, tls_hosts, kong_names)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
