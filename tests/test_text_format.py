@@ -199,3 +199,40 @@ def test_many_participants_are_counted_past_the_limit(tmp_path):
     lines = result.stdout.splitlines()
     assert sum(1 for line in lines if line.startswith("    default/KongConsumer/c")) == 10
     assert "    and 4 more" in lines
+
+
+def test_in_a_real_terminal_the_report_is_wrapped_to_its_width_and_coloured(tmp_path):
+    """kongcheck started on a pseudo-terminal of 72 columns (no $COLUMNS): it asks the terminal."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    main_fd, child_fd = pty.openpty()
+    fcntl.ioctl(child_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 72, 0, 0))
+    env = {key: value for key, value in os.environ.items() if key not in ("COLUMNS", "NO_COLOR", "FORCE_COLOR")}
+    env["TERM"] = "xterm"
+    proc = subprocess.Popen([sys.executable, "-m", "kongcheck", "scan", "fixtures/example"], cwd=ROOT, env=env,
+                            stdin=subprocess.DEVNULL, stdout=child_fd, stderr=subprocess.DEVNULL)
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    assert proc.wait(timeout=60) == 1
+    os.close(main_fd)
+    shown = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert "\x1b[1;31merror\x1b[0m" in shown
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    for line in plain.splitlines():
+        assert len(line) <= 72 or line.startswith("    "), line
+    assert "\n  2 KongConsumers share username fp:" in plain  # the title moved below the lead line
+    assert FP.sub("fp:…", plain).split() == EXAMPLE.split()  # the same words as unwrapped, none cut
