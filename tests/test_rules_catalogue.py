@@ -148,3 +148,10 @@ def test_completion_offers_options_and_rule_ids():
 
     assert "plain,--color" in complete("kongcheck scan --col")
     assert complete("kongcheck rules jwt") == ["plain,jwt-key-conflict"]
+
+
+def test_the_rules_list_wraps_behaviour_without_cutting_a_word():
+    words = cli("rules").stdout.split()
+    for info in CATALOG.values():
+        for word in info.behaviour.split():
+            assert word in words, (info.id, word)

@@ -106,7 +106,8 @@ def _list_rules(catalog) -> None:
     width = max(len(rule) for rule in catalog)
     for info in catalog.values():
         click.echo(f"{info.id:<{width}}  {info.severity:<7}  {info.summary}")
-        click.echo(textwrap.fill(info.behaviour, 100, initial_indent="    ", subsequent_indent="    "))
+        click.echo(textwrap.fill(info.behaviour, 100, initial_indent="    ", subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False))  # never cut an id or a path
 
 
 from kongcheck.cli.scan import scan  # noqa: E402  (registers `kongcheck scan` on main)
