@@ -131,7 +131,7 @@ class Finding:
         if title is None:
             ends = [end for end in (self.message.find(sep) for sep in (". ", ": ", "; ")) if end > 0]
             title = self.message[:min(ends)] if ends else self.message
-        return title, self.message[len(title):].lstrip(" .:;")
+        return title, self.message[len(title):].lstrip(" .:;,")
 
     def sort_key(self) -> tuple:
         first = self.participants[0].location if self.participants else Location("")

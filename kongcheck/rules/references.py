@@ -63,7 +63,7 @@ def _missing(attachment: Attachment, index: KongIndex) -> Hit:
             fate += "; KIC then skips the Secret and keeps the consumer without it"
     return Hit(
         "missing-credential-secret", participants=[Participant(ref, attachment.name.location)],
-        **said(f"KongConsumer {ref.id} names credential Secret {attachment.name.text!r}, which {why}", fate, "; "),
+        **said(f"KongConsumer {ref.id} names credential Secret {attachment.name.text!r}", f"which {why}; {fate}", ", "),
     )
 
 
