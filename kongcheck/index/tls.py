@@ -291,10 +291,10 @@ def _contest(host: str, claims: list[Claim], index) -> Contest:
             return Contest(host, everyone, usable[0], usable, "the only certificate the Ingress-like objects offer")
         served = listeners
     served = [c for c in served if c.certificate.problem is None]
-    gateways = []
+    firsts: dict[str, Claim] = {}
     for claim in served:  # the first listener of each Gateway that names the host
-        if all(g.ref_id != claim.ref_id for g in gateways):
-            gateways.append(claim)
+        firsts.setdefault(claim.ref_id, claim)
+    gateways = list(firsts.values())
     if len({c.certificate.identity for c in gateways}) > 1:
         return Contest(host, everyone, None, gateways, "Gateways are listed in no fixed order and the first one "
                        "seen keeps the host", unserved)

@@ -190,7 +190,7 @@ def _route_conflicts(index: KongIndex):
     target = index.settings.target
     if not target.combined_ingress_routes:
         return
-    ordered, possible = kic_order(index.of("Ingress"), index)
+    ordered, _ = kic_order(index.of("Ingress"), index)
     by_key: dict[str, list] = {}
     for key, ingress, host, backend in _route_entries(index, ordered):
         by_key.setdefault(key, []).append((ingress, host, backend))
@@ -211,8 +211,8 @@ def _route_conflicts(index: KongIndex):
                 + f", so the paths of {losers} go to that Service"
                 + (f" and host {', '.join(map(repr, hosts))} gets no route from them" if hosts else "")
                 + f"; the route carries the annotations and plugins of {last.obj.ref.id}, with no event")
-        involved = [e[0] for e in entries]
-        uncertain = [r for r in possible if r in involved]
+        involved = list({id(e[0]): e[0] for e in entries}.values())
+        _, uncertain = kic_order(involved, index)  # who may come first among these, when apply timing decides
         outcome = outcomes.Outcome(ROUTES_MERGED, text, kept=[first.obj.ref.id] if len(uncertain) < 2 else [],
                                    dropped=list(dict.fromkeys(e[0].obj.ref.id for e in others)) if len(uncertain) < 2
                                    else [])
@@ -300,6 +300,16 @@ def _for_kic(route, index: KongIndex) -> bool:
     return False
 
 
+def _backend_allowed(route, kind: str, ref, index: KongIndex) -> bool:
+    """A backendRef to another namespace counts only with a ReferenceGrant there (KIC leaves it out otherwise)."""
+    own = route.obj.ref.namespace
+    if ref.namespace is None or ref.namespace == own:
+        return True
+    return any(grant.obj.ref.namespace == ref.namespace and grant.allows(GATEWAY_GROUP, kind, own, "", "Service",
+                                                                         ref.name.text)
+               for grant in index.all_of("ReferenceGrant"))
+
+
 def _multi_backend(index: KongIndex):
     target = index.settings.target
     if not target.checks_multi_backend_annotations:
@@ -317,6 +327,8 @@ def _multi_backend(index: KongIndex):
                 for backend in rule.backends:
                     ref = backend.ref
                     if ref.kind != "Service" or ref.group not in ("", "core") or ref.name is None:
+                        continue
+                    if not _backend_allowed(route, kind, ref, index):
                         continue
                     found = index.find("Service", ref.namespace or route.obj.ref.namespace, ref.name.text)
                     if found is not None and all(found is not s for s in services):

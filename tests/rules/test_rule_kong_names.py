@@ -176,3 +176,15 @@ def test_a_live_dotted_ingress_is_older_than_a_new_one_whatever_the_names():
 def test_a_new_ingress_on_a_live_tcp_ingress_service_port():
     [finding] = findings_with_live(tcp_ingress("app-tcp", "app", 8080), ingress("web", "app", port=8080), SERVICE_RULE)
     assert finding.dropped == ["default/Ingress/web"] and not finding.live_only
+
+
+def test_a_backend_in_another_namespace_counts_only_with_a_reference_grant():
+    other = service("v2").replace("  name: v2\n", "  name: v2\n  namespace: other\n")
+    route = http_route("app", "v1", "v2").replace("    - name: v2\n", "    - name: v2\n      namespace: other\n")
+    text = yaml_stream(service("v1", {"konghq.com/read-timeout": "60000"}), other, route)
+    assert findings_of(text, BACKENDS_RULE) == []
+    grant = ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: g\n"
+             "  namespace: other\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n"
+             "    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n")
+    [finding] = findings_of(yaml_stream(text, grant), BACKENDS_RULE)
+    assert [ref for ref, _, _ in at(finding)] == ["default/Service/v1", "other/Service/v2"]
