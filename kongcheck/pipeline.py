@@ -49,6 +49,7 @@ class Request:
     baseline: str | None = None  # accept the findings this file lists
     write_baseline: str | None = None  # record the findings in this file (and accept them)
     stdin: bytes | None = None  # the bytes of '-' (default: the process's standard input)
+    stdin_name: str | None = None  # the file '-' stands for (--stdin-filename): its findings are located there
     progress: Callable[[int], object] | None = None  # total -> an object with advance(done) and close(), or None
 
 
@@ -80,7 +81,8 @@ def _sources(request: Request, result: ScanResult) -> tuple[list, list[ScanError
         from kongcheck.sources.roots import is_remote
 
         named.update({os.path.realpath(k): "--kustomize" for k in request.kustomize if not is_remote(k)})
-    collected = files.collect(paths, request.excludes, request.roots != "files", request.stdin, named)
+    collected = files.collect(paths, request.excludes, request.roots != "files", request.stdin, named,
+                              request.stdin_name)
     result.skipped += collected.skipped
     sources, errors, unchecked = collected.sources, collected.errors, {}
     if renders or collected.roots:

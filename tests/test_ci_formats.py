@@ -150,18 +150,51 @@ def test_github_warnings_and_input_errors(tmp_path):
     assert commands[0][1]["line"].isdigit()
 
 
-def test_junit_one_testcase_per_rule_parsed_by_a_real_parser():
-    result = run(["scan", "fixtures/example", "--format", "junit"])
-    root = ET.fromstring(result.stdout.encode())
-    suite = root.find("testsuite")
+def _junit(args, cwd: Path = ROOT):
+    result = run(["scan", *args, "--format", "junit"], cwd)
+    return result, ET.fromstring(result.stdout.encode()).find("testsuite")
+
+
+def test_junit_has_one_testcase_per_finding_parsed_by_a_real_parser():
+    result, suite = _junit(["fixtures/example"])
+    assert result.exit_code == 1
     cases = suite.findall("testcase")
-    assert [c.get("name") for c in cases] == list(CATALOG)
-    failed = {c.get("name") for c in cases if c.find("failure") is not None}
-    assert failed == {"jwt-key-conflict", "key-auth-key-conflict", "consumer-username-conflict",
-                      "vault-prefix-conflict"}
-    assert suite.get("tests") == str(len(CATALOG)) and suite.get("failures") == "4"
-    text = next(c for c in cases if c.get("name") == "jwt-key-conflict").find("failure").text
-    assert "fixtures/example/credentials.yaml:10:8" in text
+    assert [c.get("name") for c in cases] == [
+        "consumer-username-conflict: team-a/KongConsumer/alice, team-b/KongConsumer/billing",
+        "jwt-key-conflict: team-a/Secret/alice-jwt, team-b/Secret/bob-jwt",
+        "key-auth-key-conflict: team-a/Secret/alice-key, team-b/Secret/billing-key",
+        "vault-prefix-conflict: /KongVault/env-vault, /KongVault/aws-vault"]
+    assert [c.get("classname") for c in cases][1] == "kongcheck.jwt-key-conflict"
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("4", "4", "0", "0")
+    failure = cases[1].find("failure")
+    assert failure.get("type") == "error" and failure.get("message").startswith("2 JWT credentials share key fp:")
+    assert "fixtures/example/credentials.yaml:10:8  team-a/Secret/alice-jwt" in failure.text
+    assert "outcome: consumers-dropped" in failure.text
+
+
+def test_junit_findings_that_do_not_fail_the_run_are_skipped_with_their_message():
+    result, suite = _junit(["fixtures/example", "--fail-on", "never"])
+    assert result.exit_code == 0
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("4", "0", "4")
+    skipped = suite.find("testcase/skipped")
+    assert skipped.get("message").startswith("error, not failing with --fail-on never: 2 KongConsumers share")
+
+
+def test_junit_input_errors_are_errors_and_a_clean_scan_is_one_passed_test(tmp_path):
+    (tmp_path / "bad.yaml").write_text("kind: KongConsumer\nmetadata: {name: [\n")
+    (tmp_path / "also-bad.yaml").write_text("kind: KongConsumer\nmetadata: {name: [\n")
+    result, suite = _junit([str(tmp_path)])
+    assert result.exit_code == 2
+    assert (suite.get("tests"), suite.get("errors"), suite.get("failures")) == ("2", "2", "0")
+    names = [c.get("name") for c in suite.findall("testcase")]
+    assert names == [f"input error: {tmp_path}/also-bad.yaml:2", f"input error: {tmp_path}/bad.yaml:2"]
+    assert suite.find("testcase/error").get("type") == "input-error"
+    (tmp_path / "bad.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: fine}\n")
+    (tmp_path / "also-bad.yaml").unlink()
+    result, suite = _junit([str(tmp_path)])
+    assert result.exit_code == 0
+    [case] = suite.findall("testcase")
+    assert case.get("name") == "no collisions found" and len(case) == 0 and suite.get("tests") == "1"
 
 
 def test_junit_counts_in_words(tmp_path):
@@ -179,7 +212,7 @@ def test_junit_survives_control_characters(tmp_path):
            "  name: \"bad\\x01{n}\"\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: same\n")
     (tmp_path / "c.yaml").write_text(doc.format(n="1") + "---\n" + doc.format(n="2"))
     root = ET.fromstring(run(["scan", str(tmp_path), "--format", "junit"]).stdout.encode())
-    failure = root.find("testsuite/testcase[@name='consumer-username-conflict']/failure")
+    failure = root.find("testsuite/testcase[@classname='kongcheck.consumer-username-conflict']/failure")
     assert "bad\\x011" in failure.text  # shown escaped, as every format shows it
 
 

@@ -23,13 +23,16 @@ SARIF_SCHEMA = json.loads((ROOT / "tests" / "schemas" / "sarif-schema-2.1.0.json
 _EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
 
 
-def _substitute(text: str, inputs: dict) -> str:
+def _substitute(text: str, inputs: dict, steps: dict) -> str:
     def value(match):
         name = match.group(1)
         if name.startswith("inputs."):
             return str(inputs[name[len("inputs."):]])
         if name == "github.action_path":
             return str(ROOT)
+        step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", name)
+        if step:
+            return steps.get(step.group(1), {}).get(step.group(2), "")
         raise AssertionError(f"unexpected expression {name}")
     return _EXPRESSION.sub(value, text)
 
@@ -42,19 +45,27 @@ def _inputs(**given) -> dict:
     return inputs
 
 
-def run_step(step: dict, inputs: dict, workdir: Path, runner_temp: Path) -> tuple[subprocess.CompletedProcess, dict]:
+STEP_OUTPUTS: dict = {}  # outputs of the steps run so far, as ${{ steps.ID.outputs.NAME }} reads them
+
+
+def run_step(step: dict, inputs: dict, workdir: Path, runner_temp: Path,
+             summary: Path | None = None) -> tuple[subprocess.CompletedProcess, dict]:
     output = runner_temp / f"output-{step['id']}"
     output.write_text("")
     env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(output),
-           "GITHUB_ACTION_PATH": str(ROOT)}
+           "GITHUB_ACTION_PATH": str(ROOT), "RUNNER_TOOL_CACHE": str(runner_temp / "tool-cache")}
     env.pop("PYTHONPATH", None)
-    env.update({key: _substitute(str(value), inputs) for key, value in step.get("env", {}).items()})
+    env.pop("GITHUB_STEP_SUMMARY", None)
+    if summary is not None:
+        env["GITHUB_STEP_SUMMARY"] = str(summary)
+    env.update({key: _substitute(str(value), inputs, STEP_OUTPUTS) for key, value in step.get("env", {}).items()})
     script = runner_temp / f"{step['id']}.sh"
     script.write_text(step["run"])
     assert step["shell"] == "bash"
     done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=workdir,
                           env=env, capture_output=True, text=True, timeout=900)
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    STEP_OUTPUTS[step["id"]] = outputs
     return done, outputs
 
 
@@ -65,7 +76,7 @@ def _step(step_id: str) -> dict:
 def test_action_metadata():
     assert ACTION["runs"]["using"] == "composite"
     assert set(ACTION["inputs"]) == {"paths", "format", "fail-on", "config", "untrusted", "version", "sarif-file",
-                                    "extra-args"}
+                                    "job-summary", "extra-args"}
     assert set(ACTION["outputs"]) == {"findings", "sarif-file"}
     ids = {step.get("id") for step in ACTION["runs"]["steps"]}
     for output in ACTION["outputs"].values():
@@ -80,9 +91,10 @@ def installed(tmp_path_factory):
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
     runner_temp = tmp_path_factory.mktemp("runner-temp")
-    done, _ = run_step(_step("install"), _inputs(), ROOT, runner_temp)
+    done, outputs = run_step(_step("install"), _inputs(), ROOT, runner_temp)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "kongcheck" in done.stdout
+    assert "kongcheck" in done.stdout and "reusing" not in done.stdout
+    assert outputs["venv"].startswith(str(runner_temp / "tool-cache" / "kongcheck"))
     return runner_temp
 
 
@@ -154,3 +166,71 @@ def test_the_documented_pull_request_recipe(installed, tmp_path):
     assert done.returncode == 1 and outputs["findings"] == "1"
     done, _ = run_step(_step("scan"), _inputs(**{**change, "config": "pr/.kongcheck.yaml"}), tmp_path, installed)
     assert done.returncode == 2 and "lies inside" in done.stderr
+
+
+def _split_clash(root: Path, first: str, second: str) -> None:
+    """The two consumers of fixtures/rules/consumer-username-conflict.yaml, one in each folder."""
+    one, two = (ROOT / "fixtures" / "rules" / "consumer-username-conflict.yaml").read_text().split("---\n")
+    for folder, text in ((first, one), (second, two)):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "consumer.yaml").write_text(text)
+
+
+@pytest.mark.parametrize("paths", ["team-a\nteam-b\n", "team-a\nteam-b", "  team-a  \r\n\n  team-b\n", "team-a team-b"],
+                         ids=["block", "block-without-last-newline", "blanks-and-crlf", "space-separated"])
+def test_scan_step_scans_every_path_of_a_list(installed, tmp_path, paths):
+    _split_clash(tmp_path, "team-a", "team-b")
+    done, outputs = run_step(_step("scan"), _inputs(paths=paths, sarif_file=""), tmp_path, installed)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert outputs["findings"] == "1"
+    assert "in 2 files" in done.stdout
+
+
+def test_scan_step_takes_paths_with_spaces_one_per_line(installed, tmp_path):
+    _split_clash(tmp_path, "team a", "team b")
+    done, outputs = run_step(_step("scan"), _inputs(paths="team a\nteam b\n", sarif_file=""), tmp_path, installed)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert outputs["findings"] == "1"
+    assert "::error file=team a/consumer.yaml,line=9" in done.stdout
+    done, _ = run_step(_step("scan"), _inputs(paths="team a", sarif_file=""), tmp_path, installed)
+    assert done.returncode == 2  # one line: split at blanks, and "team" does not exist
+
+
+def test_scan_step_takes_extra_args_over_several_lines(installed, tmp_path):
+    _split_clash(tmp_path, "team-a", "team-b")
+    extra = "--fail-on\nnever\n--exclude team-b\n"
+    done, outputs = run_step(_step("scan"), _inputs(paths=".", sarif_file="", extra_args=extra), tmp_path, installed)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert outputs["findings"] == "0"  # team-b excluded: every line reached kongcheck
+    glob = "--exclude *-b"  # not expanded by the shell, even where a file matches
+    (tmp_path / "x-b").write_text("")
+    done, outputs = run_step(_step("scan"), _inputs(paths=".", sarif_file="", extra_args=glob), tmp_path, installed)
+    assert outputs["findings"] == "0", done.stdout + done.stderr
+
+
+def test_scan_step_writes_the_job_summary(installed, workspace):
+    summary = installed / "step-summary.md"
+    summary.write_text("earlier content\n")
+    done, _ = run_step(_step("scan"), _inputs(paths="k8s", sarif_file=""), workspace, installed, summary=summary)
+    assert done.returncode == 1
+    text = summary.read_text()
+    assert text.startswith("earlier content\n## :x: kongcheck: 4 findings")  # appended, as GitHub expects
+    assert text.count("| :x: error |") == 4
+    assert not (installed / "kongcheck-summary.md").exists()
+    summary.write_text("")
+    done, _ = run_step(_step("scan"), _inputs(paths="k8s", sarif_file="", job_summary="false"), workspace, installed,
+                       summary=summary)
+    assert done.returncode == 1 and summary.read_text() == ""
+    done, _ = run_step(_step("scan"), _inputs(paths="k8s", job_summary="yes"), workspace, installed, summary=summary)
+    assert done.returncode == 2 and "::error::the job-summary input must be true or false" in done.stdout
+
+
+def test_install_step_reuses_a_finished_environment(installed):
+    done, outputs = run_step(_step("install"), _inputs(), ROOT, installed)
+    assert done.returncode == 0, done.stderr
+    assert "kongcheck: reusing" in done.stdout
+    venv = Path(outputs["venv"])
+    (venv / ".kongcheck-key").unlink()  # an install that did not finish is not reused
+    done, again = run_step(_step("install"), _inputs(), ROOT, installed)
+    assert done.returncode == 0 and "reusing" not in done.stdout and again["venv"] == outputs["venv"]
+    assert (venv / ".kongcheck-key").exists()

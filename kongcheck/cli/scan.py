@@ -261,6 +261,12 @@ _RENDER_OPTIONS = (
 @click.option("--show-values", is_flag=True,
               help="Print credential values instead of their fingerprints (keyed anew for each run).")
 @click.option("--show-suppressed", is_flag=True, help="List suppressed findings too (every format).")
+@click.option("--max-locations", type=click.IntRange(0), default=10, show_default=True, metavar="N",
+              help="Resources listed per finding in every format, the rest counted (\"and N more\"); 0 lists "
+                   "all (SARIF still names at most 100 related locations of a result).")
+@click.option("--stdin-filename", metavar="NAME",
+              help="The file that standard input ('-') stands for: findings and errors in it are located in NAME "
+                   "(annotations, SARIF) instead of <stdin>.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list documents that were skipped, and why.")
 @click.option("--no-config", is_flag=True, is_eager=True, callback=_config_flag,
               help="Ignore .kongcheck.yaml and [tool.kongcheck].")
@@ -276,7 +282,8 @@ _RENDER_OPTIONS = (
               help="Record the current findings in FILE; they count as suppressed from then on (this run too).")
 @_options([_INPUT_OPTIONS, _LIMIT_OPTIONS, _CLUSTER_OPTIONS, _RENDER_OPTIONS])
 def scan(paths, formats, outputs, color, no_color, quiet, fail_on, ingress_class, namespace, assume_default_class, allow_other_classes,
-         kic_version, kong_version, webhook, show_values, show_suppressed, verbose, no_config, untrusted, config_file, baseline,
+         kic_version, kong_version, webhook, show_values, show_suppressed, max_locations, stdin_filename, verbose,
+         no_config, untrusted, config_file, baseline,
          write_baseline, exclude, parse_all, max_file_size, max_depth, max_documents, allow_empty, cluster, context,
          kubeconfig, cluster_namespaces, cluster_timeout, cluster_deadline, cluster_snapshots, fail_on_live,
          helm_charts, helm_values, helm_set, helm_release, helm_namespace, kustomizations, helm_api_versions,
@@ -304,6 +311,10 @@ def scan(paths, formats, outputs, color, no_color, quiet, fail_on, ingress_class
         raise click.UsageError("give --quiet or --verbose, not both")
     if paths.count("-") > 1:
         raise click.UsageError("'-' (standard input) can be given only once")
+    if stdin_filename is not None and "-" not in paths:
+        raise click.UsageError("--stdin-filename needs '-' (standard input) among the paths")
+    if stdin_filename is not None and not stdin_filename.strip():
+        raise click.UsageError("--stdin-filename must not be empty")
     load = LoadOptions(parse_all=parse_all, explain=verbose, max_file_size=max_file_size, max_depth=max_depth,
                        max_documents=max_documents)
     helm, helm_defaults = _helm_requests(helm_charts, helm_values, helm_set, helm_release, helm_namespace,
@@ -318,6 +329,7 @@ def scan(paths, formats, outputs, color, no_color, quiet, fail_on, ingress_class
         load=load,
         allow_empty=allow_empty, baseline=baseline, write_baseline=write_baseline,
         progress=None if quiet else _progress,
+        stdin_name=stdin_filename,
     )
     try:
         result = run(request)
@@ -330,7 +342,7 @@ def scan(paths, formats, outputs, color, no_color, quiet, fail_on, ingress_class
         say(f"kongcheck: warning: {warning}")
     for line in () if quiet else result.info:
         say(line)
-    output.write(result, ReportOptions.of(settings, show_suppressed, color=colored, quiet=quiet), reports)
+    output.write(result, ReportOptions.of(settings, show_suppressed, max_locations, color=colored, quiet=quiet), reports)
     for note in () if quiet else result.notes:
         say(note)
     sys.exit(result.exit_code(fail_on))

@@ -15,6 +15,7 @@ FORMATS = {
     "sarif": "kongcheck.report.sarif",
     "github": "kongcheck.report.github",
     "junit": "kongcheck.report.junit",
+    "markdown": "kongcheck.report.markdown",
 }
 
 

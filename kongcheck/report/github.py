@@ -11,9 +11,9 @@ the only line breaks in a message are kongcheck's own.
 from __future__ import annotations
 
 from kongcheck.escape import safe
-from kongcheck.model import Finding, Location
+from kongcheck.model import Finding
 from kongcheck.report.common import listed, more, shown, summary_line
-from kongcheck.report.paths import display_path
+from kongcheck.report.paths import Anchor, anchor, display_path
 
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 SHOWN_PER_STEP = 10  # GitHub shows at most this many annotations of each kind per step
@@ -33,18 +33,39 @@ def command(name: str, message: str, **properties) -> str:
     return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
 
 
-def _where(location: Location) -> dict:
-    if not location.is_file or not location.file:
+def _where(where: Anchor | None) -> dict:
+    if where is None:
         return {}
-    return {"file": display_path(location.file), "line": location.line, "col": location.column}
+    return {"file": display_path(where.file, must_exist=not where.local), "line": where.line, "col": where.column}
+
+
+def _first(participants: list) -> tuple[int, Anchor | None]:
+    """The participant annotated: the first in a file, else the first read from a snapshot file,
+    else the first (no file: the annotation names its place in the message)."""
+    fallback = None
+    for i, participant in enumerate(participants):
+        if participant.location.is_file:
+            return i, anchor(participant.location)
+        if fallback is None:
+            where = anchor(participant.location)
+            if where is not None:
+                fallback = (i, where)
+    return fallback or (0, None)
 
 
 def finding_command(finding: Finding, limit: int) -> str:
-    """The one annotation of a finding: on its first participant that is a file (else the first)."""
+    """The one annotation of a finding: on its first participant that is a file, naming the others
+    (at most ``limit``, 0: all, then "and N more")."""
     participants = finding.participants
-    first = next((p for p in participants if p.location.is_file), participants[0] if participants else None)
-    lines = [f"{safe(first.ref.id)}: {safe(finding.message)}" if first else safe(finding.message)]
-    others, left = listed([p for p in participants if p is not first], limit)
+    index, where = _first(participants) if participants else (None, None)
+    first = participants[index] if participants else None
+    if first is None:
+        lines = [safe(finding.message)]
+    elif first.location.is_file:
+        lines = [f"{safe(first.ref.id)}: {safe(finding.message)}"]
+    else:
+        lines = [f"{safe(first.ref.id)} ({safe(str(first.location))}): {safe(finding.message)}"]
+    others, left = listed([p for i, p in enumerate(participants) if i != index], limit)
     if others:
         also = "; ".join(f"{safe(p.ref.id)} at {safe(str(p.location))}" for p in others)
         lines.append(f"Also involved: {also}{'; ' + more(left) if left else ''}")
@@ -52,14 +73,15 @@ def finding_command(finding: Finding, limit: int) -> str:
     name = _COMMAND[finding.severity]
     if finding.suppressed:  # listed with --show-suppressed: a notice, never an error
         name, title = "notice", f"{title} (suppressed)"
-    return command(name, "\n".join(lines), **(_where(first.location) if first else {}), title=title)
+    return command(name, "\n".join(lines), **_where(where), title=title)
 
 
 def render(result, options, stream) -> None:
     out = [finding_command(finding, options.max_locations) for finding in shown(result, options)]
     for error in result.errors:
         location = error.location
-        where = {"file": display_path(location.file), "line": location.line} if location.is_file else {}
+        where = ({"file": display_path(location.file, must_exist=location.source != "file"), "line": location.line}
+                 if location.is_file else {})
         message = safe(error.message if location.is_file else f"{location}: {error.message}")
         out.append(command("error", message, **where, title="kongcheck input error"))
     errors = sum(1 for line in out if line.startswith("::error"))

@@ -11,7 +11,7 @@ import json
 from kongcheck.version import __version__
 from kongcheck.escape import json_document, safe, scalar
 from kongcheck.model import Finding, Participant, ScanError
-from kongcheck.report.common import shown
+from kongcheck.report.common import listed, shown
 
 SCHEMA_VERSION = 2  # 2: value_fingerprint (keyed for each run) replaced value_sha256
 
@@ -31,7 +31,14 @@ def _resource(participant: Participant) -> dict:
     }
 
 
-def finding_dict(finding: Finding) -> dict:
+def finding_dict(finding: Finding, limit: int = 0) -> dict:
+    """A finding as the report lists it: at most ``limit`` resources, kept and dropped names (0:
+    all), and then ``truncated`` with how many of each were left out."""
+    resources, more_resources = listed(finding.participants, limit)
+    kept, more_kept = listed(finding.kept, limit)
+    dropped, more_dropped = listed(finding.dropped, limit)
+    truncated = {key: count for key, count in (("resources", more_resources), ("kept", more_kept),
+                                               ("dropped", more_dropped)) if count}
     return {
         "rule": finding.rule,
         "severity": finding.severity,
@@ -40,11 +47,12 @@ def finding_dict(finding: Finding) -> dict:
         "field": finding.field,
         "value_fingerprint": finding.value_fingerprint,
         "outcome": finding.outcome,
-        "kept": finding.kept,
-        "dropped": finding.dropped,
+        "kept": kept,
+        "dropped": dropped,
         "suppressed": finding.suppressed,
         **({"live_only": True} if finding.live_only else {}),
-        "resources": [_resource(p) for p in finding.participants],
+        "resources": [_resource(p) for p in resources],
+        **({"truncated": truncated} if truncated else {}),
     }
 
 
@@ -69,7 +77,7 @@ def document(result, options) -> dict:
             "errors": len(result.errors),
             **({"live_objects": result.live_objects} if result.live_objects else {}),
         },
-        "findings": [finding_dict(f) for f in shown(result, options)],
+        "findings": [finding_dict(f, options.max_locations) for f in shown(result, options)],
         "errors": [_error(e) for e in result.errors],
     }
 

@@ -1,8 +1,13 @@
-"""``--format junit``: JUnit XML, one testcase per rule, for CI systems that show test reports.
+"""``--format junit``: JUnit XML, one testcase per finding, for CI systems that show test reports.
 
-A rule with findings is a failed testcase whose text lists each finding and its locations; a
-rule turned off in the configuration is skipped; input errors form one more testcase with an
-``<error>``.  Built with ElementTree, so every value is escaped as XML requires.
+Each finding is a testcase named after its rule and the resources it involves (``classname``
+``kongcheck.<rule>``); its text lists the resources and their locations (at most
+``--max-locations``, then "and N more").  A finding at or above ``--fail-on`` is a ``<failure>``
+whose ``type`` is its severity; a lower one, which does not fail the run, is ``<skipped>`` with the
+finding as its message, which Jenkins, GitLab and the GitHub test-report actions show as skipped
+with that message; a suppressed one (``--show-suppressed``) is skipped too.  Each input error is a
+testcase with an ``<error>``.  A scan with neither is one passed testcase, so no viewer reads the
+report as "no tests".  Built with ElementTree, so every value is escaped as XML requires.
 """
 from __future__ import annotations
 
@@ -10,11 +15,12 @@ import re
 import xml.etree.ElementTree as ET
 
 from kongcheck.escape import safe
-from kongcheck.model import Finding, plural
+from kongcheck.model import Finding
 from kongcheck.report.common import failing as _failing
-from kongcheck.rules import CATALOG
+from kongcheck.report.common import listed, more, shown
 
 SUITE = "kongcheck"
+NAMED_IN_TITLE = 3  # resources named in a testcase's name; its text lists up to --max-locations
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -24,56 +30,67 @@ def clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _finding_text(finding: Finding) -> str:
-    lines = [f"{finding.severity} {finding.rule}: {safe(finding.message)}"]
-    lines.extend(f"  {safe(str(p.location))}  {safe(p.ref.id)}" for p in finding.participants)
+def case_name(finding: Finding) -> str:
+    """``rule: ns/Kind/a, ns/Kind/b`` (the first resources, then "and N more")."""
+    named, left = listed([safe(p.ref.id) for p in finding.participants], NAMED_IN_TITLE)
+    if left:
+        named.append(more(left))
+    return clean(f"{finding.rule}: {', '.join(named)}" if named else finding.rule)
+
+
+def _finding_text(finding: Finding, limit: int) -> str:
+    """The resources and their locations (the message is the element's ``message``)."""
+    lines = [f"{finding.severity} {finding.rule}"]
+    participants, left = listed(finding.participants, limit)
+    lines.extend(f"  {safe(str(p.location))}  {safe(p.ref.id)}" for p in participants)
+    if left:
+        lines.append(f"  {more(left)}")
+    if finding.outcome:
+        lines.append(f"  outcome: {finding.outcome}")
     return clean("\n".join(lines))
 
 
-def _rule_case(suite: ET.Element, rule_id: str, findings: list[Finding], disabled: bool, fail_on: str) -> str | None:
-    """Findings at or above --fail-on fail the testcase; lower ones and suppressed ones are listed."""
-    case = ET.SubElement(suite, "testcase", name=rule_id, classname=f"{SUITE}.{rule_id}", time="0")
-    if disabled:
-        ET.SubElement(case, "skipped", message="rule disabled in the kongcheck configuration")
-        return "skipped"
-    failing = [f for f in findings if not f.suppressed and _failing(f, fail_on)]
-    other = [f for f in findings if not f.suppressed and not _failing(f, fail_on)]
-    notes = [_finding_text(f) for f in other]
-    suppressed = sum(1 for f in findings if f.suppressed)
-    if suppressed:
-        notes.append(plural(suppressed, "suppressed finding"))
-    if notes:
-        ET.SubElement(case, "system-out").text = "\n\n".join(notes)
-    if not failing:
-        return None
-    failure = ET.SubElement(case, "failure", type=failing[0].severity,
-                            message=f"{plural(len(failing), 'finding')} of {rule_id}")
-    failure.text = "\n\n".join(_finding_text(f) for f in failing)
-    return "failure"
+def _finding_case(suite: ET.Element, finding: Finding, options) -> str | None:
+    case = ET.SubElement(suite, "testcase", name=case_name(finding), classname=f"{SUITE}.{finding.rule}", time="0")
+    text = _finding_text(finding, options.max_locations)
+    message = clean(safe(finding.message))
+    if finding.suppressed:
+        element = ET.SubElement(case, "skipped", message=f"suppressed ({finding.suppressed_by or 'source'}) "
+                                                          f"{finding.severity}: {message}")
+        outcome = "skipped"
+    elif _failing(finding, options.fail_on):
+        element = ET.SubElement(case, "failure", type=finding.severity, message=message)
+        outcome = "failure"
+    else:
+        element = ET.SubElement(case, "skipped", message=f"{finding.severity}, not failing with --fail-on {options.fail_on}: "
+                                                          f"{message}")
+        outcome = "skipped"
+    element.text = text
+    return outcome
 
 
-def _errors_case(suite: ET.Element, errors) -> None:
-    case = ET.SubElement(suite, "testcase", name="input", classname=f"{SUITE}.input", time="0")
-    error = ET.SubElement(case, "error", type="input-error", message=plural(len(errors), "input error"))
-    error.text = clean("\n".join(safe(str(e)) for e in errors))
+def _error_case(suite: ET.Element, error) -> None:
+    location = clean(safe(str(error.location)))
+    case = ET.SubElement(suite, "testcase", name=f"input error: {location}", classname=f"{SUITE}.input", time="0")
+    element = ET.SubElement(case, "error", type="input-error", message=clean(safe(str(error))))
+    element.text = clean(safe(str(error)))
 
 
 def document(result, options) -> ET.Element:
-    disabled = set(options.disabled_rules)
-    by_rule: dict[str, list[Finding]] = {rule_id: [] for rule_id in CATALOG}
-    for finding in result.findings:
-        by_rule.setdefault(finding.rule, []).append(finding)
     suites = ET.Element("testsuites", name=SUITE)
     suite = ET.SubElement(suites, "testsuite", name=SUITE)
     counts = {"failure": 0, "skipped": 0}
-    for rule_id, findings in by_rule.items():
-        outcome = _rule_case(suite, rule_id, findings, rule_id in disabled, options.fail_on)
-        if outcome:
-            counts[outcome] += 1
-    if result.errors:
-        _errors_case(suite, result.errors)
-    attrs = {"tests": str(len(by_rule) + (1 if result.errors else 0)), "failures": str(counts["failure"]),
-             "errors": str(1 if result.errors else 0), "skipped": str(counts["skipped"]), "time": "0"}
+    findings = shown(result, options)
+    for finding in findings:
+        counts[_finding_case(suite, finding, options)] += 1
+    for error in result.errors:
+        _error_case(suite, error)
+    tests = len(findings) + len(result.errors)
+    if not tests:
+        ET.SubElement(suite, "testcase", name="no collisions found", classname=f"{SUITE}.scan", time="0")
+        tests = 1
+    attrs = {"tests": str(tests), "failures": str(counts["failure"]), "errors": str(len(result.errors)),
+             "skipped": str(counts["skipped"]), "time": "0"}
     suite.attrib.update(attrs)
     suites.attrib.update({k: v for k, v in attrs.items() if k != "skipped"})
     return suites

@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
+
+from kongcheck.model import Location
 
 
 def top_level(start: str | None = None) -> str | None:
@@ -33,18 +36,19 @@ def base_folder() -> str:
     return top_level() or os.path.realpath(os.getcwd())
 
 
-def _is_local_path(name: str) -> bool:
+def _is_local_path(name: str, must_exist: bool = True) -> bool:
     if not name or name.startswith("<") or ":" in name:
         return False
-    return os.path.lexists(name)
+    return os.path.lexists(name) or not must_exist
 
 
-def relative_path(name: str, base: str | None = None) -> str | None:
+def relative_path(name: str, base: str | None = None, must_exist: bool = True) -> str | None:
     """``name`` relative to ``base`` (default :func:`base_folder`) with ``/`` separators.
 
-    None when ``name`` is not a local file or lies outside ``base``.
+    None when ``name`` is not a local file or lies outside ``base``.  ``must_exist=False`` is for
+    names known to be local paths that may be absent (``--stdin-filename``).
     """
-    if not _is_local_path(name):
+    if not _is_local_path(name, must_exist):
         return None
     base = base or base_folder()
     folder, leaf = os.path.split(os.path.abspath(name))
@@ -54,9 +58,33 @@ def relative_path(name: str, base: str | None = None) -> str | None:
     return relative.replace(os.sep, "/")
 
 
-def display_path(name: str, base: str | None = None) -> str:
+def display_path(name: str, base: str | None = None, must_exist: bool = True) -> str:
     """The repository-relative path when there is one, else ``name`` unchanged."""
-    return relative_path(name, base) or name
+    return relative_path(name, base, must_exist) or name
+
+
+class Anchor(NamedTuple):
+    """A file position a CI tool can point at: ``local`` when ``file`` is a local path (scanned, or
+    named with ``--stdin-filename``) that may be absent from the disk."""
+
+    file: str
+    line: int | None
+    column: int | None
+    local: bool
+
+
+def anchor(location: Location) -> Anchor | None:
+    """Where a CI annotation of ``location`` goes: the file itself, the snapshot file and line of a
+    live object read from ``--cluster-snapshot``; None for what has no file (standard input
+    without ``--stdin-filename``, a live object from ``--cluster``, a whole input)."""
+    if location.is_file and location.file:
+        return Anchor(location.file, location.line, location.column, location.source == "file")
+    from kongcheck.sources.live import snapshot_position
+
+    position = snapshot_position(location)
+    if position is not None:
+        return Anchor(position[0], position[1], None, True)
+    return None
 
 
 def base_uri(base: str | None = None) -> str:

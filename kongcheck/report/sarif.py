@@ -11,26 +11,32 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from urllib.parse import quote
 
 from kongcheck.version import __version__
 from kongcheck.verdict.fingerprints import participant_fingerprints
 from kongcheck.escape import json_document, path_bytes, safe
-from kongcheck.model import Finding, Location, ScanError
-from kongcheck.report.paths import base_folder, base_uri, relative_path
+from kongcheck.model import Finding, Participant, ScanError, severity_rank
+from kongcheck.report.common import listed, more
+from kongcheck.report.paths import Anchor, anchor, base_folder, base_uri, relative_path
 from kongcheck.rules import CATALOG, explain
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "kongcheck/v2"  # v2: no digest of the clashing value
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 SRCROOT = "%SRCROOT%"
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
+MAX_RELATED = 100  # GitHub shows at most 100 locations of a result (and rejects more than 1,000)
+_LINK_CHARS = re.compile(r"[\\\[\]]")
 
 
-def artifact_location(path: str, base: str | None = None) -> dict:
+def artifact_location(path: str, base: str | None = None, must_exist: bool = True) -> dict:
     """``{"uri", "uriBaseId"}`` relative to the repository top level (kongcheck.report.paths),
     which GitHub matches against the repository; an absolute ``file://`` URI for a file outside
-    it; any other name (a remote kustomize base...) percent-encoded as it is."""
-    relative = relative_path(path, base)
+    it; any other name (a remote kustomize base...) percent-encoded as it is, so it has no scheme
+    (GitHub rejects a file whose absolute URIs have another scheme than the checkout's)."""
+    relative = relative_path(path, base, must_exist)
     if relative is not None:
         return {"uri": quote(path_bytes(relative), safe="/"), "uriBaseId": SRCROOT}
     if os.path.isabs(path):
@@ -38,27 +44,30 @@ def artifact_location(path: str, base: str | None = None) -> dict:
     return {"uri": quote(path_bytes(path.replace(os.sep, "/")), safe="/")}
 
 
-def _physical(location: Location) -> dict | None:
-    if not location.is_file or not location.file:
-        return None
-    physical: dict = {"artifactLocation": artifact_location(location.file)}
-    if location.line:
-        region = {"startLine": location.line}
-        if location.column:
-            region["startColumn"] = location.column
-        physical["region"] = region
-    return physical
+def _physical(where: Anchor) -> dict:
+    """A physicalLocation as GitHub requires it: an artifact URI and a region from line 1 on (a
+    whole input or a live object without a line starts at line 1)."""
+    line = where.line if where.line and where.line > 0 else 1
+    region = {"startLine": line, "endLine": line}
+    if where.column and where.line:
+        region["startColumn"] = where.column
+    return {"artifactLocation": artifact_location(where.file, must_exist=not where.local), "region": region}
 
 
-def _location(location: Location, ref_id: str, index: int | None = None) -> dict:
+def link_text(text: str) -> str:
+    """Input text inside a SARIF message: made safe, and ``\\``, ``[`` and ``]`` escaped with a
+    backslash, so no name can open or close an embedded link (SARIF 2.1.0, 3.11.6)."""
+    return _LINK_CHARS.sub(lambda match: "\\" + match.group(), safe(text))
+
+
+def _location(participant: Participant, where: Anchor | None, index: int | None = None) -> dict:
     entry: dict = {}
     if index is not None:
         entry["id"] = index
-    physical = _physical(location)
-    if physical:
-        entry["physicalLocation"] = physical
-    entry["logicalLocations"] = [{"fullyQualifiedName": safe(ref_id), "kind": "resource"}]
-    entry["message"] = {"text": safe(f"{ref_id} ({location})")}
+    if where is not None:
+        entry["physicalLocation"] = _physical(where)
+    entry["logicalLocations"] = [{"fullyQualifiedName": safe(participant.ref.id), "kind": "resource"}]
+    entry["message"] = {"text": safe(f"{participant.ref.id} ({participant.location})")}
     return entry
 
 
@@ -70,24 +79,64 @@ def _suppressions(finding: Finding) -> list[dict]:
     return [{"kind": "inSource", "justification": f"kongcheck suppression ({finding.suppressed_by or 'source'})"}]
 
 
-def _results(finding: Finding, rule_index: int) -> list[dict]:
-    results = []
+def _primary(finding: Finding, anchors: list) -> list[int]:
+    """The participants that get a result: those in files (the manifest side of a clash with live
+    objects); for a finding wholly in the cluster, its objects read from snapshot files."""
+    in_files = [i for i, p in enumerate(finding.participants) if p.location.is_file]
+    return in_files or [i for i, where in enumerate(anchors) if where is not None]
+
+
+def _message(finding: Finding, related: list[tuple[int, Participant, Anchor | None]], left: int) -> str:
+    """The finding's message, then the others involved: a link to each related location GitHub can
+    show, the name and place of each other one (a live object, standard input), "and N more"."""
+    text = link_text(finding.message)
+    if related or left:
+        named = [f"[{link_text(p.ref.id)}]({i})" if where is not None else
+                 f"{link_text(p.ref.id)} ({link_text(str(p.location))})" for i, p, where in related]
+        if left:
+            named.append(more(left))
+        text += " Also involved: " + ", ".join(named) + "."
+    return text
+
+
+def _results(finding: Finding, rule_index: int, limit: int) -> list[dict]:
+    """One result per participant that has a file (at most ``limit``, 0: all), each naming at most
+    ``limit`` others (never more than GitHub shows): linear in the findings."""
+    participants = finding.participants
+    anchors = [anchor(p.location) for p in participants]
+    primary = _primary(finding, anchors)
+    if not primary:
+        return []
     prints = participant_fingerprints(finding)
-    for position, participant in enumerate(finding.participants):
-        others = [(i, p) for i, p in enumerate(finding.participants) if i != position]
+    shown, _ = listed(primary, limit)
+    related_limit = min(limit or MAX_RELATED, MAX_RELATED)
+    suppressions = _suppressions(finding)
+    results = []
+    for position in shown:
+        participant = participants[position]
+        candidates = range(len(participants))
+        others: list[tuple[int, Participant, Anchor | None]] = []
+        for i in candidates:
+            if i == position:
+                continue
+            if len(others) == related_limit:
+                break
+            others.append((i, participants[i], anchors[i]))
+        left = len(participants) - 1 - len(others)
         result = {
             "ruleId": finding.rule,
             "ruleIndex": rule_index,
             "level": _LEVEL[finding.severity],
-            "message": {"text": safe(finding.message)},
-            "locations": [_location(participant.location, participant.ref.id)],
-            "partialFingerprints": {FINGERPRINT_KEY: prints[position]},
+            "message": {"text": _message(finding, others, left)},
+            "locations": [_location(participant, anchors[position])],
+            "partialFingerprints": {FINGERPRINT_KEY: prints[position],
+                                    "primaryLocationLineHash": f"{prints[position][:16]}:1"},
             "properties": {"resource": safe(participant.ref.id), "outcome": finding.outcome,
-                           "valueFingerprint": finding.value_fingerprint},
+                           "valueFingerprint": finding.value_fingerprint, "participants": len(participants)},
         }
-        if others:
-            result["relatedLocations"] = [_location(p.location, p.ref.id, i) for i, p in others]
-        suppressions = _suppressions(finding)
+        related = [_location(p, where, i) for i, p, where in others if where is not None]
+        if related:
+            result["relatedLocations"] = related
         if suppressions:
             result["suppressions"] = suppressions
         results.append(result)
@@ -110,24 +159,58 @@ def _notification(error: ScanError) -> dict:
     location = error.location
     note: dict = {"level": "error", "message": {"text": safe(error.message if location.is_file
                                                       else f"{location}: {error.message}")}}
-    physical = _physical(location)
-    if physical:
-        note["locations"] = [{"physicalLocation": physical}]
+    where = anchor(location) if location.is_file else None
+    if where is not None:
+        note["locations"] = [{"physicalLocation": _physical(where)}]
     return note
+
+
+def _unplaced(finding: Finding) -> dict:
+    """A finding no participant of which is in a file: a notification, since GitHub shows no result
+    without a file."""
+    names = ", ".join(safe(f"{p.ref.id} ({p.location})") for p in listed(finding.participants, 10)[0])
+    left = len(finding.participants) - min(len(finding.participants), 10)
+    hint = " (name standard input with --stdin-filename)" if any(
+        p.location.source == "stdin" for p in finding.participants) else ""
+    return {"level": _LEVEL[finding.severity], "descriptor": {"id": finding.rule},
+            "message": {"text": f"{finding.rule}: {safe(finding.message)} Involved: {names}"
+                                f"{', ' + more(left) if left else ''}. Not an alert: no participant is in a "
+                                f"file{hint}."}}
+
+
+def _within_limit(findings: list, per_finding: list[list[dict]]) -> tuple[list[dict], int]:
+    """The results in the findings' order, keeping at most MAX_RESULTS (GitHub rejects a run with
+    more), the most severe first; and how many were left out."""
+    total = sum(len(results) for results in per_finding)
+    if total <= MAX_RESULTS:
+        return [r for results in per_finding for r in results], 0
+    order = sorted(range(len(findings)), key=lambda i: -severity_rank(findings[i].severity))
+    keep, room = set(), MAX_RESULTS
+    for i in order:
+        if len(per_finding[i]) <= room:
+            keep.add(i)
+            room -= len(per_finding[i])
+    kept = [r for i, results in enumerate(per_finding) if i in keep for r in results]
+    return kept, total - len(kept)
 
 
 def document(result, options) -> dict:
     severities = options.rule_severity
     position = {rule_id: i for i, rule_id in enumerate(CATALOG)}
     rules = [_rule(info, severities.get(rule_id, info.severity)) for rule_id, info in CATALOG.items()]
-    results = []
-    for finding in result.findings:
-        results.extend(_results(finding, position[finding.rule]))
+    per_finding = [_results(finding, position[finding.rule], options.max_locations) for finding in result.findings]
+    notifications = [_notification(e) for e in result.errors]
+    notifications += [_unplaced(f) for f, results in zip(result.findings, per_finding) if not results]
+    results, left_out = _within_limit(result.findings, per_finding)
+    if left_out:
+        notifications.append({"level": "warning", "message": {"text": (
+            f"{left_out} results left out: GitHub code scanning accepts at most {MAX_RESULTS} results in a run; "
+            "the least severe findings were left out (lower --max-locations to list fewer per finding)")}})
     run = {
         "tool": {"driver": {"name": "kongcheck", "version": __version__, "semanticVersion": __version__,
                             "rules": rules}},
         "invocations": [{"executionSuccessful": not result.errors,
-                         "toolExecutionNotifications": [_notification(e) for e in result.errors]}],
+                         "toolExecutionNotifications": notifications}],
         "originalUriBaseIds": {SRCROOT: {"uri": base_uri(base_folder())}},
         "columnKind": "unicodeCodePoints",
         "results": results,

@@ -97,11 +97,14 @@ def _file_source(path: str) -> Source:
     )
 
 
-def _stdin_source(data: bytes | None = None) -> Source:
-    """Standard input, or ``data`` given in its place (a library caller's bytes)."""
+def _stdin_source(data: bytes | None = None, name: str | None = None) -> Source:
+    """Standard input, or ``data`` given in its place (a library caller's bytes).  With ``name``
+    (--stdin-filename) the stream is that file's text: a file source named ``name`` whose bytes come
+    from standard input, so its findings and errors are located in ``name`` as any file's are."""
+    kind, shown, is_json = ("file", name, name.lower().endswith(".json")) if name else ("stdin", "<stdin>", False)
     if data is not None:
-        return Source(name="<stdin>", kind="stdin", reader=lambda: data)
-    return Source(name="<stdin>", kind="stdin", reader=lambda: sys.stdin.buffer.read(),
+        return Source(name=shown, kind=kind, reader=lambda: data, is_json=is_json)
+    return Source(name=shown, kind=kind, reader=lambda: sys.stdin.buffer.read(), is_json=is_json,
                   limited_reader=lambda limit: _read_upto(sys.stdin.buffer.read, limit + 1))
 
 
@@ -359,7 +362,8 @@ def _keep_last(collected: Collected) -> None:
 
 
 def collect(paths: Iterable[str], excludes: Iterable[str] = (), roots: bool = True,
-            stdin: bytes | None = None, rendered: dict[str, str] | None = None) -> Collected:
+            stdin: bytes | None = None, rendered: dict[str, str] | None = None,
+            stdin_name: str | None = None) -> Collected:
     """Turn command-line paths into sources, in the order ``kubectl apply`` would use them.
 
     With ``roots``, folders that kustomize or helm build are yielded as FoundRoot (their files are
@@ -373,7 +377,7 @@ def collect(paths: Iterable[str], excludes: Iterable[str] = (), roots: bool = Tr
     walker = _Walker(collected, excludes, roots, rendered)
     for path in paths:
         if path == "-":
-            collected.add(_stdin_source(stdin), None)
+            collected.add(_stdin_source(stdin, stdin_name), None)
             continue
         problem = _named_link_problem(path)
         if problem:

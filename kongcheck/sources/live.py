@@ -83,6 +83,16 @@ def _kinds_for(target) -> dict:
                                     or (row.optional_before and target.kic < row.optional_before))}
 
 
+def snapshot_position(location) -> tuple[str, int | None] | None:
+    """(snapshot file, line) of a live object read from a --cluster-snapshot file, else None."""
+    if location.source != "cluster" or not location.file.startswith(SNAPSHOT_LABEL + "/") or not location.detail:
+        return None
+    path, _, line = location.detail.rpartition(":")
+    if not path:
+        return None
+    return path, int(line) if line.isdigit() else None
+
+
 def _source(prefix: str, obj: dict, detail: str | None = None) -> tuple[Source, dict]:
     """The Source a live object is located by, and the (reduced) object, loaded as it is."""
     meta = obj["metadata"]
