@@ -178,3 +178,91 @@ def test_a_list_of_many_items_loads_in_linear_time(tmp_path, via):
         assert len(report["findings"]) == count // 2 and report["summary"]["suppressed"] == 0
         seconds[count] = run.seconds
     assert seconds[20000] < 8 * seconds[5000], seconds
+
+
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "markdown")
+
+
+def _consumers_sharing_a_username(count: int) -> str:
+    return "".join(f"---\napiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c{i}\n"
+                   f"  namespace: ns\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: shared-user\n"
+                   for i in range(count))
+
+
+def _one_object_defined(count: int) -> str:
+    return "".join(f"---\napiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: same\n"
+                   f"  namespace: ns\n  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: u{i}\n"
+                   for i in range(count))
+
+
+def _every_format(tmp_path, path, *args) -> dict[str, bytes]:
+    """One measured scan writing every format to its own file: {format: bytes written}."""
+    outputs = {fmt: tmp_path / f"out.{fmt}" for fmt in FORMAT_NAMES}
+    flags = [flag for fmt, out in outputs.items() for flag in ("-f", fmt, "-o", str(out))]
+    run = measured("scan", "--no-config", *flags, *args, str(path), timeout=60)
+    assert run.code in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.seconds < 20 and run.max_rss_mb < 300
+    return {fmt: out.read_bytes() for fmt, out in outputs.items()}
+
+
+# Bytes each format may write for one finding of thousands of resources.  SARIF holds the whole
+# rule catalogue (about 100 KB) and one result for each of --max-locations participants; text is
+# held to less than the input's size.
+BOUNDS = {"json": 16_000, "sarif": 400_000, "github": 8_000, "junit": 16_000, "markdown": 32_000}
+
+
+@pytest.mark.parametrize("shape", ["2000-consumers-share-a-username", "one-object-defined-3000-times"])
+def test_one_finding_of_thousands_of_resources_is_bounded_in_every_format(tmp_path, shape):
+    if shape.startswith("2000"):
+        path = write(tmp_path, "consumers.yaml", _consumers_sharing_a_username(2000))  # 333 KB
+    else:
+        path = write(tmp_path, "same.yaml", _one_object_defined(3000))
+    written = _every_format(tmp_path, path)
+    for fmt, data in written.items():
+        print(f"{shape}: {fmt} {len(data)} bytes")
+        assert len(data) < BOUNDS.get(fmt, path.stat().st_size), (fmt, len(data))
+    text = {fmt: data.decode("utf-8") for fmt, data in written.items()}
+    more = "and 1990 more" if shape.startswith("2000") else "and 2990 more"
+    for fmt in ("sarif", "github", "junit", "markdown"):
+        assert more in text[fmt] or more.replace("1990", "1989").replace("2990", "2989") in text[fmt], fmt
+    report = json.loads(text["json"])
+    [finding] = report["findings"]
+    assert len(finding["resources"]) == 10 and finding["truncated"]["resources"] in (1990, 2990)
+    sarif = json.loads(text["sarif"])
+    results = sarif["runs"][0]["results"]
+    assert len(results) == 10 and all(len(r["relatedLocations"]) == 10 for r in results)
+    github = [line for line in text["github"].splitlines() if line.startswith("::")]
+    assert len(github) == 1  # one annotation for the finding
+
+
+def test_max_locations_lists_more_or_all(tmp_path):
+    path = write(tmp_path, "consumers.yaml", _consumers_sharing_a_username(30))
+    report = scan_json(str(path), "--max-locations", "3").json
+    [finding] = report["findings"]
+    assert len(finding["resources"]) == 3 and finding["truncated"] == {"resources": 27}
+    report = scan_json(str(path), "--max-locations", "0").json
+    assert len(report["findings"][0]["resources"]) == 30 and "truncated" not in report["findings"][0]
+    sarif = json.loads(cli("scan", "--no-config", "-f", "sarif", "--max-locations", "0", str(path)).stdout)
+    assert len(sarif["runs"][0]["results"]) == 30
+    assert cli("scan", "--no-config", "--max-locations", "-1", str(path)).code == 2
+
+
+def test_sarif_keeps_the_most_severe_results_under_githubs_limit(monkeypatch):
+    from kongcheck.model import Finding, Location, Participant, ResourceRef
+    from kongcheck.report import ReportOptions
+    from kongcheck.report import sarif
+    from kongcheck.verdict import ScanResult
+
+    def finding(severity: str, name: str) -> Finding:
+        participants = [Participant(ResourceRef("KongConsumer", "ns", f"{name}{i}"), Location(f"{name}.yaml", i + 1, 1))
+                        for i in range(2)]
+        return Finding("consumer-username-conflict", severity, "m", participants)
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 5)
+    result = ScanResult(findings=[finding("warning", "w1"), finding("error", "e1"), finding("warning", "w2"),
+                                  finding("error", "e2")])
+    document = sarif.document(result, ReportOptions())
+    assert [r["level"] for r in document["runs"][0]["results"]] == ["error"] * 4
+    notes = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notes[-1]["message"]["text"].startswith("4 results left out: GitHub code scanning accepts at most 5")
