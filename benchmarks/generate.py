@@ -1,7 +1,7 @@
 """Generate a realistic monorepo of Kubernetes manifests for benchmarks.
 
-Most documents are ordinary workloads (Deployments, Services, ConfigMaps, Ingresses,
-KongPlugins); about 5% are KongConsumers and their credential Secrets, and a few
+Most documents are ordinary workloads (Deployments, Services, ConfigMaps, Ingresses, HTTPRoutes,
+KongPlugins, each Service naming its app's KongPlugin when it has one); about 5% are KongConsumers and their credential Secrets, and a few
 collisions are planted (consumers whose key-auth Secrets share a key).
 The tree is deterministic for a given size and seed.
 
@@ -68,9 +68,7 @@ kind: Service
 metadata:
   name: {app}
   namespace: {ns}
-  annotations:
-    konghq.com/plugins: {app}-rate-limit
-spec:
+{service_annotations}spec:
   selector:
     app.kubernetes.io/name: {app}
   ports:
@@ -116,6 +114,25 @@ spec:
                 port: {{number: 80}}
 """
 
+HTTPROUTE = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: {app}
+  namespace: {ns}
+spec:
+  parentRefs:
+    - name: kong
+      namespace: kong
+  hostnames: [{app}.{team}.example.net]
+  rules:
+    - matches:
+        - path: {{type: PathPrefix, value: /api}}
+      backendRefs:
+        - name: {app}
+          port: 80
+"""
+
 PLUGIN = """\
 apiVersion: configuration.konghq.com/v1
 kind: KongPlugin
@@ -153,12 +170,14 @@ stringData:
   key: {key}
 """
 
-KINDS = ((DEPLOYMENT, 30), (SERVICE, 25), (CONFIGMAP, 22), (INGRESS, 12), (PLUGIN, 6))
+KINDS = ((DEPLOYMENT, 30), (SERVICE, 25), (CONFIGMAP, 22), (INGRESS, 12), (HTTPROUTE, 4), (PLUGIN, 6))
+_PLUGIN_ANNOTATION = "  annotations:\n    konghq.com/plugins: {app}-rate-limit\n"
 
 
 def _app_docs(rng: random.Random, team: str, app: str, seq: int) -> list[str]:
     values = {"app": app, "team": team, "ns": team, "replicas": rng.randint(1, 9), "seq": seq}
     templates = [template for template, weight in KINDS if rng.randrange(30) < weight]
+    values["service_annotations"] = _PLUGIN_ANNOTATION.format(app=app) if PLUGIN in templates else ""
     return [template.format(**values) for template in templates or [DEPLOYMENT]]
 
 

@@ -15,7 +15,7 @@ def test_generator_writes_the_asked_mix(tmp_path):
     writer = generate(str(tmp_path), documents=400, collisions=2)
     text = "".join(p.read_text() for p in tmp_path.rglob("*.yaml"))
     assert writer.documents == 400 and text.count("\nkind: ") + text.startswith("kind: ") <= 400
-    for kind in ("Deployment", "Service", "ConfigMap", "Ingress", "KongPlugin", "KongConsumer", "Secret"):
+    for kind in ("Deployment", "Service", "ConfigMap", "Ingress", "HTTPRoute", "KongPlugin", "KongConsumer", "Secret"):
         assert f"kind: {kind}\n" in text
     assert 0.04 <= 2 * text.count("kind: KongConsumer\n") / 400 <= 0.1  # consumers + their Secrets: ~5%
 

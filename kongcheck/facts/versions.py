@@ -235,3 +235,35 @@ class Target(NamedTuple):
     @property
     def kong_rejects_duplicates(self) -> bool:  # DB-less, Kong #11199
         return self.kong >= (3, 4)
+
+    # --- KIC: plugins (internal/dataplane/kongstate/kongstate.go buildPlugins, internal/admission) ---
+    @property
+    def fills_plugin_ids(self) -> bool:
+        """KIC sets each plugin's id (UUIDv5 of its type and relations, go-kong Plugin.FillID): 3.4.5 (#7410);
+        before, no id is sent and Kong derives the same key from the plugin's cache key."""
+        return in_patches(self.kic, {(3, 4): 5})
+
+    @property
+    def suffixes_instance_names(self) -> bool:  # `-<9 hex of sha256(relations)>`, 2.12.0 (#4588)
+        return self.kic >= (2, 12)
+
+    @property
+    def instance_name_hash_covers_every_relation(self) -> bool:
+        """3.4.0 (#6786) hashes every part of a relation; before, only the last one set (service, route,
+        consumer, group), so one KongPlugin on three routes with one consumer repeats a suffix."""
+        return self.kic >= (3, 4)
+
+    @property
+    def webhook_refuses_same_type_plugins(self) -> bool:
+        """Only 3.2.0 (#5972, #5979): removed in 3.2.1 (#6252) because consumer-bound copies are valid."""
+        return (3, 2, 0) <= self.kic < (3, 2, 1)
+
+    @property
+    def extension_ref_repeats_itself(self) -> bool:
+        """3.2.3 to 3.3.x copy an HTTPRoute's annotations shallowly (#6295), so each sync appends its
+        ExtensionRef plugins to the cached route again; 3.4.0 (#6762) copies them."""
+        return (3, 2, 3) <= self.kic < (3, 4)
+
+    @property
+    def redirect_plugin(self) -> bool:  # RequestRedirect becomes a `redirect` plugin on Kong 3.9+ (versions.go)
+        return self.kong >= (3, 9)

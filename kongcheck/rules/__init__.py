@@ -19,6 +19,7 @@ from kongcheck.rules import (
     credentials,
     duplicates,
     kong_names,
+    plugins,
     references,
     shared_credential,
     tags,
@@ -29,7 +30,7 @@ from kongcheck.rules import (
 from kongcheck.rules.base import Hit, RuleInfo
 
 MODULES = (uniqueness, shared_credential, references, credentials, admission, vaults, consumers, tags, controller,
-           duplicates, ca_certificates, tls_hosts, kong_names)
+           duplicates, ca_certificates, tls_hosts, kong_names, plugins)
 
 CATALOG: dict[str, RuleInfo] = {info.id: info for module in MODULES for info in module.RULES}
 
