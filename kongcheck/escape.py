@@ -93,6 +93,16 @@ def json_document(serialized: str) -> str:
     return serialized
 
 
+def text_bytes(text: str) -> bytes:
+    """The bytes of input text, for a digest or a decoder: a surrogate that stands for a byte of a
+    non-UTF-8 name gives that byte back; text holding any other lone surrogate (a JSON ``\\ud800``)
+    is encoded with its surrogates as they are (``surrogatepass``), so no text fails to encode."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
+
+
 def path_bytes(path: str) -> bytes:
     """The bytes of a path as the file system has them (a non-UTF-8 name gets its own bytes
     back), for percent-encoding into a URI; a lone surrogate that is no byte becomes U+FFFD."""

@@ -25,7 +25,9 @@ def new_key() -> bytes:
 
 
 def _bytes(value: str) -> bytes:
-    return value.encode("utf-8", "surrogateescape")
+    from kongcheck.escape import text_bytes
+
+    return text_bytes(value)
 
 
 def keyed_fingerprint(value: str, key: bytes) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from kongcheck.escape import text_bytes
 from kongcheck.facts import cacerts as facts
 from kongcheck.facts.kube import CA_CERT_VALUE, CLASS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
@@ -145,7 +146,7 @@ def _x509_reason(der: bytes, now: datetime, check: Check) -> str | None:
 
 
 def _text(value: Value) -> bytes:
-    return value.text.encode("utf-8", "surrogateescape")
+    return text_bytes(value.text)
 
 
 def check_text(data: bytes, target: Target, now: datetime) -> Check:

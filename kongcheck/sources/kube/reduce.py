@@ -15,6 +15,8 @@ entry by its place, never by its key.
 
 from __future__ import annotations
 
+from kongcheck.escape import text_bytes
+
 import base64
 import binascii
 import datetime
@@ -162,7 +164,7 @@ def _merged_data(obj: dict) -> dict:
     """data as base64 strings, with stringData merged over it as the API server does."""
     merged = dict(_mapping(obj.get("data"), ("data",), "text (base64)"))
     for key, value in _mapping(obj.get("stringData"), ("stringData",), "text").items():
-        merged[key] = base64.b64encode(value.encode("utf-8", "surrogateescape")).decode()
+        merged[key] = base64.b64encode(text_bytes(value)).decode()
     return merged
 
 
