@@ -18,6 +18,7 @@ CASES = {
     "kongplugin-and-header-filter.yaml": ["plugin-shadows-generated"],
     "skipped-references.yaml": ["plugin-reference-skipped", "plugin-reference-skipped"],
     "copies-per-consumer-and-group.yaml": [],
+    "plugins-applied-before-the-service.yaml": ["plugin-instance-conflict"],
 }
 
 
@@ -62,3 +63,47 @@ def test_before_kong_3_4_one_of_the_plugins_silently_wins():
     [finding] = _rules("same-type-plugins-on-an-ingress.yaml", "--kic-version", "2.12", "--kong-version",
                        "3.3").findings()
     assert finding["outcome"] == "one-entry-wins"
+
+
+@pytest.mark.parametrize("kic,outcome", [("3.1", "config-rejected"), ("3.2.0", "apply-refused"),
+                                         ("3.2.1", "config-rejected"), ("3.5", "config-rejected")])
+def test_only_kic_3_2_0_refuses_plugins_of_one_type_that_exist_before_the_referrer(kic, outcome):
+    [finding] = _rules("plugins-applied-before-the-service.yaml", "--kic-version", kic).findings()
+    assert finding["outcome"] == outcome
+    if outcome == "apply-refused":
+        assert ("Service has invalid KongPlugin annotation: cannot attach multiple plugins: key-auth-header, "
+                "key-auth-query of the same type key-auth") in finding["message"]
+        assert finding["dropped"] == ["webhook-order/Service/billing"]
+
+
+def test_kic_3_2_0_lets_through_a_plugin_applied_after_the_consumer():
+    [finding] = _rules("later-plugin-of-the-same-type-on-a-consumer.yaml", "--kic-version", "3.2.0").findings()
+    assert finding["outcome"] == "config-rejected"
+
+
+@pytest.mark.parametrize("kic,found", [("2.11", ["plugin-instance-name-conflict"]), ("2.12", [])])
+def test_instance_names_are_suffixed_from_kic_2_12(kic, found, tmp_path):
+    path = tmp_path / "two-routes.yaml"
+    path.write_text("""\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: two
+  namespace: web
+  annotations: {konghq.com/plugins: cors}
+spec:
+  ingressClassName: kong
+  rules:
+    - host: a.example.com
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}]}
+    - host: b.example.com
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: s, port: {number: 80}}}}]}
+---
+apiVersion: configuration.konghq.com/v1
+kind: KongPlugin
+metadata: {name: cors, namespace: web}
+plugin: cors
+instance_name: edge
+""")
+    run = scan_json("--fail-on", "never", "--kic-version", kic, "--kong-version", "3.4", str(path))
+    assert run.json["errors"] == [] and [f["rule"] for f in run.findings()] == found

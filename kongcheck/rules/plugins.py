@@ -179,7 +179,8 @@ def _conflicts(state: PluginState, index: KongIndex) -> list[Hit]:
         references = [r for m in members for r in m.references]
         plugins = list({id(m.plugin): m.plugin for m in members}.values())
         first = members[0]
-        outcome = facts.primary_key_clash(target, first.type, first.id_text)
+        outcome = _webhook_refusal(references, first.type, index) or facts.primary_key_clash(target, first.type,
+                                                                                             first.id_text)
         same = len(plugins) == 1
         what = (f"{plugins[0].obj.ref.kind} {plugins[0].obj.ref.name!r} is bound {len(members)} times"
                 if same else f"{len(members)} {first.type} plugins ({_names(plugins)}) are bound")
@@ -187,6 +188,36 @@ def _conflicts(state: PluginState, index: KongIndex) -> list[Hit]:
                         f"{first.type} plugins with one id. {outcome.text}.",
                         _participants(references, plugins), entity="plugins", field="id", outcome=outcome))
     return hits
+
+
+_CHECKED_BY_320 = ("Service", "Ingress", "HTTPRoute", "KongConsumer", "KongConsumerGroup")
+
+
+def _webhook_refusal(references, plugin_type: str, index: KongIndex) -> outcomes.Outcome | None:
+    """KIC 3.2.0's webhook refuses a new Service, Ingress, HTTPRoute, KongConsumer or KongConsumerGroup whose
+    annotation names two KongPlugins of one type of its namespace that exist when it is admitted (live, or
+    applied before it); plugins applied after it, and the same name twice, pass."""
+    if not index.settings.target.webhook_refuses_same_type_plugins:
+        return None
+    for referrer in {id(r.referrer): r.referrer for r in references if r.via == "annotation"}.values():
+        ref = referrer.obj.ref
+        if ref.kind not in _CHECKED_BY_320 or referrer.obj.is_live:
+            continue
+        names = set()
+        for reference in references:
+            if reference.referrer is not referrer or reference.explicit:
+                continue
+            plugin = index.find("KongPlugin", ref.namespace, reference.name)
+            if (plugin is not None and plugin.plugin is not None and plugin.plugin.text == plugin_type
+                    and (plugin.obj.is_live or plugin.obj.doc.order < referrer.obj.doc.order)):
+                names.add(reference.name)
+        if len(names) > 1:
+            listed = ", ".join(sorted(names))
+            return outcomes.Outcome(outcomes.APPLY_REFUSED, f"KIC 3.2.0's webhook refuses the {ref.kind} (\"{ref.kind} "
+                                    f"has invalid KongPlugin annotation: cannot attach multiple plugins: {listed} of "
+                                    f"the same type {plugin_type}\"), so `kubectl apply` fails for it",
+                                    dropped=[ref.id])
+    return None
 
 
 def _instance_names(state: PluginState, index: KongIndex) -> list[Hit]:
