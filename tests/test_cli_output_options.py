@@ -75,6 +75,7 @@ def test_quiet_and_verbose_together_are_refused():
     ("results.sarif.json", lambda text: json.loads(text)["version"] == "2.1.0"),
     ("kongcheck.json", lambda text: json.loads(text)["summary"]["findings"] == 4),
     ("kongcheck.xml", lambda text: text.startswith("<?xml") and "<testsuites" in text),
+    ("summary.md", lambda text: text.startswith("## ") and "| --- |" in text),
     ("kongcheck.txt", lambda text: "  error  consumer-username-conflict  " in text and ESC not in text),
 ])
 def test_an_output_file_without_format_gets_the_format_its_name_says(tmp_path, name, check):

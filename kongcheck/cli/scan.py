@@ -233,7 +233,7 @@ _RENDER_OPTIONS = (
               help="Output format; repeat for several (pair each with an --output).  [default: text]")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
               help="Write the format at the same position to FILE ('-' for standard output); without --format, "
-                   "the format FILE is named for (.sarif, .json, .xml).")
+                   "the format FILE is named for (.sarif, .json, .xml, .md).")
 @click.option("--color", type=click.Choice(output.COLORS), default="auto", show_default=True,
               help="Colour the text report: auto = on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on "
                    "(CI logs that show colour).")
