@@ -230,3 +230,31 @@ def test_the_json_report_is_version_2_with_keyed_value_fingerprints():
     assert report["version"] == 2
     assert all("value_sha256" not in finding for finding in report["findings"])
     assert all(re.fullmatch(r"fp:[0-9a-f]{12}", f["value_fingerprint"]) for f in report["findings"])
+
+
+CLASH = (ROOT / "fixtures" / "rules" / "consumer-username-conflict.yaml").read_text()
+
+
+def test_github_annotates_standard_input_by_its_name_or_names_its_stream_line(tmp_path):
+    (tmp_path / ".git").mkdir()
+    unnamed = _commands(invoke_in(tmp_path, ["scan", "--no-config", "-f", "github", "-"], input=CLASH).stdout)
+    [(name, props, message)] = unnamed
+    assert name == "error" and set(props) == {"title"}
+    assert _unescape(message).startswith("analytics/KongConsumer/reporting (<stdin>:9:11): 2 KongConsumers")
+    named = invoke_in(tmp_path, ["scan", "--no-config", "-f", "github", "--stdin-filename", "k8s/c.yaml", "-"],
+                      input=CLASH).stdout
+    [(_, props, message)] = _commands(named)
+    assert (props["file"], props["line"], props["col"]) == ("k8s/c.yaml", "9", "11")
+    assert "finance/KongConsumer/reporting at k8s/c.yaml:18:11" in _unescape(message)
+
+
+def test_stdin_filename_needs_standard_input_and_a_name(tmp_path):
+    result = invoke_in(tmp_path, ["scan", "--no-config", "--stdin-filename", "a.yaml", "."])
+    assert result.exit_code == 2 and "--stdin-filename needs '-'" in result.output
+    result = invoke_in(tmp_path, ["scan", "--no-config", "--stdin-filename", " ", "-"], input=CLASH)
+    assert result.exit_code == 2 and "must not be empty" in result.output
+    broken = '{"apiVersion": "v1", "kind": "KongConsumer", "metadata": {"name": [\n'
+    report = json.loads(invoke_in(tmp_path, ["scan", "--no-config", "-f", "json", "--stdin-filename", "x.json", "-"],
+                                  input=broken).stdout)
+    assert report["errors"] == [{"file": "x.json", "line": 2, "message": "invalid JSON: Expecting value (column 1)",
+                                 "source": "file"}]  # read as JSON, as a file named so is

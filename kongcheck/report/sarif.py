@@ -1,11 +1,16 @@
-"""``--format sarif``: SARIF 2.1.0 as GitHub code scanning reads it.
+"""``--format sarif``: SARIF 2.1.0 as GitHub code scanning takes it whole.
 
-One result per participant location (so each file involved gets its own annotation), the
-other participants as ``relatedLocations``; rule metadata and help come from the rule
-catalogue; ``partialFingerprints`` come from kongcheck.verdict.fingerprints (no lines, no paths).
-Messages are the redacted ones every format shows: no credential value is written.  Text from
-the input is made safe (kongcheck.escape) and URIs are percent-encoded from the path's bytes, so a
-file name that is not UTF-8 still names its file and the document stays valid UTF-8.
+One result per participant in a file (at most ``--max-locations`` per finding), the others as
+``relatedLocations`` (at most ``--max-locations``, never more than GitHub shows) linked from the
+message; a live object is named in its manifest side's results, or located at its snapshot file
+when a finding is wholly in the cluster; a finding with no file at all is a notification, since
+GitHub drops a result without one.  Every location has an artifact URI relative to the repository
+(or ``file://``) and a region from line 1; rule metadata and help come from the rule catalogue;
+``partialFingerprints`` come from kongcheck.verdict.fingerprints (no lines, no paths); a run keeps
+at most GitHub's 25,000 results.  Messages are the redacted ones every format shows: no credential
+value is written.  Text from the input is made safe (kongcheck.escape) and URIs are percent-encoded
+from the path's bytes, so a file name that is not UTF-8 still names its file and the document
+stays valid UTF-8.
 """
 from __future__ import annotations
 
@@ -165,11 +170,11 @@ def _notification(error: ScanError) -> dict:
     return note
 
 
-def _unplaced(finding: Finding) -> dict:
+def _unplaced(finding: Finding, limit: int) -> dict:
     """A finding no participant of which is in a file: a notification, since GitHub shows no result
     without a file."""
-    names = ", ".join(safe(f"{p.ref.id} ({p.location})") for p in listed(finding.participants, 10)[0])
-    left = len(finding.participants) - min(len(finding.participants), 10)
+    named, left = listed(finding.participants, limit)
+    names = ", ".join(safe(f"{p.ref.id} ({p.location})") for p in named)
     hint = " (name standard input with --stdin-filename)" if any(
         p.location.source == "stdin" for p in finding.participants) else ""
     return {"level": _LEVEL[finding.severity], "descriptor": {"id": finding.rule},
@@ -200,7 +205,8 @@ def document(result, options) -> dict:
     rules = [_rule(info, severities.get(rule_id, info.severity)) for rule_id, info in CATALOG.items()]
     per_finding = [_results(finding, position[finding.rule], options.max_locations) for finding in result.findings]
     notifications = [_notification(e) for e in result.errors]
-    notifications += [_unplaced(f) for f, results in zip(result.findings, per_finding) if not results]
+    notifications += [_unplaced(f, options.max_locations) for f, results in zip(result.findings, per_finding)
+                      if not results]
     results, left_out = _within_limit(result.findings, per_finding)
     if left_out:
         notifications.append({"level": "warning", "message": {"text": (
