@@ -5,7 +5,9 @@ a JSON file may hold several objects one after the other.  Valid JSON is not alw
 YAML (tabs before the first ``{``, keys over 1024 characters, escaped surrogate pairs), so
 JSON is first validated by the ``json`` module (its messages name line and column, never
 the text), then composed by the YAML composer; where libyaml still refuses valid JSON, a
-small positional JSON reader below builds the same ``LMap``/``LSeq`` tree.
+small positional JSON reader below builds the same ``LMap``/``LSeq`` tree.  A ``\\u`` escape of a
+lone surrogate (which libyaml refuses) becomes U+FFFD, as kubectl's Go JSON decoder reads it, so
+two names that differ only there are one object, as in the cluster.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import re
 from kongcheck.parse.values import LMap, LoadError, LSeq
 
 _SPACE = re.compile(r"[ \t\r\n]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # left by json only for an escape that is no pair
 _ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 def _no_constant(name: str):
     raise ValueError(name)
@@ -92,7 +95,10 @@ class _Reader:
     def _atom(self, index: int):
         text = self.text
         if text[index] == '"':
-            return json.decoder.scanstring(text, index + 1)
+            value, end = json.decoder.scanstring(text, index + 1)
+            if _SURROGATE.search(value):  # a lone \ud800 escape: Go's encoding/json reads U+FFFD
+                value = _SURROGATE.sub("\ufffd", value)
+            return value, end
         match = _ATOM.match(text, index)
         token = match.group()
         value = _LITERALS[token] if token in _LITERALS else json.loads(token)

@@ -1,10 +1,11 @@
 """Text no encoder takes as it is: lone surrogates from JSON escapes and file names that are not UTF-8.
 
 A JSON manifest may write ``"\\ud800"`` (a lone surrogate, which no UTF-8 encoder accepts) in a
-name, a namespace, a clashing username or a credential value; a file or folder name may hold
-bytes that are not UTF-8 (Python carries them as surrogates too).  Each must come out of every
-format as escaped text, every other finding still reported, the output valid UTF-8, on standard
-output and in ``-o FILE``.
+name, a namespace, a clashing username or a credential value: kubectl's Go JSON decoder reads it
+as U+FFFD, and so does kongcheck.  A file or folder name may hold bytes that are not UTF-8 (Python
+carries them as surrogates).  Each must come out of every format as escaped text, every other
+finding still reported, the output valid UTF-8, on standard output and in ``-o FILE``; text that
+still holds a lone surrogate is digested and fingerprinted without an error.
 """
 from __future__ import annotations
 
@@ -61,8 +62,26 @@ def test_lone_surrogates_in_names_and_values_are_escaped_in_every_format(tmp_pat
         text.encode("utf-8")  # no lone surrogate on standard output either
         assert "key-auth-key-conflict" in text  # the valid file's finding, and the JSON's
         assert "consumer-username-conflict" in text
-        shown = text.replace("\\\\", "\\")  # Markdown and JSON double the backslash
-        assert "a\\ud800" in shown, fmt  # the name as kongcheck.escape shows it
+        assert "a\ufffd" in text or "a\\ufffd" in text, fmt  # U+FFFD, as kubectl reads the name
+        assert "\\ud800" not in text
+
+
+def test_names_that_differ_only_in_a_lone_surrogate_are_one_object_as_in_the_cluster(tmp_path):
+    items = [_consumer(f"x{SURROGATE}", "u1"), _consumer("x\\udfff", "u2")]
+    write(tmp_path, "m/two.json", '{"apiVersion": "v1", "kind": "List", "items": [%s]}' % ", ".join(items))
+    report = cli("scan", "--no-config", "m", "-f", "json", cwd=tmp_path).json
+    [finding] = report["findings"]
+    assert finding["rule"] == "duplicate-resource" and finding["resources"][0]["name"] == "x\ufffd"
+
+
+def test_text_with_a_lone_surrogate_is_fingerprinted_and_escaped():
+    from kongcheck.escape import safe, scalar, text_bytes
+    from kongcheck.redact import keyed_fingerprint
+
+    assert text_bytes("a\udcff") == b"a\xff"  # a byte of a file name: that byte
+    assert text_bytes("a\ud800") == b"a\xed\xa0\x80"
+    assert keyed_fingerprint("a\ud800", b"k") != keyed_fingerprint("a\ud801", b"k")
+    assert safe("a\ud800") == scalar("a\ud800") == "a\\ud800"
 
 
 def test_a_lone_surrogate_in_a_baseline_value_is_recorded_and_matched(tmp_path):
