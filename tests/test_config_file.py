@@ -222,3 +222,15 @@ def test_undecodable_pyproject_on_the_walk_up_is_an_error(repo):
     result = scan(str(repo / "manifests"))
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {repo / 'pyproject.toml'}: cannot read configuration")
+
+
+def test_max_locations_from_the_file_and_the_flag_over_it(repo):
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nmax-locations: 1\n")
+    import json
+
+    findings = json.loads(scan("-f", "json").stdout)["findings"]
+    assert all(len(f["resources"]) == 1 and f["truncated"]["resources"] == 1 for f in findings)
+    findings = json.loads(scan("-f", "json", "--max-locations", "0").stdout)["findings"]
+    assert all(len(f["resources"]) == 2 and "truncated" not in f for f in findings)
+    (repo / ".kongcheck.yaml").write_text("paths: [manifests]\nmax-locations: -1\n")
+    assert scan().exit_code == 2

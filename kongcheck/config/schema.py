@@ -37,6 +37,7 @@ def schema(rule_ids) -> dict:
             "kong-version": version,
             "webhook": {"enum": list(INSTALLS)},
             "parse-all": {"type": "boolean"},
+            "max-locations": {"type": "integer", "minimum": 0},
             "baseline": {"type": "string", "minLength": 1},
             "render-roots": {"enum": ["fail", "render", "files"]},
             "kustomize-enable-helm": {"type": "boolean"},
