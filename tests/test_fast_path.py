@@ -53,12 +53,46 @@ def test_fastpath_fixtures_hold_findings_the_prefilter_could_hide():
             "directive-kate", "directive-liam"} <= names
 
 
-def test_directives_stay_with_the_document_after_the_next_marker():
-    """A directive is not a piece of its own: it opens the document after the next marker."""
-    pieces = list_pieces(b"%YAML 1.1\n# note\n---\nkind: A\n...\n%YAML 1.1\n---\nkind: B\n---\nkind: C\n")
-    assert pieces == [(1, b"%YAML 1.1\n# note\n---\nkind: A\n...\n"), (6, b"%YAML 1.1\n---\nkind: B\n"),
-                      (9, b"---\nkind: C\n")]
-    assert count_documents(b"%YAML 1.1\n---\nkind: A\n") == 1
+def test_a_directive_stays_with_the_part_before_the_next_marker_where_kubectl_refuses_it():
+    """kubectl splits a stream at every line that starts with ``---`` and reads each part alone, so a
+    directive opens no document: the part it is in is refused, after ``...`` it is never read."""
+    text = b"%YAML 1.1\n# note\n---\nkind: KongConsumer\n...\n%YAML 1.1\n---\nkind: B\n---\nkind: C\n"
+    pieces = list_pieces(text)
+    assert pieces == [(1, b"%YAML 1.1\n# note\n"), (3, b"---\nkind: KongConsumer\n...\n%YAML 1.1\n"),
+                      (7, b"---\nkind: B\n"), (9, b"---\nkind: C\n")]
+    for parse_all in (False, True):
+        result = LoadResult()
+        load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=parse_all), result)
+        assert [(e.location.line, e.message) for e in result.errors] == [
+            (2, "invalid YAML: did not find expected <document start>")]
+        assert [d.body["kind"] for d in result.documents] == ["KongConsumer", "B", "C"][:3 if parse_all else 1]
+
+
+def test_only_the_first_document_of_a_part_is_read_as_kubectl_reads_it():
+    text = b"kind: KongConsumer\nmetadata: {name: a}\n...\nkind: KongConsumer\nmetadata: {name: b}\n...\n: [ bad\n"
+    result = LoadResult()
+    load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=True), result)
+    assert result.errors == [] and [d.body["metadata"]["name"] for d in result.documents] == ["a"]
+    assert result.document_count == count_documents(text) == 1
+
+
+@pytest.mark.parametrize("marker", [b"--- {a: 1}", b"---foo", b"----", b"--- !!map", b"---\tkind: x"])
+def test_a_marker_line_with_content_is_refused_as_kubectl_refuses_it(marker):
+    text = b"kind: Secret\n" + marker + b"\nkind: KongConsumer\n"
+    for parse_all in (False, True):
+        result = LoadResult()
+        load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=parse_all), result)
+        assert [(e.location.line, e.message) for e in result.errors] == [
+            (2, "a line that starts with --- holds more than a comment; kubectl refuses the file "
+                "('invalid Yaml document separator')")]
+
+
+@pytest.mark.parametrize("marker", [b"---", b"--- # note", b"---#note", b"---   ", b"---\r"])
+def test_a_marker_line_with_only_a_comment_or_spaces_separates_documents(marker):
+    text = b"kind: Secret\nmetadata: {name: s}\n" + marker + b"\nkind: KongConsumer\nmetadata: {name: c}\n"
+    result = LoadResult()
+    load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=True), result)
+    assert result.errors == [] and [d.body["kind"] for d in result.documents] == ["Secret", "KongConsumer"]
 
 
 def test_fast_path_equals_full_path_on_a_generated_tree(tmp_path):
@@ -74,7 +108,7 @@ def test_fast_path_equals_full_path_on_a_generated_tree(tmp_path):
     (b"# only a comment\n", 0),
     (b"a: 1\n", 1),
     (b"---\na: 1\n---\n# note\n---\nb: 2\n...\n", 2),
-    (b"--- {a: 1}\n--- # c\n---\n", 1),
+    (b"--- {a: 1}\n--- # c\n---\n", 0),  # the first line is refused (kubectl: invalid separator)
     (b"a: |\n  ---x\n  text\n---\nb: 1\n", 2),
     (b"a: 1\r\n---\r\nb: 2\r\n", 2),
 ])
@@ -88,7 +122,7 @@ def test_count_documents_matches_a_full_parse(text, expected):
 def test_split_only_at_marker_lines():
     pieces = list_pieces(b"a: 1\n---\nb: '---'\n--- \nc: 1\n----\n")
     assert [(line, piece) for line, piece in pieces] == [(1, b"a: 1\n"), (2, b"---\nb: '---'\n"),
-                                                         (4, b"--- \nc: 1\n----\n")]
+                                                         (4, b"--- \nc: 1\n"), (6, b"----\n")]
 
 
 @pytest.mark.parametrize("text", [

@@ -17,12 +17,12 @@ from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
-_MARKER_END = b" \t\r\n"
 # a ``kind`` key, as a YAML block key or a JSON member: tells whether unparsed pieces hold manifests
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
 _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first non-space is "{"
-_CONTENT = re.compile(rb"^(?:---[ \t]+[^\s#]|(?!---|\.\.\.)[ \t]*[^\s#])", re.M)
+_DIRECTIVE = re.compile(rb"^%", re.M)  # a %YAML or %TAG line: parsed, so that kubectl's refusal is reported
+_CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -80,38 +80,49 @@ class LoadResult:
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
 
 
-def _prologue_start(data: bytes, begin: int, marker: int) -> int:
-    """Where the directives before the ``---`` at ``marker`` begin (``marker`` if there are none).
+def _is_separator(data: bytes, start: int) -> bool:
+    """Whether the ``---`` line at ``start`` is a document separator to kubectl: after ``---`` it
+    holds only white space or a comment (k8s.io/apimachinery's YAML reader refuses the file for
+    anything else: ``invalid Yaml document separator``)."""
+    end = data.find(b"\n", start)
+    rest = data[start + 3:end if end != -1 else len(data)]
+    rest = rest.decode("utf-8", "replace").strip(_GO_SPACE)
+    return not rest or rest.startswith("#")
 
-    ``%YAML``/``%TAG`` lines (with comments and blank lines among them) belong to the document
-    that the next ``---`` opens, so a split must not cut them off from it.
-    """
-    start, directive = marker, False
-    while start > begin:
-        line_start = data.rfind(b"\n", begin, start - 1) + 1 or begin
-        line_start = max(line_start, begin)
-        line = data[line_start:start].strip()
-        if line.startswith(b"%"):
-            directive = True
-        elif line and not line.startswith(b"#"):
-            break
-        start = line_start
-    return start if directive else marker
+
+# Go's unicode.IsSpace (what strings.TrimSpace trims)
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+            "\u2028\u2029\u202f\u205f\u3000"
 
 
 def _iter_starts(data: bytes):
-    """Offsets of the pieces of a stream: 0 and every ``---`` marker line (or its directives)."""
+    """Offsets of the pieces of a stream: 0 and every line that starts with ``---``, as kubectl
+    splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it)."""
     yield 0
-    size, begin = len(data), 0
-    found = data.find(b"\n---")
+    found = 0 if data.startswith(b"---") else data.find(b"\n---")
     while found != -1:
-        after = found + 4
-        if after == size or data[after] in _MARKER_END:
-            start = _prologue_start(data, begin, found + 1) if data.find(b"%", begin, found) != -1 else found + 1
-            if start > begin:
-                yield start
-                begin = start
-        found = data.find(b"\n---", after)
+        start = found if found == 0 and data.startswith(b"---") else found + 1
+        if start > 0:
+            yield start
+        found = data.find(b"\n---", start + 3)
+
+
+def bad_separators(data: bytes) -> list[int]:
+    """The 1-based lines that start with ``---`` but are no separator to kubectl."""
+    lines = []
+    for start in _iter_starts(data):
+        if data.startswith(b"---", start) and not _is_separator(data, start):
+            lines.append(data.count(b"\n", 0, start) + 1)
+    return lines
+
+
+def parser_text(text: str) -> str:
+    """A piece as kubectl's YAML decoder gets it: nothing of its ``---`` line is read (a bare
+    ``---`` stays, so that the document starts on that line)."""
+    if text.startswith("---"):
+        end = text.find("\n")
+        return "---" if end == -1 else "---" + text[end:]
+    return text
 
 
 def iter_pieces(data: bytes):
@@ -276,7 +287,18 @@ def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
         return jsonfile.documents(text, line - 1, options.max_depth)
     from kongcheck.parse.tree import Composer  # PyYAML: only once a document needs parsing
 
-    return Composer(text, line - 1, options.max_depth).documents()
+    if source.is_json:  # a .json file that is YAML: read whole
+        return Composer(text, line - 1, options.max_depth).documents()
+    return _first(Composer(parser_text(text), line - 1, options.max_depth).documents())
+
+
+def _first(documents):
+    """The first document of a piece: kubectl decodes one document from each part between ``---``
+    lines, and never reads what follows a ``...`` in it."""
+    for document in documents:
+        yield document
+        documents.close()
+        return
 
 
 def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
@@ -301,6 +323,8 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         return
     budget = _Budget(source, options.max_documents, result)
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
+        if not source.is_json:
+            _separators(source, data, result)
         count = count_documents(data, source.is_json)
         if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
             _unparsed(source, data, result, budget, 1, count)
@@ -310,14 +334,26 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
             return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)
     before = (result.document_count, len(result.errors))
+    if not source.is_json:
+        _separators(source, data, result)
     _load_pieces(source, pieces, options, result, budget)
     if (result.document_count, len(result.errors)) == before:
         result.skipped.append(f"{source.name}: empty or only comments")
 
 
+def _separators(source: Source, data: bytes, result: LoadResult) -> None:
+    """One error for each ``---`` line that kubectl takes for a broken separator."""
+    if data.find(b"---") == -1:
+        return
+    for line in bad_separators(data):
+        result.errors.append(Document(source, None, line, data, 1).located_error(
+            line, "a line that starts with --- holds more than a comment; kubectl refuses the file "
+            "('invalid Yaml document separator')"))
+
+
 def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
     for line, piece in pieces:
-        if not options.parse_all and not may_matter(piece):
+        if not options.parse_all and not may_matter(piece) and _DIRECTIVE.search(piece) is None:
             if not _unparsed(source, piece, result, budget, line):
                 return
             continue
