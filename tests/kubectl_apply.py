@@ -4,7 +4,8 @@ discovery only, to learn which objects kubectl would apply and in which order.
 kubectl maps each kind to a resource through legacy discovery (``/api``, ``/apis`` and one list
 per group-version); with ``--validate=false`` it reads no OpenAPI, and a client-side dry run
 GETs each object (answered 404, so it would be created) and sends nothing. ``-o name`` prints
-``<resource>/<name>`` per object, in apply order; what kubectl refuses is on standard error.
+``<resource>/<name>`` per object, in apply order, ``-o json`` the objects as kubectl decoded them;
+what kubectl refuses is on standard error.
 """
 from __future__ import annotations
 
@@ -73,6 +74,33 @@ class Applied:
 
 def dry_run_apply(kubectl: str, *args: str, cwd: str | None = None) -> Applied:
     """``kubectl apply --dry-run=client --validate=false -o name ARGS`` against the loopback server."""
+    done = _run(kubectl, ["-o", "name", *args], cwd)
+    return Applied([line for line in done.stdout.splitlines() if line], done.stderr, done.returncode)
+
+
+@dataclass
+class Decoded:
+    objects: list[dict]  # each object as kubectl decoded it (its last-applied configuration), in apply order
+    stderr: str
+    returncode: int
+
+
+def dry_run_objects(kubectl: str, *args: str, cwd: str | None = None) -> Decoded:
+    """The objects ``kubectl apply --dry-run=client -o json ARGS`` would apply, as kubectl decoded
+    them from the files: each one's ``last-applied-configuration`` (kubectl adds the namespace)."""
+    done = _run(kubectl, ["-o", "json", *args], cwd)
+    objects, decoder, text, index = [], json.JSONDecoder(), done.stdout.strip(), 0
+    while index < len(text):
+        printed, index = decoder.raw_decode(text, index)
+        while index < len(text) and text[index].isspace():
+            index += 1
+        for obj in printed["items"] if printed.get("kind") == "List" else [printed]:  # several: one List
+            annotations = obj["metadata"]["annotations"]
+            objects.append(json.loads(annotations["kubectl.kubernetes.io/last-applied-configuration"]))
+    return Decoded(objects, done.stderr, done.returncode)
+
+
+def _run(kubectl: str, args: list[str], cwd: str | None) -> subprocess.CompletedProcess:
     handler = type("Handler", (_Handler,), {"routes": _routes()})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
@@ -86,9 +114,9 @@ def dry_run_apply(kubectl: str, *args: str, cwd: str | None = None) -> Applied:
                            "contexts": [{"name": "fake", "context": {"cluster": "fake", "namespace": "default"}}],
                            "users": [{"name": "fake", "user": {}}]}, handle)
             done = subprocess.run([kubectl, "--kubeconfig", config, "--cache-dir", os.path.join(scratch, "cache"),
-                                   "apply", "--dry-run=client", "--validate=false", "-o", "name", *args],
+                                   "apply", "--dry-run=client", "--validate=false", *args],
                                   capture_output=True, text=True, cwd=cwd, timeout=120)
     finally:
         server.shutdown()
         server.server_close()
-    return Applied([line for line in done.stdout.splitlines() if line], done.stderr, done.returncode)
+    return done

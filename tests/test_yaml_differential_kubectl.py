@@ -1,0 +1,114 @@
+"""kongcheck reads YAML as the real kubectl decodes it: each input below goes through
+``kubectl apply --dry-run=client -o json`` (v1.32, against the loopback discovery server of
+tests/kubectl_apply.py) and through kongcheck's loader, and the objects must be the same; what
+kubectl refuses, kongcheck refuses (exit 2). Needs the real kubectl (tests/k8s_tools.py): with
+CI=true its absence fails these tests instead of skipping them."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from kongcheck.loading import LoadOptions, LoadResult, load
+from kongcheck.sources import Source
+from kubectl_apply import dry_run_objects
+
+HEAD = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
+CONSUMER = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\n"
+            "metadata: {name: %s, annotations: {kubernetes.io/ingress.class: kong}}\n")
+
+SCALARS = HEAD % "scalars" + "data:\n" + "".join(f"  k{i}: {text}\n" for i, text in enumerate([
+    "1:20", "1:20:30.5", "0777", "0o17", "0b101", "0x1F", "-0x1F", "+12", "1_000", "08", "1e3", "1.0", ".5",
+    "1.5", "y", "Y", "yes", "on", "ON", "n", "No", "off", "yES", "~", "null", "", "2024-01-02",
+    "2024-01-02T10:00:00Z", "9223372036854775807", "12345678901234567890", "1e400", "9" * 400,
+    "0x" + "F" * 40, "'1:20'", '"yes"', "! 123", "!custom 12", "!!str 12", "!!float 1", "!!int '12'",
+    "!!binary YWxpY2U=", "!!binary /w==", "!!timestamp 2001-12-14", "<<", "-x", ".", "=",
+]))
+KEYS = HEAD % "keys" + "data:\n  1: a\n  1.5: b\n  1e3: c\n  1.0e6: d\n  y: e\n  off: f\n  .inf: g\n" \
+    "  2024-01-02: h\n  '<<': i\n  ? 0x" + "F" * 300 + "\n  : j\n"
+MERGES = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: merges}\n"
+          "data:\n  base: &b {username: merged, other: m}\n  a: &a {k: from-a}\n  bb: &bb {k: from-b, j: from-b}\n"
+          "  one: {username: explicit, <<: *b, other: after}\n  two: {k: explicit, j: explicit, <<: [*a, *bb]}\n"
+          "  three: {k: 0, !!merge <<: *a}\n")
+ITEMS = (HEAD % "outer" + "items:\n- metadata: {name: inherits}\n  data: {x: y}\n"
+         "- {apiVersion: v1, kind: Secret, metadata: {name: own}}\n- metadata: {name: nulls}\n  items: null\n"
+         "---\n" + CONSUMER % "outer-consumer" + "username: outer\nitems:\n- metadata: {name: inner}\n"
+         "  username: !!binary aW5uZXI=\n")
+SEPARATORS = (HEAD % "first" + "--- # a comment\n" + HEAD % "second" + "---#no space\n" + HEAD % "third"
+              + "...\n: [ never read\n---   \n" + HEAD % "fourth" + "---\n# only a comment\n---\n~\n")
+
+
+def _as_go_writes_it(value):
+    """A float as Go's JSON writes it: its shortest digits, without exponent below 1e21 (so a
+    uint64 that became a float reads back as 12345678901234567000)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(Decimal(repr(value)))
+    return value
+
+
+def _kongcheck(path) -> tuple[list[dict], list[str]]:
+    result = LoadResult()
+    data = path.read_bytes()
+    load(Source(str(path), reader=lambda: data), LoadOptions(parse_all=True), result)
+    objects = [json.loads(json.dumps(d.body, default=str), parse_float=lambda text: _as_go_writes_it(float(text)))
+               for d in result.documents]
+    return objects, [e.message for e in result.errors]
+
+
+def _without_defaults(obj: dict) -> dict:
+    """kubectl's object less what kubectl adds: the namespace and an empty annotations mapping."""
+    metadata = dict(obj["metadata"])
+    metadata.pop("namespace", None)
+    if metadata.get("annotations") == {}:
+        del metadata["annotations"]
+    return {**obj, "metadata": metadata}
+
+
+@pytest.mark.parametrize("text", [SCALARS, KEYS, MERGES, ITEMS, SEPARATORS],
+                         ids=["scalars", "keys", "merges", "items", "separators"])
+def test_kongcheck_reads_the_objects_kubectl_decodes(k8s_tools, tmp_path, text):
+    path = tmp_path / "in.yaml"
+    path.write_text(text)
+    decoded = dry_run_objects(k8s_tools.kubectl, "-f", str(path))
+    assert decoded.returncode == 0, decoded.stderr
+    objects, errors = _kongcheck(path)
+    assert errors == []
+    assert objects == [_without_defaults(obj) for obj in decoded.objects]
+
+
+REFUSED = {
+    "infinity": HEAD % "a" + "data: {k: .inf}\n",
+    "nan": HEAD % "a" + "data: {k: .NaN}\n",
+    "bad-int-tag": HEAD % "a" + "data: {k: !!int abc}\n",
+    "bad-bool-tag": HEAD % "a" + "data: {k: !!bool 1}\n",
+    "bad-base64": HEAD % "a" + "data: {k: !!binary YWxpY2U}\n",
+    "null-key": HEAD % "a" + "data: {~: x}\n",
+    "uint64-key": HEAD % "a" + "data: {18446744073709551615: x}\n",
+    "separator-with-content": HEAD % "a" + "--- {b: 1}\n" + HEAD % "b",
+    "dashes": HEAD % "a" + "-----\n" + HEAD % "b",
+    "directive": "%YAML 1.1\n---\n" + HEAD % "a",
+    "list-in-a-list": "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: List, items: []}\n",
+    "items-not-a-list": HEAD % "a" + "items: {a: b}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_what_kubectl_refuses_kongcheck_refuses(k8s_tools, tmp_path, name):
+    path = tmp_path / "in.yaml"
+    path.write_text(REFUSED[name])
+    decoded = dry_run_objects(k8s_tools.kubectl, "-f", str(path))
+    assert decoded.returncode != 0 and decoded.objects == []
+    _, errors = _kongcheck(path)
+    assert errors, name
+
+
+def test_a_duplicate_key_is_refused_where_kubectl_keeps_the_last_one(k8s_tools, tmp_path):
+    """The one place kongcheck is stricter: go-yaml v2 (which kubectl's sigs.k8s.io/yaml uses without
+    strict mode) keeps the last of two equal keys, kustomize refuses the document; kongcheck refuses it."""
+    path = tmp_path / "in.yaml"
+    path.write_text(HEAD % "a" + "data:\n  k: first\n  k: second\n")
+    decoded = dry_run_objects(k8s_tools.kubectl, "-f", str(path))
+    assert decoded.returncode == 0 and decoded.objects[0]["data"] == {"k": "second"}
+    assert _kongcheck(path)[1] == ["duplicate key in a mapping (first at line 5); kubectl would keep the last one "
+                                   "without a word, kustomize refuses the document: remove one"]
