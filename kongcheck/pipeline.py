@@ -14,7 +14,7 @@ from typing import Callable
 
 from kongcheck import index as kong_index
 from kongcheck import rules
-from kongcheck.loading import LoadOptions, LoadResult, load, load_object
+from kongcheck.loading import LoadOptions, LoadResult, load, load_deferred, load_object
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.settings import Settings
 from kongcheck.sources import files
@@ -127,6 +127,12 @@ def _run(request: Request) -> ScanResult:
         document.order = order
     unread = len({error.file for error in loaded.errors})
     built = kong_index.build(documents, settings, unread)
+    wanted = built.wanted_services() if loaded.deferred else None
+    if wanted and load_deferred(loaded, wanted, request.load):
+        documents = live_documents + loaded.documents  # the Services a rule asks for, in their apply order
+        for order, document in enumerate(documents):
+            document.order = order
+        built = kong_index.build(documents, settings, len({error.file for error in loaded.errors}))
     findings = policy.apply(rules.run(built), settings)
     if live is not None:
         from kongcheck.verdict import live as live_policy

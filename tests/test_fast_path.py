@@ -147,3 +147,41 @@ def test_files_are_read_whole(tmp_path):
     os.close(write_end)
     assert files.read_file(f"/proc/self/fd/{read_end}") == b"kind: Secret\n"
     os.close(read_end)
+
+
+def test_services_without_kong_annotations_wait_until_a_rule_names_them():
+    from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, verdict
+
+    assert verdict(b"kind: Service\nmetadata: {name: a}\n") == DEFER
+    assert verdict(b"kind: ServiceAccount\nmetadata: {name: a}\n") == DEFER
+    assert verdict(b"kind: Service\nmetadata: {name: a, annotations: {konghq.com/protocol: https}}\n") == PARSE
+    assert verdict(b"kind: Deployment\n") == SKIP
+    found = _same(FIXTURES / "fastpath" / "multi-backend-service-without-annotations.yaml")
+    assert [f["rule"] for f in found] == ["multi-backend-annotations-conflict"]
+    assert [r["name"] for r in found[0]["resources"]] == ["web-v1", "web-v2"]
+
+
+def test_a_deferred_service_keeps_its_place_in_apply_order(tmp_path):
+    route = ("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: s}\n"
+             "spec:\n  parentRefs: [{name: kong}]\n  rules:\n    - backendRefs: [{name: a, port: 80}, {name: b, port: 80}]\n")
+    bare = "apiVersion: v1\nkind: Service\nmetadata: {name: b, namespace: s}\nspec: {ports: [{port: 80}]}\n"
+    annotated = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: b\n  namespace: s\n  annotations: "
+                 "{konghq.com/plugins: p}\nspec: {ports: [{port: 80}]}\n")
+    a = annotated.replace("name: b", "name: a")
+    (tmp_path / "1.yaml").write_text(route + "---\n" + a)
+    (tmp_path / "2.yaml").write_text(annotated)
+    (tmp_path / "3.yaml").write_text(bare)  # applied last: the cluster keeps this definition of b
+    found = _same(tmp_path)
+    assert "multi-backend-annotations-conflict" in [f["rule"] for f in found]
+
+
+def test_a_later_service_without_annotations_replaces_an_annotated_one(tmp_path):
+    ingress = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i, namespace: s}\nspec:\n"
+               "  ingressClassName: kong\n  rules:\n    - http:\n        paths:\n          - {path: /, pathType: Prefix, "
+               "backend: {service: {name: api, port: {number: 80}}}}\n")
+    annotated = ("apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: s\n  annotations: "
+                 "{konghq.com/plugins: gone}\nspec: {ports: [{port: 80}]}\n")
+    (tmp_path / "1.yaml").write_text(ingress + "---\n" + annotated)
+    (tmp_path / "2.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: \"api\"\n  namespace: s\n"
+                                     "spec: {ports: [{port: 80}]}\n")
+    assert _same(tmp_path) == []  # the cluster keeps the Service without the annotation

@@ -52,6 +52,9 @@ class Kind(NamedTuple):
     requires: tuple[bytes, ...] = ()  # an object matters only when its document holds one of these texts
     class_field: tuple[str, ...] | None = None  # a spec field naming the class (Ingress spec.ingressClassName)
     crd_optional: bool = False  # its CRDs are installed apart from KIC (Gateway API): a live 404 means none
+    # An object whose document holds none of these texts is parsed only when a rule asks for it by name
+    # (a Service without konghq.com/ annotations matters only as a member of a multi-backend rule).
+    deferred_unless: tuple[bytes, ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -90,7 +93,7 @@ KINDS: tuple[Kind, ...] = (
          live_fields=("plugin", "instance_name", "disabled"), example={"plugin": "key-auth"}),
     Kind("KongClusterPlugin", KONG_GROUP, ("v1",), "kongclusterplugins", False, _INDEX + "cluster_plugin",
          classed=True, live_fields=("plugin", "instance_name", "disabled"), example={"plugin": "key-auth"}),
-    Kind("Service", "", ("v1",), "services", True, _INDEX + "service"),
+    Kind("Service", "", ("v1",), "services", True, _INDEX + "service", deferred_unless=(b"konghq.com/",)),
     Kind("Ingress", NETWORKING_GROUP, ("v1",), "ingresses", True, _INDEX + "ingress", classed=True,
          class_field=("spec", "ingressClassName")),
     Kind("HTTPRoute", GATEWAY_GROUP, ("v1", "v1beta1"), "httproutes", True, _INDEX + "http_route",

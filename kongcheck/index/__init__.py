@@ -131,6 +131,19 @@ class KongIndex:
                 first.setdefault(annotation.text, record)
         return first
 
+    def wanted_services(self) -> set[str]:
+        """Names of the Services a rule may need that a document kept unparsed could define: every Service a
+        multi-backend HTTPRoute or GRPCRoute rule names, and every Service in the index (a later definition
+        without konghq.com/ annotations replaces it).  Such a Service is parsed only then (loading/prefilter.py)."""
+        wanted = {record.obj.ref.name for record in self.all_of("Service")}
+        for kind in ("HTTPRoute", "GRPCRoute"):
+            for route in self.all_of(kind):
+                for rule in route.rules:
+                    refs = [b.ref for b in rule.backends if b.ref.kind == "Service" and b.ref.name is not None]
+                    if len(refs) > 1:
+                        wanted.update(ref.name.text for ref in refs)
+        return wanted
+
     @property
     def kong_resources(self) -> int:
         return sum(1 for record in self.records.values() if self.is_kong_relevant(record))

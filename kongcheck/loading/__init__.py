@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.loading.locate import locate
-from kongcheck.loading.prefilter import may_matter
+from kongcheck.loading.prefilter import DEFER, SKIP, may_matter, verdict
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
@@ -71,6 +71,16 @@ class Document:
         return lines[index].decode("utf-8", "replace") if 0 <= index < len(lines) else ""
 
 
+class Deferred(NamedTuple):
+    """A piece counted but not parsed yet: its objects matter only when a rule names one of them."""
+
+    source: Source
+    piece: bytes
+    line: int
+    position: int  # how many documents were loaded before it (its place in apply order)
+    names: frozenset | None  # every plain `name:` value in it; None: one is written so it cannot be read here
+
+
 @dataclass(slots=True)
 class LoadResult:
     documents: list[Document] = field(default_factory=list)
@@ -78,6 +88,7 @@ class LoadResult:
     document_count: int = 0
     has_manifests: bool = False  # a document with a kind was seen: False means no manifests at all
     skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
+    deferred: list[Deferred] = field(default_factory=list)  # pieces parsed only when a rule asks (prefilter.py)
 
 
 def _is_separator(data: bytes, start: int) -> bool:
@@ -353,7 +364,11 @@ def _separators(source: Source, data: bytes, result: LoadResult) -> None:
 
 def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
     for line, piece in pieces:
-        if not options.parse_all and not may_matter(piece) and _DIRECTIVE.search(piece) is None:
+        parse = options.parse_all or _DIRECTIVE.search(piece) is not None
+        found = verdict(piece) if not parse else None
+        if found == SKIP or found == DEFER:
+            if found == DEFER:
+                result.deferred.append(Deferred(source, piece, line, len(result.documents), _names(piece)))
             if not _unparsed(source, piece, result, budget, line):
                 return
             continue
@@ -385,3 +400,40 @@ def load_object(source: Source, obj: dict, options: LoadOptions, result: LoadRes
     result.has_manifests = True
     where.body = body
     result.documents.append(where)
+
+
+# A `name:` key (YAML or JSON) and the value after it; a value that starts an anchor, alias, tag or
+# block scalar, or sits on the next line, cannot be read from the bytes.
+_NAME = re.compile(rb"""["']?\bname["']?[ \t]*:[ \t]*(["']?)([^\s"'{},#\[\]]*)""")
+
+
+def _names(piece: bytes) -> frozenset | None:
+    names = set()
+    for quote, value in _NAME.findall(piece):
+        if not value or value[:1] in b"&*!|>":
+            return None
+        names.add(value.decode("utf-8", "surrogateescape"))
+    return frozenset(names)
+
+
+def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> bool:
+    """Parse the deferred pieces that may define an object named in ``names`` and put their documents in
+    their place in apply order (they were counted when they were read).  True if any document was added."""
+    chosen = [d for d in result.deferred if d.names is None or not d.names.isdisjoint(names)]
+    if not chosen:
+        return False
+    result.deferred = [d for d in result.deferred if all(d is not c for c in chosen)]
+    inserted = []
+    for entry in chosen:
+        found = LoadResult()
+        budget = _Budget(entry.source, options.max_documents, found)
+        where = Document(entry.source, None, entry.line, entry.piece, entry.line)
+        try:
+            _load_piece(entry.source, entry.piece, entry.line, options, found, budget, where)
+        except LoadError as exc:
+            found.errors.append(where.located_error(exc.line, str(exc)))
+        result.errors += found.errors
+        inserted.append((entry.position, found.documents))
+    for position, documents in reversed(inserted):  # from the last place back, so earlier places hold
+        result.documents[position:position] = documents
+    return True

@@ -26,7 +26,7 @@ def markers(kinds) -> re.Pattern:
     """The pattern for the kinds parsed whenever their name appears: each kind name (names inside
     another, such as KongConsumer in KongConsumerGroup, make the longer one redundant), the
     escapes, NUL and the binary tag."""
-    names = sorted({row.kind for row in kinds if not row.requires})
+    names = sorted({row.kind for row in kinds if not row.requires and not row.deferred_unless})
     needed = [name for name in names if not any(other != name and other in name for other in names)]
     literals = b"|".join(re.escape(name.encode()) for name in needed)
     return re.compile(literals + b"|" + _ESCAPES)
@@ -34,9 +34,26 @@ def markers(kinds) -> re.Pattern:
 
 MARKERS = markers(KINDS)
 _REQUIRED = [(row.kind.encode(), row.requires) for row in KINDS if row.requires]
+_DEFERRED = [(row.kind.encode(), row.deferred_unless) for row in KINDS if row.deferred_unless]
+
+SKIP, PARSE, DEFER = 0, 1, 2
+
+
+def verdict(chunk: bytes) -> int:
+    """PARSE a chunk that may hold an object a rule reads, DEFER one whose only kind is read on demand
+    (facts/kinds.py ``deferred_unless``: parsed when a rule names such an object), else SKIP."""
+    if MARKERS.search(chunk) is not None:
+        return PARSE
+    if any(name in chunk and any(text in chunk for text in texts) for name, texts in _REQUIRED):
+        return PARSE
+    found = SKIP
+    for name, texts in _DEFERRED:
+        if name in chunk:
+            if any(text in chunk for text in texts):
+                return PARSE
+            found = DEFER
+    return found
 
 
 def may_matter(chunk: bytes) -> bool:
-    if MARKERS.search(chunk) is not None:
-        return True
-    return any(name in chunk and any(text in chunk for text in texts) for name, texts in _REQUIRED)
+    return verdict(chunk) != SKIP
