@@ -296,6 +296,11 @@ def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
         from kongcheck.parse import jsonfile
 
         return jsonfile.documents(text, line - 1, options.max_depth)
+    from kongcheck.parse import fast
+
+    found = fast.documents(text, line - 1, options.max_depth)  # the plainest YAML, without libyaml
+    if found is not None:
+        return found
     from kongcheck.parse.tree import Composer  # PyYAML: only once a document needs parsing
 
     if source.is_json:  # a .json file that is YAML: read whole

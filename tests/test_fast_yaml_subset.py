@@ -1,0 +1,111 @@
+"""The fast reader of plain block YAML (parse/fast.py) reads a piece exactly as the composer does
+(values, types and every position), or leaves it to the composer: over every YAML file of the
+repository, the benchmark's documents, hostile pieces and random mutations of all of them."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import CONFIGMAP, CONSUMER, DEPLOYMENT, INGRESS, KEY_SECRET, PLUGIN, SERVICE
+from kongcheck.loading import iter_pieces
+from kongcheck.parse import fast
+from kongcheck.parse.tree import Composer
+from kongcheck.parse.values import LoadError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shape(value):
+    """A value with its type and every position, comparable with ==."""
+    if isinstance(value, dict):
+        return ("map", value.line, value.column, [(k, value.where(k), _shape(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", value.line, value.column, [(value.where(i), _shape(v)) for i, v in enumerate(value)])
+    return (type(value).__name__, value)
+
+
+def _composed(text: str, offset: int):
+    try:
+        return [(start, _shape(value)) for start, value in Composer(text, offset).documents()]
+    except LoadError as exc:
+        return ("error", str(exc))
+
+
+def _same_or_refused(text: str, offset: int = 0) -> bool:
+    """True when the fast reader read the piece (exactly as the composer); False when it refused it."""
+    found = fast.documents(text, offset)
+    if found is None:
+        return False
+    assert [(start, _shape(value)) for start, value in found] == _composed(text, offset), text
+    return True
+
+
+def _pieces() -> list[tuple[int, str]]:
+    pieces = []
+    for path in sorted([*ROOT.glob("fixtures/**/*.yaml"), *ROOT.glob("fixtures/**/*.yml"),
+                        *ROOT.glob("tests/**/*.yaml")]):
+        data = path.read_bytes()
+        for line, piece in iter_pieces(data):
+            try:
+                pieces.append((line - 1, piece.decode("utf-8")))
+            except UnicodeDecodeError:
+                continue
+    values = {"app": "shop", "team": "team-a", "ns": "team-a", "replicas": 3, "seq": 7, "name": "alice",
+              "username": "alice", "key": "key-00000001"}
+    for template in (DEPLOYMENT, SERVICE, CONFIGMAP, INGRESS, PLUGIN, CONSUMER, KEY_SECRET):
+        pieces.append((0, template.format(**values)))
+        pieces.append((10, "---\n" + template.format(**values)))
+    return pieces
+
+
+HOSTILE = [
+    "a: yes\n", "a: on\n", "a: n\n", "a: Null\n", "a: ~\n", "y: b\n", "On: b\n", "a: 012\n", "a: 0x1F\n", "a: 1e3\n",
+    "a: 1:20\n", "a: 2024-01-01\n", "a: .inf\n", "a: -1\n", "a: +1\n", "a: 1_000\n", "a: 1.0\n", "a: 9999999999\n",
+    "a: b # c\n", "a: b#c\n", "a: 'it''s'\n", 'a: "x\\ny"\n', 'a: "x\n  y"\n', "a: b\n  c\n", "a:\n", "a:\nb: c\n",
+    "a: b\na: c\n", "a: &x b\nc: *x\n", "a: !!str 1\n", "<<: {a: b}\n", "a: [b]\n", "a: {b: c}\n", "a: |\n  b\n",
+    "a: >\n  b\n", "? a\n: b\n", "a: b: c\n", "a: b:\n", "a:b\n", "- - a\n", "-\n  a: b\n", "- a\n  - b\n",
+    "a:\n  - b\n   - c\n", "a:\n  b: c\n d: e\n", "a:\n    b: c\n  d: e\n", "- a: b\n   c: d\n", "- a: b\n - c\n",
+    "a: b\n- c\n", "a:\n- b\nc:\n- d\n", "--- a: b\n", "---\na: b\n---\nc: d\n", "a: b\n...\n", "%YAML 1.1\n---\na: b\n",
+    "\ta: b\n", "a: b\r\n", "a: caf\u00e9\n", "a: \"\"\n", "a: ''\n", "a:  b   c  \n", "a: http://x:8080/y\n",
+    "a: b,c\n", "a: b]\n", "a: @b\n", "a: `b\n", "a: %b\n", "a: -b\n", "a: ?b\n", "a: =\n", "a: /x\n", "_a: b\n",
+    "a: b\n  # c\n", "# only a comment\n", "", "---\n", "  a: b\n  c: d\n", "  a: b\nc: d\n", "a:\n  -   b: c\n      d: e\n",
+    "- a\n- b: c\n  d:\n  - e\n", "k" * 1100 + ": v\n", "a: " + "v" * 5000 + "\n", "a: b\nb: c\n\n\n",
+    "".join(f"{'  ' * i}k{i}:\n" for i in range(70)) + "  " * 70 + "x: 1\n",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_pieces_are_read_as_the_composer_reads_them_or_left_to_it(text):
+    _same_or_refused(text)
+    _same_or_refused("---\n" + text, 41)
+
+
+def test_every_yaml_file_of_the_repository_is_read_as_the_composer_reads_it():
+    pieces = _pieces()
+    read = sum(_same_or_refused(text, offset) for offset, text in pieces)
+    assert read >= 100 and len(pieces) >= 150  # the subset is worth having: most real pieces are in it
+
+
+def test_random_mutations_are_read_as_the_composer_reads_them_or_left_to_it():
+    rng = random.Random(7)
+    alphabet = list(" :-#'\"\n\\!&*|>[]{},?%@`~.0123456789yYnNaz") + ["  ", "- ", ": ", "\n  ", "\n- ", "---\n"]
+    pieces = [text for _, text in _pieces() if len(text) < 4000]
+    read = 0
+    for _ in range(6000):
+        text = rng.choice(pieces)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            action = rng.random()
+            if action < 0.5:
+                text = text[:at] + rng.choice(alphabet) + text[at:]
+            elif action < 0.8:
+                text = text[:at] + text[at + rng.randint(1, 3):]
+            else:
+                lines = text.split("\n")
+                index = rng.randrange(len(lines))
+                lines.insert(index, lines[index] if rng.random() < 0.5 else " " + lines[index])
+                text = "\n".join(lines)
+        read += _same_or_refused(text, rng.randrange(3))
+    assert read >= 500  # mutations inside the subset were read too, not only refused
