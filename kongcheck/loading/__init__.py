@@ -11,12 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from kongcheck.loading.locate import locate
+from kongcheck.loading.locate import RENDERED_STREAMS, locate
 from kongcheck.loading.prefilter import DEFER, SKIP, may_matter, verdict
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
+SUPPRESSION_MARK = b"kongcheck:"  # every suppression comment holds it (verdict/suppress.py)
 # a ``kind`` key, as a YAML block key or a JSON member: tells whether unparsed pieces hold manifests
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
@@ -328,8 +329,16 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            result.documents.append(Document(source, body, start, piece, line, lines=where.lines))
+            result.documents.append(Document(source, body, start, _kept_text(source, piece), line, lines=where.lines))
     return True
+
+
+def _kept_text(source: Source, piece: bytes) -> bytes:
+    """The raw text a document keeps: only where something reads it later (helm's ``# Source:`` lines
+    of a rendered stream, ``# kongcheck: ignore[...]`` comments); most pieces keep none."""
+    if source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in piece:
+        return piece
+    return b""
 
 
 def load(source: Source, options: LoadOptions, result: LoadResult) -> None:

@@ -22,6 +22,7 @@ pieces: each piece is either refused or read exactly as the composer reads it.
 from __future__ import annotations
 
 import re
+import sys
 
 from kongcheck.parse.values import LMap, LSeq
 
@@ -33,8 +34,14 @@ _PLAIN = re.compile(rf"[A-Za-z_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+
 _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
 _SINGLE = re.compile(r"'[ -&(-~]*'")
 _DOUBLE = re.compile(r'"[ !#-\[\]-~]*"')
+# characters that only constructs outside the subset need (flow collections, block scalars, anchors,
+# aliases, tags), or that it never holds (tabs, carriage returns); in quotes or comments too: refused
+_OUTSIDE = re.compile(r"[\t\r{}\[\]|>&*!]")
 # words some YAML version resolves to a boolean or null (YAML 1.1 also has y/n): left to the composer
 _SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+_intern = sys.intern  # a key is written once per object: one copy of each in memory
 
 
 class _Refused(Exception):
@@ -44,7 +51,7 @@ class _Refused(Exception):
 def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | None:
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
     when the piece is outside the subset."""
-    if "\t" in text or "\r" in text or not text.isascii():
+    if not text.isascii() or _OUTSIDE.search(text) is not None:  # cheap: most refusals end here
         return None
     lines = []  # (line number, indent, content) of each content line
     marker = None
@@ -124,7 +131,7 @@ class _Reader:
             match = _ENTRY.match(content)
             if match is None:
                 raise _Refused
-            key = match.group(1)
+            key = _intern(match.group(1))
             if key in found or key.lower() in _SPECIAL or len(key) > 1000:  # libyaml: keys of 1024 at most
                 raise _Refused
             rest = match.end()
@@ -141,9 +148,8 @@ class _Reader:
                     raise _Refused  # an empty value: the composer's
                 next_indent, next_content = lines[at][1], lines[at][2]
                 if next_indent > indent or (next_indent == indent and _is_item(next_content)):
-                    value = self.node(at)
+                    value = self.node(at)  # no position kept: LMap.where() reads the value's own
                     at = self.at
-                    positions[key] = (value.line, value.column)
                 else:
                     raise _Refused
             found[key] = value

@@ -20,7 +20,11 @@ class LMap(dict):
     __slots__ = ("line", "column", "pos")
 
     def where(self, key: str) -> tuple[int, int]:
-        return self.pos.get(key, (self.line, self.column))
+        found = self.pos.get(key)
+        if found is not None:
+            return found
+        value = self.get(key)  # a nested mapping or list starts where its value does (parse/fast.py)
+        return (value.line, value.column) if isinstance(value, (LMap, LSeq)) else (self.line, self.column)
 
 
 class LSeq(list):
