@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.generate import CONFIGMAP, CONSUMER, DEPLOYMENT, INGRESS, KEY_SECRET, PLUGIN, SERVICE
+from benchmarks.generate import _app_docs, _consumer_docs
 from kongcheck.loading import iter_pieces
 from kongcheck.parse import fast
 from kongcheck.parse.tree import Composer
@@ -52,11 +52,12 @@ def _pieces() -> list[tuple[int, str]]:
                 pieces.append((line - 1, piece.decode("utf-8")))
             except UnicodeDecodeError:
                 continue
-    values = {"app": "shop", "team": "team-a", "ns": "team-a", "replicas": 3, "seq": 7, "name": "alice",
-              "username": "alice", "key": "key-00000001"}
-    for template in (DEPLOYMENT, SERVICE, CONFIGMAP, INGRESS, PLUGIN, CONSUMER, KEY_SECRET):
-        pieces.append((0, template.format(**values)))
-        pieces.append((10, "---\n" + template.format(**values)))
+    generated = [doc for number in range(40) for doc in _app_docs(random.Random(number), "team-a", f"app-{number}",
+                                                                    number)]
+    generated += _consumer_docs("team-a", 1, None) + _consumer_docs("team-b", 2, 1)
+    for doc in generated:
+        pieces.append((0, doc))
+        pieces.append((10, "---\n" + doc))
     return pieces
 
 
