@@ -30,11 +30,12 @@ class Measure:
     seconds: float
     peak_mb: float
     output: str
+    cpu: float = 0.0  # the child's own user + system seconds (best run): a live scan waits on its server
 
 
 def measure(args: list[str], repeat: int) -> Measure:
     """Best wall time of ``repeat`` runs, the largest peak RSS, and the last run's output."""
-    best, peak, output = float("inf"), 0.0, ""
+    best, peak, output, cpu = float("inf"), 0.0, "", float("inf")
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for _ in range(repeat):
         with tempfile.TemporaryFile() as out:
@@ -43,13 +44,14 @@ def measure(args: list[str], repeat: int) -> Measure:
                                      cwd=ROOT)
             _, status, usage = os.wait4(child.pid, 0)
             best = min(best, time.perf_counter() - start)
+            cpu = min(cpu, usage.ru_utime + usage.ru_stime)
             child.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
             output = out.read().decode("utf-8", "replace")
         if child.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{output}")
         peak = max(peak, usage.ru_maxrss / 1024)
-    return Measure(best, peak, output)
+    return Measure(best, peak, output, cpu)
 
 
 def _tree(workdir: str, name: str, build) -> str:
@@ -130,6 +132,60 @@ def collisions(workdir: str, consumers: int, colliding: int, repeat: int) -> lis
     return [ok]
 
 
+def dense(workdir: str, consumers: int, colliding: int, repeat: int) -> list[bool]:
+    """Kong-dense trees: every document a consumer or its credential Secret, against CSafeLoader over
+    the same files, measured in turn (kongcheck, baseline, kongcheck, ...) so that drift hits both."""
+    tree = _tree(workdir, f"consumers-{consumers}-{colliding}",
+                 lambda path: _consumer_tree(path, consumers, colliding))
+    scans, bases = [], []
+    for _ in range(repeat):
+        scans.append(_scan(tree, 1))
+        bases.append(measure(["-m", "benchmarks.baseline", tree], 1))
+    scan, base = min(scans, key=lambda m: m.cpu), min(bases, key=lambda m: m.cpu)
+    ratio = scan.cpu / base.cpu
+    peak = max(m.peak_mb for m in scans)
+    found = len(json.loads(scan.output)["findings"])
+    ok = ratio <= 0.5 and peak < 250
+    _line("dense", f"{consumers} consumers + Secrets, {found} findings: kongcheck scan {scan.cpu:.2f} s cpu / "
+          f"CSafeLoader load_all {base.cpu:.2f} s cpu = {ratio:.2f}x (target <= 0.5x); peak {peak:.0f} MB "
+          "(target < 250 MB)", ok)
+    return [ok]
+
+
+def live(workdir: str, secrets: int, consumers: int, colliding: int, repeat: int) -> list[bool]:
+    """--cluster against the tests' loopback API server, and --cluster-snapshot of the same objects,
+    against CSafeLoader loading that snapshot (cpu of the scanning process: the server runs apart)."""
+    from benchmarks import live as live_case
+
+    folder = os.path.join(workdir, f"live-{secrets}-{consumers}-{colliding}")
+    if not os.path.isdir(folder):
+        live_case.write(folder + ".tmp", secrets, consumers, colliding)
+        os.rename(folder + ".tmp", folder)
+    server = subprocess.Popen([sys.executable, "-m", "benchmarks.live", "serve", folder], stdout=subprocess.PIPE,
+                              text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))
+    try:
+        kubeconfig = server.stdout.readline().strip()
+        manifests, snapshot = os.path.join(folder, "manifests"), os.path.join(folder, "snapshot")
+        limits = ["--max-file-size", str(1 << 30), "--max-documents", str(4 * (secrets + consumers))]
+        cluster = min((_scan(manifests, 1, "--cluster", "--kubeconfig", kubeconfig, *limits) for _ in range(repeat)),
+                      key=lambda m: m.cpu)
+    finally:
+        server.terminate()
+        server.wait()
+    snap = min((_scan(manifests, 1, "--cluster-snapshot", os.path.join(snapshot, "snapshot.yaml"), *limits)
+                for _ in range(repeat)), key=lambda m: m.cpu)
+    base = min((measure(["-m", "benchmarks.baseline", snapshot], 1) for _ in range(repeat)), key=lambda m: m.cpu)
+    oks = []
+    for name, scan in (("--cluster", cluster), ("--cluster-snapshot", snap)):
+        ratio = scan.cpu / base.cpu
+        ok = ratio <= 0.5 and scan.peak_mb < 250
+        _line("live", f"{name}, {secrets} Secrets + {consumers} KongConsumers: {scan.cpu:.2f} s cpu / CSafeLoader "
+              f"load_all of the snapshot {base.cpu:.2f} s cpu = {ratio:.2f}x (target <= 0.5x); peak "
+              f"{scan.peak_mb:.0f} MB (target < 250 MB)", ok)
+        oks.append(ok)
+    return oks
+
+
 def correctness(workdir: str, documents: int) -> list[bool]:
     tree = _tree(workdir, f"tree-{documents // 10}", lambda path: generate(path, documents // 10))
     fast, full = _scan(tree, 1), _scan(tree, 1, "--parse-all")
@@ -147,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collisions", type=int, default=1_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--workdir", help="where generated trees are kept (default: a temporary folder)")
+    parser.add_argument("--live-secrets", type=int, default=100_000, help="0: no live case")
+    parser.add_argument("--live-consumers", type=int, default=50_000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kongcheck-bench-") as scratch:
         workdir = args.workdir or scratch
@@ -157,6 +215,9 @@ def main(argv: list[str] | None = None) -> int:
         results = (throughput_and_memory(workdir, args.documents, args.repeat) + startup(workdir, args.repeat)
                    + scaling(workdir, args.documents, args.repeat)
                    + collisions(workdir, args.consumers, args.collisions, args.repeat)
+                   + dense(workdir, args.consumers, args.collisions, args.repeat)
+                   + (live(workdir, args.live_secrets, args.live_consumers, args.collisions, args.repeat)
+                      if args.live_secrets else [])
                    + correctness(workdir, args.documents))
     print(f"{sum(results)} of {len(results)} targets met")
     return 0 if all(results) else 1

@@ -23,11 +23,12 @@ def test_generator_writes_the_asked_mix(tmp_path):
 def test_runner_prints_every_target_on_a_tiny_corpus(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     run = subprocess.run([sys.executable, "-m", "benchmarks.run", "--documents", "300", "--consumers", "100",
-                          "--collisions", "10", "--repeat", "1", "--workdir", str(tmp_path)],
+                          "--collisions", "10", "--repeat", "1", "--workdir", str(tmp_path), "--live-secrets", "60",
+                          "--live-consumers", "30"],
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     assert run.returncode in (0, 1), run.stderr
     lines = {line.split()[0]: line for line in run.stdout.splitlines() if line}
-    for target in ("throughput", "memory", "start-up", "scaling", "collisions", "correctness"):
+    for target in ("throughput", "memory", "start-up", "scaling", "collisions", "dense", "live", "correctness"):
         assert target in lines and ("PASS" in lines[target] or "FAIL" in lines[target]), run.stdout
     assert "findings 1 and 10" in lines["collisions"]
     assert "the same findings" in lines["correctness"]
