@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.loading.locate import RENDERED_STREAMS, locate
 from kongcheck.loading.prefilter import DEFER, SKIP, may_matter, verdict
 from kongcheck.model import ScanError, input_error, plural
@@ -333,10 +334,14 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
     return True
 
 
+_PLUGINS_MARK = PLUGINS_ANNOTATION.encode()
+
+
 def _kept_text(source: Source, piece: bytes) -> bytes:
     """The raw text a document keeps: only where something reads it later (helm's ``# Source:`` lines
-    of a rendered stream, ``# kongcheck: ignore[...]`` comments); most pieces keep none."""
-    if source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in piece:
+    of a rendered stream, ``# kongcheck: ignore[...]`` comments, a plugins annotation whose entries are
+    each located at their own text); most pieces keep none."""
+    if source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in piece or _PLUGINS_MARK in piece:
         return piece
     return b""
 
