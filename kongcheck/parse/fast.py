@@ -38,7 +38,7 @@ _DOUBLE = re.compile(r'"[ !#-\[\]-~]*"')
 # aliases, tags), or that it never holds (tabs, carriage returns); in quotes or comments too: refused
 _OUTSIDE = re.compile(r"[\t\r{}\[\]|>&*!]")
 # words some YAML version resolves to a boolean or null (YAML 1.1 also has y/n): left to the composer
-_SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+_SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})  # none longer than 5
 
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
@@ -81,7 +81,10 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
 def _scalar(content: str):
     """The value of a scalar's text, or _Refused."""
     first = content[0]
-    if first == "'":
+    if first.isalpha() or first in "_/":  # the usual case first
+        if _PLAIN.fullmatch(content) and content[-1] != ":" and (len(content) > 5 or content.lower() not in _SPECIAL):
+            return content
+    elif first == "'":
         if _SINGLE.fullmatch(content):
             return content[1:-1]
     elif first == '"':
@@ -90,8 +93,6 @@ def _scalar(content: str):
     elif first.isdigit():
         if _NUMBER.fullmatch(content):
             return int(content)
-    elif _PLAIN.fullmatch(content) and content[-1] != ":" and content.lower() not in _SPECIAL:
-        return content
     raise _Refused
 
 
@@ -132,7 +133,7 @@ class _Reader:
             if match is None:
                 raise _Refused
             key = _intern(match.group(1))
-            if key in found or key.lower() in _SPECIAL or len(key) > 1000:  # libyaml: keys of 1024 at most
+            if key in found or (len(key) <= 5 and key.lower() in _SPECIAL) or len(key) > 1000:  # libyaml: keys of 1024 at most
                 raise _Refused
             rest = match.end()
             if rest < len(content):
