@@ -99,6 +99,7 @@ def _read_yaml(path: str):
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read configuration: {getattr(exc, 'strerror', None) or exc}") from None
     try:
+        _check_depth(text, path)
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
@@ -107,6 +108,27 @@ def _read_yaml(path: str):
         raise ConfigError(f"{path}: invalid YAML: {exc}") from None
     data = {} if data is None else data
     return data, lambda keys: _yaml_line(data, keys), text.splitlines()
+
+
+MAX_CONFIG_DEPTH = 64  # a real configuration is three or four levels deep
+
+
+def _check_depth(text: str, path: str) -> None:
+    """Refuse deep nesting from libyaml's event stream (flat, fast) before the round-trip
+    loader, which recurses and would take seconds to hit Python's recursion limit."""
+    import yaml
+
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_CONFIG_DEPTH:
+                    raise ConfigError(f"{path}: configuration nested too deeply to read")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the round-trip loader reports it, with its line
 
 
 def _yaml_line(data, keys) -> int | None:

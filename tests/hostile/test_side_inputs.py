@@ -33,7 +33,7 @@ def test_hostile_configuration_file_is_one_error(tmp_path, name, content, messag
     run = measured("scan", "example", cwd=tmp_path, timeout=30)
     assert run.code == 2
     assert run.stderr.strip() == f"Error: {path}: {message}"
-    assert run.seconds < 10 and run.max_rss_mb < 200
+    assert run.seconds < 5 and run.max_rss_mb < 200
 
 
 def test_deeply_nested_cluster_snapshot_is_one_error(tmp_path):
