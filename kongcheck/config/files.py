@@ -127,7 +127,9 @@ def _check_depth(text: str, path: str) -> None:
                     raise ConfigError(f"{path}: configuration nested too deeply to read")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml 0.2.5+ stops at its own limit
+            raise ConfigError(f"{path}: configuration nested too deeply to read") from None
         return  # the round-trip loader reports it, with its line
 
 
