@@ -26,17 +26,17 @@ fixtures/example/consumers.yaml:9:11  error  consumer-username-conflict  2 KongC
   outcome: config-rejected
   help: kongcheck rules consumer-username-conflict (docs/rules.md#consumer-username-conflict)
 
-fixtures/example/credentials.yaml:10:8  error  jwt-key-conflict  2 JWT credentials share key fp:… (owned by team-a/KongConsumer/alice, team-b/KongConsumer/bob)
+fixtures/example/credentials.yaml:10:8  error  jwt-key-conflict  2 JWT credentials share key fp:…
     team-a/Secret/alice-jwt  fixtures/example/credentials.yaml:10:8
     team-b/Secret/bob-jwt    fixtures/example/credentials.yaml:23:8
-  Kong would reject it with "uniqueness violation: 'jwt_secrets' entity with key set to 'fp:…' already declared", but KIC resolves the clash first, so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its credentials, groups and plugins (event: 'Consumer has conflicting credentials'; each Secret gets 'Secret has conflicting credential: conflict detected in "jwt-auth on 'key'" index').
+  (owned by team-a/KongConsumer/alice, team-b/KongConsumer/bob). Kong would reject it with "uniqueness violation: 'jwt_secrets' entity with key set to 'fp:…' already declared", but KIC resolves the clash first, so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its credentials, groups and plugins (event: 'Consumer has conflicting credentials'; each Secret gets 'Secret has conflicting credential: conflict detected in "jwt-auth on 'key'" index').
   outcome: consumers-dropped; dropped: team-a/KongConsumer/alice, team-b/KongConsumer/bob
   help: kongcheck rules jwt-key-conflict (docs/rules.md#jwt-key-conflict)
 
-fixtures/example/credentials.yaml:34:8  error  key-auth-key-conflict  2 key-auth credentials share key fp:… (owned by team-a/KongConsumer/alice, team-b/KongConsumer/billing)
+fixtures/example/credentials.yaml:34:8  error  key-auth-key-conflict  2 key-auth credentials share key fp:…
     team-a/Secret/alice-key    fixtures/example/credentials.yaml:34:8
     team-b/Secret/billing-key  fixtures/example/credentials.yaml:44:8
-  Kong would reject it with "uniqueness violation: 'keyauth_credentials' entity with key set to 'fp:…' already declared", but KIC resolves the clash first, so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its credentials, groups and plugins (event: 'Consumer has conflicting credentials'; each Secret gets 'Secret has conflicting credential: conflict detected in "key-auth on 'key'" index').
+  (owned by team-a/KongConsumer/alice, team-b/KongConsumer/billing). Kong would reject it with "uniqueness violation: 'keyauth_credentials' entity with key set to 'fp:…' already declared", but KIC resolves the clash first, so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its credentials, groups and plugins (event: 'Consumer has conflicting credentials'; each Secret gets 'Secret has conflicting credential: conflict detected in "key-auth on 'key'" index').
   outcome: consumers-dropped; dropped: team-a/KongConsumer/alice, team-b/KongConsumer/billing
   help: kongcheck rules key-auth-key-conflict (docs/rules.md#key-auth-key-conflict)
 
@@ -65,13 +65,13 @@ fixtures/example/consumers.yaml:9:11  error  consumer-username-conflict
     (docs/rules.md#consumer-username-conflict)
 
 fixtures/example/credentials.yaml:10:8  error  jwt-key-conflict
-  2 JWT credentials share key fp:… (owned by
-  team-a/KongConsumer/alice, team-b/KongConsumer/bob)
+  2 JWT credentials share key fp:…
     team-a/Secret/alice-jwt  fixtures/example/credentials.yaml:10:8
     team-b/Secret/bob-jwt    fixtures/example/credentials.yaml:23:8
-  Kong would reject it with "uniqueness violation: 'jwt_secrets' entity with key
-  set to 'fp:…' already declared", but KIC resolves the clash first,
-  so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its
+  (owned by team-a/KongConsumer/alice, team-b/KongConsumer/bob). Kong would
+  reject it with "uniqueness violation: 'jwt_secrets' entity with key set to
+  'fp:…' already declared", but KIC resolves the clash first, so Kong
+  never sees it. KIC 3.5 drops every KongConsumer involved, with its
   credentials, groups and plugins (event: 'Consumer has conflicting
   credentials'; each Secret gets 'Secret has conflicting credential: conflict
   detected in "jwt-auth on 'key'" index').
@@ -80,14 +80,14 @@ fixtures/example/credentials.yaml:10:8  error  jwt-key-conflict
   help: kongcheck rules jwt-key-conflict (docs/rules.md#jwt-key-conflict)
 
 fixtures/example/credentials.yaml:34:8  error  key-auth-key-conflict
-  2 key-auth credentials share key fp:… (owned by
-  team-a/KongConsumer/alice, team-b/KongConsumer/billing)
+  2 key-auth credentials share key fp:…
     team-a/Secret/alice-key    fixtures/example/credentials.yaml:34:8
     team-b/Secret/billing-key  fixtures/example/credentials.yaml:44:8
-  Kong would reject it with "uniqueness violation: 'keyauth_credentials' entity
-  with key set to 'fp:…' already declared", but KIC resolves the
-  clash first, so Kong never sees it. KIC 3.5 drops every KongConsumer involved,
-  with its credentials, groups and plugins (event: 'Consumer has conflicting
+  (owned by team-a/KongConsumer/alice, team-b/KongConsumer/billing). Kong would
+  reject it with "uniqueness violation: 'keyauth_credentials' entity with key
+  set to 'fp:…' already declared", but KIC resolves the clash first,
+  so Kong never sees it. KIC 3.5 drops every KongConsumer involved, with its
+  credentials, groups and plugins (event: 'Consumer has conflicting
   credentials'; each Secret gets 'Secret has conflicting credential: conflict
   detected in "key-auth on 'key'" index').
   outcome: consumers-dropped; dropped: team-a/KongConsumer/alice,

@@ -55,7 +55,7 @@ RULES = [
 
 def _problem(secret: Secret, location: Location, what: str, rest: str) -> Hit:
     ref = secret.obj.ref
-    return Hit("webhook-rejects", participants=[Participant(ref, location)], **said(f"Secret {ref.id}: {what}", rest))
+    return Hit("webhook-rejects", participants=[Participant(ref, location)], **said(f"Secret {ref.id}: {what}", rest, ", "))
 
 
 def _kind_location(secret: Secret) -> Location:
@@ -115,7 +115,7 @@ def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
     if problem is None:
         return None
     text, fields = problem
-    what = f"the KIC {show(target.kic)} webhook refuses it, so `kubectl apply` fails"
+    what = f"the KIC {show(target.kic)} webhook refuses it"
     message = f"\"{webhook.CREDENTIAL_FAILED}{text}\""
     if cred_type == "konnect" and index.settings.install.name == "chart":
         message += " (the kong chart 2.44 and newer does not send Secrets labelled konnect to the webhook)"
@@ -124,7 +124,7 @@ def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
         one = len(names) == 1
         message += (f"; {', '.join(names)}, which {'names' if one else 'name'} it, then "
                     f"{'finds' if one else 'find'} no such Secret and {'is' if one else 'are'} refused too")
-    return _problem(secret, refusal_location(secret, fields, target.kic), what, message)
+    return _problem(secret, refusal_location(secret, fields, target.kic), what, f"so `kubectl apply` fails: {message}")
 
 
 def _text(value) -> str | None:

@@ -132,8 +132,8 @@ def _timing(contest) -> str:
 def _conflict(contest, index: KongIndex) -> Hit:
     target = index.settings.target
     members = contest.order
-    title = f"{len(members)} CA certificates share id {contest.id!r} ({_names(members)})"
-    head = f"{title}."
+    title = f"{len(members)} CA certificates share id {contest.id!r}"
+    head = f"{title} ({_names(members)})."
     if target.ca_oldest_wins:
         winner, losers = contest.order[0], contest.order[1:]
         text = (f"KIC {show(target.kic)} keeps {winner.ref.id} (the oldest: creationTimestamp, then namespace, then "
@@ -166,9 +166,9 @@ def _bad_id(cert, index: KongIndex) -> Hit:
         hint = (" It is a UUID followed by a line break, which KIC keeps (`kubectl create secret --from-file` "
                 "keeps a file's last newline).")
     outcome = outcomes.config_rejected(index.settings.target)
-    title = f"CA certificate {cert.ref.id} has id {text!r}, which is not a UUID"
+    title = f"CA certificate {cert.ref.id} has id {text!r}"
     return Hit("ca-certificate-invalid-id",
-               f"{title}: Kong answers 'invalid id: {facts.KONG_NOT_UUID}' and {outcome.text}.{hint}",
+               f"{title}, which is not a UUID: Kong answers 'invalid id: {facts.KONG_NOT_UUID}' and {outcome.text}.{hint}",
                [Participant(cert.ref, cert.id.location)], entity="ca_certificates", field="id", outcome=outcome,
                title=title)
 
@@ -207,8 +207,8 @@ def _invalid(cert, index: KongIndex) -> Hit:
     where = cert.cert.location if cert.check is not None else cert.record.obj.kind_location
     id_part = f" (id {cert.id.text!r})" if cert.id is not None else ""
     plugins = " and on every KongPlugin whose config.ca_certificates names its id" if cert.id is not None else ""
-    title = f"CA certificate {cert.ref.id}{id_part} is not sent to Kong"
-    message = (f"{title}: KIC {show(target.kic)} skips it with "
+    title = f"CA certificate {cert.ref.id} is not sent to Kong"
+    message = (f"{title}{id_part}: KIC {show(target.kic)} skips it with "
                f"Warning {facts.EVENT} '{cert.event}' on it{plugins}; whatever verifies against it fails."
                f"{_reason_hint(cert, target)}")
     outcome = outcomes.Outcome(outcomes.OBJECT_SKIPPED, f"KIC skips {cert.ref.id}", dropped=[cert.ref.id])
@@ -237,7 +237,7 @@ def _raw_text(cert, index: KongIndex) -> list[Hit]:
                         f"{show(target.kic)} sends the whole text, key included, to Kong as the CA certificate "
                         "(KIC 3.4.10 and 3.5.3 and newer skip the object: 'invalid PEM block type'). A CA "
                         "certificate needs no key: remove it.", where, entity="ca_certificates", field="cert",
-                        title=f"CA certificate {cert.ref.id} holds a private key block after its certificate"))
+                        title=f"CA certificate {cert.ref.id} holds a private key block"))
     return hits
 
 
@@ -255,7 +255,7 @@ def _same_certificate(state) -> list[Hit]:
                         "a database-backed Kong (DB mode) refuses the second ('entity already exists') and the "
                         "whole sync fails.", [Participant(c.ref, c.cert.location) for c in certs],
                         entity="ca_certificates", field="cert_digest",
-                        title=f"{_names(certs)} hold the same certificate under ids {ids}"))
+                        title=f"{_names(certs)} hold the same certificate"))
     return hits
 
 
@@ -275,8 +275,7 @@ def _case_variants(state) -> list[Hit]:
                         "case-insensitively, so the second write fails or replaces the first, and references to "
                         "either spelling are ambiguous.", [Participant(c.ref, c.id.location) for c in certs],
                         entity="ca_certificates", field="id", value=spellings[0].lower(),
-                        title=f"{_names(certs)} have ids that differ only in letter case "
-                              f"({', '.join(map(repr, spellings))})"))
+                        title=f"{_names(certs)} have ids that differ only in letter case"))
     return hits
 
 
@@ -291,8 +290,7 @@ def check(index: KongIndex):
                       f"{unread.record.obj.ref.id} is labelled {CA_CERT_LABEL}, but KIC {show(target.kic)} does not "
                       f"read it as a CA certificate: {unread.reason}",
                       [Participant(unread.record.obj.ref, unread.label.location)],
-                      title=f"{unread.record.obj.ref.id} is labelled {CA_CERT_LABEL}, but KIC {show(target.kic)} "
-                            "does not read it as a CA certificate")
+                      title=f"{unread.record.obj.ref.id} is labelled {CA_CERT_LABEL}")
     for contest in state.contests:
         yield _conflict(contest, index)
     losers = {id(m) for contest in state.contests for m in contest.order[1:]} if target.ca_oldest_wins else set()

@@ -52,8 +52,8 @@ def _hit(index: KongIndex, ignored: Ignored) -> Hit:
         return Hit("crd-missing", participants=[Participant(ref, record.obj.kind_location)],
                    **said(f"{ref.id} cannot be applied", ignored.reason))
     return Hit("ignored-by-controller", participants=[Participant(ref, _where(record))],
-               **said(f"{ref.id} is ignored by the controller for class {index.settings.ingress_class!r}",
-                      ignored.reason))
+               **said(f"{ref.id} is ignored by the controller",
+                      f"for class {index.settings.ingress_class!r}: {ignored.reason}", " "))
 
 
 def other_classes_message(index: KongIndex) -> str | None:

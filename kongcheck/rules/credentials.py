@@ -97,11 +97,12 @@ def _whitespace(ref, value, field: str) -> Hit | None:
                       f"Kong compares it exactly, so clients must send it byte for byte{hint}", "; "))
 
 
-def _untyped(secret: Secret, index: KongIndex) -> str:
+def _untyped(secret: Secret, index: KongIndex) -> tuple[str, str, str]:
+    """(what is wrong, the rest, the separator between them)."""
     if secret.label_type is not None:  # only KIC 2.x ignores the label
         return (f"KIC {show(index.settings.target.kic)} reads the credential type only from the kongCredType data "
-                "key, not from the konghq.com/credential label; it skips this credential")
-    return "referenced as a credential but has no konghq.com/credential label; KIC skips it"
+                "key", "not from the konghq.com/credential label; it skips this credential", ", ")
+    return "no konghq.com/credential label", "but referenced as a credential; KIC skips it", ", "
 
 
 def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
@@ -114,8 +115,10 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
         cred_type = attachments[0].cred_type
         if cred_type is None:
             if secret.legacy_type is None:  # kongCredType-only Secrets are references.py's
-                findings.append(_problem("invalid-credential", secret, _kind_location(secret),
-                                         _untyped(secret, index), consumer_fates(attachments, index)))
+                what, rest, sep = _untyped(secret, index)
+                fates = consumer_fates(attachments, index)
+                findings.append(_problem("invalid-credential", secret, _kind_location(secret), what,
+                                         f"{rest}; {fates}" if fates else rest, sep))
         else:
             findings += _translator(secret, cred_type)
     cred_type = (attachments[0].cred_type if attachments else None) or secret.label_type or secret.legacy_type
@@ -141,18 +144,19 @@ def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
     if label is not None:
         row = CREDENTIAL_TYPES.get(label.text)
         if row is None or not row.translated:
-            return Hit("invalid-credential", f"{made} with unsupported credential type {label.text!r}; KIC skips "
-                                             f"this credential{fate}", [Participant(ref, label.location)])
+            return Hit("invalid-credential", participants=[Participant(ref, label.location)],
+                       **said(f"{made} with unsupported credential type {label.text!r}",
+                              f"KIC skips this credential{fate}", "; "))
         absent = [name for name in row.translator_needs if maker.keys is not None and name not in maker.keys]
         if absent:
-            return Hit("invalid-credential", f"{made} without a {absent[0]} key: failed to provision credential: "
-                                             f"{row.name} is invalid: no {absent[0]}{fate}",
-                       [Participant(ref, maker.obj.kind_location)])
+            return Hit("invalid-credential", participants=[Participant(ref, maker.obj.kind_location)],
+                       **said(f"{made} without a {absent[0]} key",
+                              f"failed to provision credential: {row.name} is invalid: no {absent[0]}{fate}"))
         return None
     if not target.reads_legacy_type:
-        return Hit("invalid-credential", f"{made} without a konghq.com/credential label, the only credential type "
-                                         f"KIC {show(target.kic)} reads; KIC skips it{fate}",
-                   [Participant(ref, maker.obj.kind_location)])
+        return Hit("invalid-credential", participants=[Participant(ref, maker.obj.kind_location)],
+                   **said(f"{made} without a konghq.com/credential label",
+                          f"the only credential type KIC {show(target.kic)} reads; KIC skips it{fate}", ", "))
     return None
 
 

@@ -17,7 +17,7 @@ from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.model import Participant
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 ROUTES_REPLACED = "routes-replaced"
 ROUTES_MERGED = "routes-merged"
@@ -169,8 +169,9 @@ def _service_conflicts(index: KongIndex):
         outcome = outcomes.Outcome(ROUTES_REPLACED, text, kept=tcp_ids, dropped=ingress_ids)
         participants = ([Participant(ing.obj.ref, _backend_location(ing.obj, backend)) for ing, backend in ingresses]
                         + [Participant(t.obj.ref, rule.service_port.location) for t, rule in tcps])
-        yield Hit("ingress-tcpingress-service-conflict", f"{text}. Point one of them at another Service or port.",
-                  participants, entity="services", field="name", value=name, outcome=outcome)
+        yield Hit("ingress-tcpingress-service-conflict", participants=participants,
+                  **said(f"Ingress and TCPIngress share Kong service {name!r}",
+                         f"{text}. Point one of them at another Service or port."), entity="services", field="name", value=name, outcome=outcome)
 
 
 # --- Ingress route keys ---------------------------------------------------------------------------
@@ -218,8 +219,9 @@ def _route_conflicts(index: KongIndex):
                                    else [])
         participants = [Participant(ingress.obj.ref, _backend_location(ingress.obj, backend))
                         for ingress, _host, backend in entries]
-        yield Hit("ingress-route-key-conflict", f"{text}.{_timing(uncertain)} Rename one of the Ingresses.",
-                  participants, entity="routes", field="name", value=route, outcome=outcome)
+        yield Hit("ingress-route-key-conflict", participants=participants,
+                  **said(f"{len(involved)} Ingresses share Kong route {route!r}",
+                         f"{text}.{_timing(uncertain)} Rename one of the Ingresses."), entity="routes", field="name", value=route, outcome=outcome)
     if target.ingress_route_keys_host_first:
         yield from _route_name_clashes(index, ordered)
 
@@ -240,10 +242,10 @@ def _route_name_clashes(index: KongIndex, ordered: list):
         said = f"Kong {show(target.kong)} answers \"{error}\". " if target.kong_rejects_duplicates else ""
         ids = list(dict.fromkeys(ingress.obj.ref.id for ingress, _ in keys.values()))
         yield Hit("ingress-route-key-conflict",
-                  f"KIC {show(target.kic)} builds two Kong routes named {name!r}, from {', '.join(ids)}. {said}"
-                  f"{outcome.text}. Rename one of the Ingresses.",
-                  [Participant(ingress.obj.ref, _backend_location(ingress.obj, backend))
-                   for ingress, backend in keys.values()], entity="routes", field="name", value=name, outcome=outcome)
+                  participants=[Participant(ingress.obj.ref, _backend_location(ingress.obj, backend))
+                                for ingress, backend in keys.values()],
+                  **said(f"KIC {show(target.kic)} builds two Kong routes named {name!r}",
+                         f"from {', '.join(ids)}. {said}{outcome.text}. Rename one of the Ingresses.", ", "), entity="routes", field="name", value=name, outcome=outcome)
 
 
 # --- default backends -----------------------------------------------------------------------------
@@ -262,8 +264,8 @@ def _default_backends(index: KongIndex):
     outcome = outcomes.Outcome(outcomes.LOSERS_SKIPPED, text, kept=[winner.obj.ref.id] if certain else [],
                                dropped=[r.obj.ref.id for r in losers] if certain else [])
     participants = [Participant(r.obj.ref, _backend_location(r.obj, r.default_backend)) for r in ordered]
-    yield Hit("ingress-default-backend-conflict", f"{len(ordered)} Ingresses have a spec.defaultBackend. {text}."
-              f"{_timing(possible)}", participants, entity="routes", field="name", outcome=outcome)
+    yield Hit("ingress-default-backend-conflict", participants=participants,
+              **said(f"{len(ordered)} Ingresses have a spec.defaultBackend", f"{text}.{_timing(possible)}", ". "), entity="routes", field="name", outcome=outcome)
 
 
 # --- Services behind one multi-backend rule --------------------------------------------------------
@@ -346,10 +348,11 @@ def _multi_backend(index: KongIndex):
                         f"warns on each Service (KongConfigurationTranslationFailed '{event}')")
                 outcome = outcomes.Outcome(SERVICE_DROPPED, text, dropped=[route.obj.ref.id])
                 participants = [Participant(s.obj.ref, _annotation_location(s, bad[0])) for s in services]
-                yield Hit("multi-backend-annotations-conflict",
-                          f"{route.obj.ref.id} rule {rule.index} sends traffic to {', '.join(ids)}, whose "
-                          f"{', '.join(bad)} annotation{'s differ' if len(bad) > 1 else ' differs'}. {text}.",
-                          participants, entity="services", outcome=outcome)
+                yield Hit("multi-backend-annotations-conflict", participants=participants,
+                          **said(f"multi-Service backend: {bad[0]} differs" + (" (and more)" if len(bad) > 1 else ""),
+                                 f"{route.obj.ref.id} rule {rule.index} sends traffic to {', '.join(ids)}, whose "
+                                 f"{', '.join(bad)} annotation{'s differ' if len(bad) > 1 else ' differs'}. {text}."),
+                          entity="services", outcome=outcome)
 
 
 def _multi_backend_rules(route, kind: str):

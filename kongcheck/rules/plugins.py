@@ -12,7 +12,7 @@ from kongcheck.index.records import Value
 from kongcheck.index.plugins import build as build_plugins
 from kongcheck.model import Participant
 from kongcheck.redact import Redactor
-from kongcheck.rules.base import Hit, RuleInfo
+from kongcheck.rules.base import Hit, RuleInfo, said
 
 _SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n"
 _PLUGIN = ("apiVersion: configuration.konghq.com/v1\nkind: KongPlugin\nmetadata:\n  name: {name}\n"
@@ -184,9 +184,11 @@ def _conflicts(state: PluginState, index: KongIndex) -> list[Hit]:
         same = len(plugins) == 1
         what = (f"{plugins[0].obj.ref.kind} {plugins[0].obj.ref.name!r} is bound {len(members)} times"
                 if same else f"{len(members)} {first.type} plugins ({_names(plugins)}) are bound")
-        hits.append(Hit("plugin-instance-conflict", f"{what} to {_bound_to(first)}: KIC builds {len(members)} "
-                        f"{first.type} plugins with one id. {outcome.text}.",
-                        _participants(references, plugins), entity="plugins", field="id", outcome=outcome))
+        title = what if same else f"{len(members)} {first.type} plugins share one id"
+        message = (f"{what} to {_bound_to(first)}: KIC builds {len(members)} {first.type} plugins with one id. "
+                   f"{outcome.text}.")
+        hits.append(Hit("plugin-instance-conflict", participants=_participants(references, plugins),
+                        **(said(title, message) if not same else {"message": message, "title": title}), entity="plugins", field="id", outcome=outcome))
     return hits
 
 
@@ -240,16 +242,17 @@ def _instance_names(state: PluginState, index: KongIndex) -> list[Hit]:
         participants = _participants(references, [])
         for plugin in plugins:
             participants.append(Participant(plugin.obj.ref, plugin.instance_name.location))
-        hits.append(Hit("plugin-instance-name-conflict", f"{len(members)} plugins reach Kong with instance_name "
-                        f"{name!r} ({_names(plugins)}, bound to {_bound_to(members[0])}). {outcome.text}.",
-                        participants, entity="plugins", field="instance_name", outcome=outcome))
+        hits.append(Hit("plugin-instance-name-conflict", participants=participants,
+                        **said(f"{len(members)} plugins reach Kong with instance_name {name!r}",
+                               f"({_names(plugins)}, bound to {_bound_to(members[0])}). {outcome.text}.", " "), entity="plugins", field="instance_name", outcome=outcome))
     for instance in invalid.values():
         plugin = instance.plugin
         outcome = outcomes.config_rejected(target)
-        hits.append(Hit("plugin-instance-name-invalid", f"{plugin.obj.ref.kind} {plugin.obj.ref.name!r}: instance_name "
-                        f"{plugin.instance_name.text!r} is refused by Kong ('{facts.UTF8_NAME_MESSAGE}'). "
-                        f"{outcome.text}.", [Participant(plugin.obj.ref, plugin.instance_name.location)],
-                        entity="plugins", field="instance_name", outcome=outcome))
+        hits.append(Hit("plugin-instance-name-invalid",
+                        participants=[Participant(plugin.obj.ref, plugin.instance_name.location)],
+                        **said(f"{plugin.obj.ref.kind} {plugin.obj.ref.name!r}: instance_name "
+                               f"{plugin.instance_name.text!r} is refused by Kong",
+                               f"('{facts.UTF8_NAME_MESSAGE}'). {outcome.text}.", " "), entity="plugins", field="instance_name", outcome=outcome))
     return hits
 
 
@@ -280,8 +283,9 @@ def _unresolved_consumers(state: PluginState, index: KongIndex) -> list[Hit]:
             outcome = outcomes.Outcome(outcomes.CONFIG_REJECTED, f"Kong answers \"invalid reference 'consumer: "
                                        f"{shown}' (no such entry in 'consumers')\" and rejects the whole "
                                        "configuration")
-        hits.append(Hit("plugin-consumer-unresolved", f"KongConsumer {consumer.obj.ref.name!r} has no username, so "
-                        f"KIC binds {_names(plugins)} to its custom_id {shown}. {outcome.text}.", participants,
+        hits.append(Hit("plugin-consumer-unresolved", participants=participants,
+                        **said(f"KongConsumer {consumer.obj.ref.name!r} has no username",
+                               f"so KIC binds {_names(plugins)} to its custom_id {shown}. {outcome.text}.", ", "),
                         entity="plugins", field="consumer", value=custom_id, outcome=outcome))
     return hits
 
@@ -294,9 +298,11 @@ def _globals(state: PluginState) -> list[Hit]:
         outcome = outcomes.Outcome(outcomes.OBJECT_SKIPPED, "KIC drops all of them and only logs 'Multiple KongPlugin "
                                    "with 'global' label found, cannot apply' (no event)",
                                    dropped=[m.obj.ref.id for m in members])
-        hits.append(Hit("global-plugin-conflict", f"{len(members)} global KongClusterPlugins of type {plugin_type!r} "
-                        f"({_names(members)}): {outcome.text}; no {plugin_type} plugin runs globally.",
-                        [Participant(m.obj.ref, m.plugin.location) for m in members], entity="plugins", outcome=outcome))
+        hits.append(Hit("global-plugin-conflict",
+                        participants=[Participant(m.obj.ref, m.plugin.location) for m in members],
+                        **said(f"{len(members)} global KongClusterPlugins of type {plugin_type!r}",
+                               f"({_names(members)}): {outcome.text}; no {plugin_type} plugin runs globally.", " "),
+                        entity="plugins", outcome=outcome))
     return hits
 
 
@@ -318,10 +324,12 @@ def _generated(state: PluginState) -> list[Hit]:
         outcome = outcomes.Outcome(outcomes.ONE_ENTRY_WINS, "the generated plugin has no id, so Kong's checks pass, "
                                    f"and at run time Kong keeps one {instance.type} plugin per route: one of the two "
                                    "silently does nothing")
-        hits.append(Hit("plugin-shadows-generated", f"{instance.plugin.obj.ref.kind} {instance.plugin.obj.ref.name!r} "
-                        f"({instance.type}) is bound to Kong route {instance.route!r}, where KIC also generates a "
-                        f"{instance.type} plugin from {made.what}: {outcome.text}.",
-                        _participants(references, [instance.plugin]) + [Participant(referrer.obj.ref, where)],
+        hits.append(Hit("plugin-shadows-generated",
+                        participants=_participants(references, [instance.plugin]) + [Participant(referrer.obj.ref, where)],
+                        **said(f"{instance.type} plugin both bound and generated",
+                               f"{instance.plugin.obj.ref.kind} {instance.plugin.obj.ref.name!r} ({instance.type}) is "
+                               f"bound to Kong route {instance.route!r}, where KIC also generates a {instance.type} "
+                               f"plugin from {made.what}: {outcome.text}."),
                         entity="plugins", outcome=outcome))
     return hits
 
@@ -337,16 +345,18 @@ def _skipped(state: PluginState) -> list[Hit]:
         seen.add(key)
         ref = reference.referrer.obj.ref
         if why == "missing":
-            text = (f"{ref.kind} {ref.name!r} names plugin {reference.name!r}, but there is no KongPlugin "
+            title = f"{ref.kind} {ref.name!r} names plugin {reference.name!r}"
+            text = (f"{title}, but there is no KongPlugin "
                     f"{reference.namespace}/{reference.name} nor a KongClusterPlugin {reference.name!r} of the "
                     "controller's class: KIC skips it with the event 'referenced KongPlugin or KongClusterPlugin "
                     f"\"{reference.name}\" does not exist', and the route runs without it")
         else:
-            text = (f"{ref.kind} {ref.name!r} names plugin '{reference.namespace}:{reference.name}' with a namespace "
+            title = f"{ref.kind} {ref.name!r} names plugin '{reference.namespace}:{reference.name}'"
+            text = (f"{title} with a namespace "
                     f"prefix, and no ReferenceGrant in {reference.namespace!r} lets {ref.kind}s of {ref.namespace!r} "
                     "refer to it: KIC skips it ('no grant found to referenced ... plugin'), and the route runs "
                     "without it")
-        hits.append(Hit("plugin-reference-skipped", text, [Participant(ref, location)]))
+        hits.append(Hit("plugin-reference-skipped", text, [Participant(ref, location)], title=title))
     return hits
 
 

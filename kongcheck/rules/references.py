@@ -75,16 +75,17 @@ def _legacy(attachment: Attachment, index: KongIndex) -> Hit | None:
              Participant(consumer, attachment.name.location)]
     if attachment.via == "legacy" and target.reads_label:
         return Hit("deprecated-credential-type", participants=where,
-                   **said(f"Secret {secret.obj.ref.id} (credential of {consumer.id}) is typed only by the deprecated "
-                          "kongCredType key", f"KIC {show(target.kic)} still reads it, KIC 3.2 and newer do not", "; "))
+                   **said(f"Secret {secret.obj.ref.id} is typed only by the deprecated kongCredType key",
+                          f"(credential of {consumer.id}); KIC {show(target.kic)} still reads it, KIC 3.2 and newer "
+                          "do not", " "))
     if attachment.via is None and secret.label_type is None and not target.reads_legacy_type:
         if consumer_checked(attachment.consumer, index):
             fate = consumer_failure(index, [consumer.id], webhook.CREDENTIAL_FAILED + webhook.NO_TYPE)
         else:
             fate = f"KongConsumer {consumer.id} loses this credential"
         return Hit("legacy-credential-ignored", participants=where,
-                   **said(f"Secret {secret.obj.ref.id} is typed only by kongCredType, which KIC {show(target.kic)} "
-                          "ignores", fate))
+                   **said(f"Secret {secret.obj.ref.id} is typed only by kongCredType",
+                          f"which KIC {show(target.kic)} ignores: {fate}", ", "))
     return None
 
 

@@ -41,13 +41,13 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
         shown = [a for a in attachments if not a.consumer.obj.is_live]
     owners = [a.consumer.obj.ref.id for a in shown]
     outcome = outcomes.credential_clash(index.settings.target, row.kic_index, owners)  # KIC >= 3.2: no repeats
-    how = f"{len(attachments)} times by {', '.join(sorted(set(owners)))}"
+    how = f"by {', '.join(sorted(set(owners)))}"
     if len(shown) < len(attachments):
         how += " and by live KongConsumers that --untrusted does not name"
-    title = f"{first.cred_type} Secret {secret_ref.id} is attached {how}"
+    title = f"{first.cred_type} Secret {secret_ref.id} is attached {len(attachments)} times"
     return Hit(
         "credential-shared-by-consumers",
-        f"{title}; its {row.field} becomes {len(attachments)} {row.entity} entities with one value. {outcome.text}.",
+        f"{title} {how}; its {row.field} becomes {len(attachments)} {row.entity} entities with one value. {outcome.text}.",
         [Participant(secret_ref, value.location)] + [Participant(a.consumer.obj.ref, a.name.location)
                                                      for a in shown],
         entity=row.entity, field=row.field, outcome=outcome,

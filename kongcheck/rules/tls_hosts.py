@@ -64,10 +64,14 @@ def _unseen(claims) -> str:
             "from the cluster); if they hold the same certificate, nothing is wrong.")
 
 
+def _title(host: str) -> str:
+    return f"TLS host {host!r} is claimed with different certificates"
+
+
 def _message(contest: owners.Contest, index: KongIndex) -> tuple[str, outcomes.Outcome]:
     target = index.settings.target
     host = contest.host
-    head = f"TLS host {host!r} is claimed with different certificates by {_names(contest.claims)}."
+    head = f"{_title(host)} by {_names(contest.claims)}."
     if contest.unserved is not None:
         owner = contest.unserved
         text = (f"KIC {show(target.kic)} gives the host to {owner.ref_id} (the oldest claim), but its "
@@ -110,4 +114,4 @@ def check(index: KongIndex):
         message, outcome = _message(contest, index)
         participants = [Participant(c.record.obj.ref, _where(c)) for c in contest.claims]
         yield Hit("tls-host-conflict", message, participants, entity="snis", field="name", value=contest.host,
-                  outcome=outcome)
+                  outcome=outcome, title=_title(contest.host))

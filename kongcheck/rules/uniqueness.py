@@ -175,8 +175,8 @@ def _hit(row: UniqueField, group: list[Entity], index: KongIndex, show: Redactor
     refused = _webhook_refuses(row, group, index)
     outcome = _outcome(row, group, owners, index, refused)
     says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
-    title = f"{len(group)} {row.people} share {row.field} {shown}{owned}"
-    message = f"{title}.{says} {outcome.text}."
+    title = f"{len(group)} {row.people} share {row.field} {shown}"
+    message = f"{title}{owned}.{says} {outcome.text}."
     if not refused and not index.settings.install.sends(row.kind):
         other = _webhook_refuses(row, group, index, webhook.INSTALLS["kic"])
         if other:
@@ -199,15 +199,17 @@ def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, p
     refused = _webhook_refuses(row, group, index)  # its answers name no live object
     outcome = _outcome(row, changed, owners, index, refused)
     if len(changed) == len(group):
-        said = f"{len(group)} {row.people} share {row.field} {plain}{owned}"
+        title = f"{len(group)} {row.people} share {row.field} {plain}"
+        said = f"{title}{owned}"
     else:
         holders = ", ".join(entity.ref.id for entity in changed)
-        said = (f"{row.field} {plain} of {holders}{owned} is also held by a live object in the cluster, which "
+        title = f"{row.field} {plain} of {holders}"
+        said = (f"{title}{owned} is also held by a live object in the cluster, which "
                 "--untrusted does not name")
     says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
     return Hit(row.rule, f"{said}.{says} {outcome.text}.",
                [Participant(e.ref, e.value.location) for e in changed],
-               entity=row.entity, field=row.field, value=value, outcome=outcome, title=said)
+               entity=row.entity, field=row.field, value=value, outcome=outcome, title=title)
 
 
 def check(index: KongIndex):

@@ -32,7 +32,8 @@ def _hit(vault, index: KongIndex) -> Hit | None:
     if prefix is None or (VAULT_PREFIX.fullmatch(prefix.text) and prefix.text not in VAULT_NAMES):
         return None
     why = ("is the name of a vault backend" if prefix.text in VAULT_NAMES
-           else f"does not match Kong's pattern {VAULT_PREFIX_PATTERN}")
+           else "does not match Kong's pattern")
+    pattern = "" if prefix.text in VAULT_NAMES else f" {VAULT_PREFIX_PATTERN}"
     target = index.settings.target
     if index.settings.install.sends_vaults and index.exact_class(vault):
         outcome = outcomes.Outcome(outcomes.APPLY_REFUSED, f"KIC {show(target.kic)}'s webhook asks Kong and refuses "
@@ -41,7 +42,8 @@ def _hit(vault, index: KongIndex) -> Hit | None:
     else:
         outcome = outcomes.config_rejected(target)
     return Hit("invalid-vault", participants=[Participant(vault.obj.ref, prefix.location)], outcome=outcome,
-               **said(f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}", f"{outcome.text}.", ". "))
+               **said(f"KongVault {vault.obj.ref.name!r}: spec.prefix {prefix.text!r} {why}", f"{pattern.lstrip()}. {outcome.text}."
+                      if pattern else f"{outcome.text}.", " " if pattern else ". "))
 
 
 def check(index: KongIndex) -> list[Hit]:
