@@ -33,8 +33,7 @@ ILLUSTRATIVE = {  # (page, first line of the block): why it is not run
     ("cluster.md", "manifests/payments.yaml:8:11  error  consumer-username-conflict  "
                    "2 KongConsumers share username fp:5477fecf2c74"): "needs a live cluster (context prod)",
     ("cluster.md", "cluster:prod/ops-1/Secret/svc-key  warning  key-auth-key-conflict  "
-                   "2 key-auth credentials share key <live value> (owned by ops-1/KongConsumer/svc, "
-                   "ops-2/KongConsumer/svc)"): "needs a live cluster (context prod)",
+                   "2 key-auth credentials share key <live value>"): "needs a live cluster (context prod)",
     ("cluster.md", "error  --cluster: the API server https://api.prod.example:6443 rejected the credentials of "
                    "context 'prod' (401 Unauthorized): the token or client certificate is expired or invalid; "
                    "log in again (refresh your cloud CLI or kubeconfig credentials) and retry"):
