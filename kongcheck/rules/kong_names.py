@@ -171,7 +171,8 @@ def _service_conflicts(index: KongIndex):
                         + [Participant(t.obj.ref, rule.service_port.location) for t, rule in tcps])
         yield Hit("ingress-tcpingress-service-conflict", participants=participants,
                   **said(f"Ingress and TCPIngress share Kong service {name!r}",
-                         f"{text}. Point one of them at another Service or port."), entity="services", field="name", value=name, outcome=outcome)
+                         f"{text}. Point one of them at another Service or port."),
+                  entity="services", field="name", value=name, outcome=outcome)
 
 
 # --- Ingress route keys ---------------------------------------------------------------------------
@@ -221,7 +222,8 @@ def _route_conflicts(index: KongIndex):
                         for ingress, _host, backend in entries]
         yield Hit("ingress-route-key-conflict", participants=participants,
                   **said(f"{len(involved)} Ingresses share Kong route {route!r}",
-                         f"{text}.{_timing(uncertain)} Rename one of the Ingresses."), entity="routes", field="name", value=route, outcome=outcome)
+                         f"{text}.{_timing(uncertain)} Rename one of the Ingresses."),
+                  entity="routes", field="name", value=route, outcome=outcome)
     if target.ingress_route_keys_host_first:
         yield from _route_name_clashes(index, ordered)
 
@@ -239,13 +241,14 @@ def _route_name_clashes(index: KongIndex, ordered: list):
             continue
         outcome = outcomes.kong_clash(target, endpoint_key=True)
         error = f"uniqueness violation: 'routes' entity with name set to '{name}' already declared"
-        said = f"Kong {show(target.kong)} answers \"{error}\". " if target.kong_rejects_duplicates else ""
+        answer = f"Kong {show(target.kong)} answers \"{error}\". " if target.kong_rejects_duplicates else ""
         ids = list(dict.fromkeys(ingress.obj.ref.id for ingress, _ in keys.values()))
         yield Hit("ingress-route-key-conflict",
                   participants=[Participant(ingress.obj.ref, _backend_location(ingress.obj, backend))
                                 for ingress, backend in keys.values()],
                   **said(f"KIC {show(target.kic)} builds two Kong routes named {name!r}",
-                         f"from {', '.join(ids)}. {said}{outcome.text}. Rename one of the Ingresses.", ", "), entity="routes", field="name", value=name, outcome=outcome)
+                         f"from {', '.join(ids)}. {answer}{outcome.text}. Rename one of the Ingresses.", ", "),
+                  entity="routes", field="name", value=name, outcome=outcome)
 
 
 # --- default backends -----------------------------------------------------------------------------
@@ -265,7 +268,8 @@ def _default_backends(index: KongIndex):
                                dropped=[r.obj.ref.id for r in losers] if certain else [])
     participants = [Participant(r.obj.ref, _backend_location(r.obj, r.default_backend)) for r in ordered]
     yield Hit("ingress-default-backend-conflict", participants=participants,
-              **said(f"{len(ordered)} Ingresses have a spec.defaultBackend", f"{text}.{_timing(possible)}", ". "), entity="routes", field="name", outcome=outcome)
+              **said(f"{len(ordered)} Ingresses have a spec.defaultBackend", f"{text}.{_timing(possible)}", ". "),
+              entity="routes", field="name", outcome=outcome)
 
 
 # --- Services behind one multi-backend rule --------------------------------------------------------

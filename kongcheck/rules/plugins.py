@@ -188,7 +188,8 @@ def _conflicts(state: PluginState, index: KongIndex) -> list[Hit]:
         message = (f"{what} to {_bound_to(first)}: KIC builds {len(members)} {first.type} plugins with one id. "
                    f"{outcome.text}.")
         hits.append(Hit("plugin-instance-conflict", participants=_participants(references, plugins),
-                        **(said(title, message) if not same else {"message": message, "title": title}), entity="plugins", field="id", outcome=outcome))
+                        **(said(title, message) if not same else {"message": message, "title": title}),
+                        entity="plugins", field="id", outcome=outcome))
     return hits
 
 
@@ -244,7 +245,8 @@ def _instance_names(state: PluginState, index: KongIndex) -> list[Hit]:
             participants.append(Participant(plugin.obj.ref, plugin.instance_name.location))
         hits.append(Hit("plugin-instance-name-conflict", participants=participants,
                         **said(f"{len(members)} plugins reach Kong with instance_name {name!r}",
-                               f"({_names(plugins)}, bound to {_bound_to(members[0])}). {outcome.text}.", " "), entity="plugins", field="instance_name", outcome=outcome))
+                               f"({_names(plugins)}, bound to {_bound_to(members[0])}). {outcome.text}.", " "),
+                        entity="plugins", field="instance_name", outcome=outcome))
     for instance in invalid.values():
         plugin = instance.plugin
         outcome = outcomes.config_rejected(target)
@@ -252,7 +254,8 @@ def _instance_names(state: PluginState, index: KongIndex) -> list[Hit]:
                         participants=[Participant(plugin.obj.ref, plugin.instance_name.location)],
                         **said(f"{plugin.obj.ref.kind} {plugin.obj.ref.name!r}: instance_name "
                                f"{plugin.instance_name.text!r} is refused by Kong",
-                               f"('{facts.UTF8_NAME_MESSAGE}'). {outcome.text}.", " "), entity="plugins", field="instance_name", outcome=outcome))
+                               f"('{facts.UTF8_NAME_MESSAGE}'). {outcome.text}.", " "),
+                        entity="plugins", field="instance_name", outcome=outcome))
     return hits
 
 
