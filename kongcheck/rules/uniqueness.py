@@ -203,9 +203,8 @@ def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, p
         said = f"{title}{owned}"
     else:
         holders = ", ".join(entity.ref.id for entity in changed)
-        title = f"{row.field} {plain} of {holders}"
-        said = (f"{title}{owned} is also held by a live object in the cluster, which "
-                "--untrusted does not name")
+        title = f"{row.field} {plain} of {holders}{owned} is also held by a live object"
+        said = f"{title} in the cluster, which --untrusted does not name"
     says = _kong_says(row, plain, index) if len(_left(group, refused)) > 1 else ""
     return Hit(row.rule, f"{said}.{says} {outcome.text}.",
                [Participant(e.ref, e.value.location) for e in changed],
