@@ -102,7 +102,7 @@ def _untyped(secret: Secret, index: KongIndex) -> tuple[str, str, str]:
     if secret.label_type is not None:  # only KIC 2.x ignores the label
         return (f"KIC {show(index.settings.target.kic)} reads the credential type only from the kongCredType data "
                 "key", "not from the konghq.com/credential label; it skips this credential", ", ")
-    return "no konghq.com/credential label", "but referenced as a credential; KIC skips it", ", "
+    return "has no konghq.com/credential label", "but is referenced as a credential; KIC skips it", ", "
 
 
 def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
