@@ -102,6 +102,16 @@ class KongIndex:
         ref = record.obj.ref
         return self.replaced.get((ref.group, ref.kind, ref.namespace, ref.name))
 
+    def granted(self, source: tuple[str, str, str], namespace: str, group: str, kind: str, name: str) -> bool:
+        """Whether a ReferenceGrant in ``namespace`` lets objects of ``source`` (group, kind, namespace)
+        refer to the ``group``/``kind`` object ``name`` there; the grants are grouped by namespace once."""
+        grants = self.memo.get("grants_by_namespace")
+        if grants is None:
+            grants = self.memo["grants_by_namespace"] = {}
+            for grant in self.all_of("ReferenceGrant"):
+                grants.setdefault(grant.obj.ref.namespace, []).append(grant)
+        return any(grant.allows(*source, group, kind, name) for grant in grants.get(namespace, ()))
+
     def exact_class(self, record: Classed) -> bool:
         """Its class annotation equals --ingress-class: what KIC's webhook checks (never a default class)."""
         annotation = record.class_annotation

@@ -106,7 +106,6 @@ class _Builder:
         self.target = index.settings.target
         self.state = PluginState()
         self.relations: dict[tuple[str, str], dict[str, list[Relation]]] = {}
-        self.grants = index.all_of("ReferenceGrant")
 
     # --- relations ---------------------------------------------------------------------------
     def allowed(self, reference: Reference) -> bool:
@@ -114,9 +113,7 @@ class _Builder:
             return True
         group, kind = facts.REFERRER_GVK[reference.referrer.obj.ref.kind]
         source = reference.referrer.obj.ref.namespace
-        return any(grant.obj.ref.namespace == reference.namespace
-                   and grant.allows(group, kind, source, *facts.PLUGIN_GROUP_KIND, reference.name)
-                   for grant in self.grants)
+        return self.index.granted((group, kind, source), reference.namespace, *facts.PLUGIN_GROUP_KIND, reference.name)
 
     def add(self, reference: Reference, kind: str, identifier: str) -> None:
         if not self.allowed(reference):

@@ -201,9 +201,7 @@ def _granted(gateway, ref, namespace: str, index) -> bool:
     own = gateway.obj.ref.namespace
     if ref.namespace is None or ref.namespace == own or not index.settings.target.gateway_certificate_refs_need_grant:
         return True
-    return any(grant.obj.ref.namespace == namespace and grant.allows(GATEWAY_GROUP, "Gateway", own, ref.group,
-                                                                     ref.kind, ref.name.text)
-               for grant in index.all_of("ReferenceGrant"))
+    return index.granted((GATEWAY_GROUP, "Gateway", own), namespace, ref.group, ref.kind, ref.name.text)
 
 
 def _listeners(gateway, index, certificates: _Certificates) -> list[Claim]:

@@ -311,9 +311,7 @@ def _backend_allowed(route, kind: str, ref, index: KongIndex) -> bool:
     own = route.obj.ref.namespace
     if ref.namespace is None or ref.namespace == own:
         return True
-    return any(grant.obj.ref.namespace == ref.namespace and grant.allows(GATEWAY_GROUP, kind, own, "", "Service",
-                                                                         ref.name.text)
-               for grant in index.all_of("ReferenceGrant"))
+    return index.granted((GATEWAY_GROUP, kind, own), ref.namespace, "", "Service", ref.name.text)
 
 
 def _multi_backend(index: KongIndex):
