@@ -164,3 +164,19 @@ def hostnames(obj: Obj, spec: LMap | None) -> list[Value]:
                              items.where(index)[0])
         values.append(Value(item, obj, items.where(index)))
     return values
+
+
+def for_kic(route, index) -> bool:
+    """Whether KIC translates an HTTPRoute or GRPCRoute: some parentRef names a Gateway (of the Gateway API
+    group) that is KIC's, or that kongcheck cannot see (or whose GatewayClass it cannot see); a route whose
+    every parent is another controller's is not."""
+    for parent in route.parents:
+        if parent.kind != "Gateway" or parent.group != GATEWAY_GROUP or parent.name is None:
+            continue
+        gateway = index.find("Gateway", parent.namespace or route.obj.ref.namespace, parent.name.text)
+        if gateway is None or gateway.class_name is None:
+            return True
+        found = index.find("GatewayClass", "", gateway.class_name.text)
+        if found is None or found.is_kic:
+            return True
+    return False

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from kongcheck.facts import plugins as facts
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
+from kongcheck.index.gateway_api import for_kic
 from kongcheck.index.records import Record, Value, plugin_refs
 
 
@@ -166,23 +167,9 @@ class _Builder:
             records = [self.index.find("Service", ns, svc) for ns, svc in dict.fromkeys(backends)]
             self.service(name, [r for r in records if r is not None])
 
-    def is_kic_route(self, route) -> bool:
-        """A route attaches to KIC when one of its parents is a Gateway of KIC's class, or one kongcheck
-        cannot see (its Gateway or GatewayClass is not in the input)."""
-        for parent in route.parents:
-            if parent.kind != "Gateway" or parent.name is None:
-                continue
-            gateway = self.index.find("Gateway", parent.namespace or route.obj.ref.namespace, parent.name.text)
-            if gateway is None or gateway.class_name is None:
-                return True
-            gateway_class = self.index.find("GatewayClass", "", gateway.class_name.text)
-            if gateway_class is None or gateway_class.is_kic:
-                return True
-        return False
-
     def gateway_routes(self, kind: str) -> None:
         for route in self.index.all_of(kind):
-            if not self.is_kic_route(route):
+            if not for_kic(route, self.index):
                 continue
             annotation = _references(route, route.plugins)
             namespace = route.obj.ref.namespace

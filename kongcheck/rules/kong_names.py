@@ -16,6 +16,7 @@ from kongcheck.facts.kube import GATEWAY_GROUP
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
+from kongcheck.index.gateway_api import for_kic
 from kongcheck.model import Participant
 from kongcheck.rules.base import Hit, RuleInfo, said
 
@@ -291,21 +292,6 @@ def _inconsistent(services: list) -> list[str]:
     return sorted(bad)
 
 
-def _for_kic(route, index: KongIndex) -> bool:
-    """Whether KIC translates a route: some parentRef names a Gateway that is KIC's, or that kongcheck cannot
-    see (or whose GatewayClass it cannot see); a route whose every parent is another controller's is not."""
-    for parent in route.parents:
-        if parent.kind != "Gateway" or parent.group != GATEWAY_GROUP or parent.name is None:
-            continue
-        gateway = index.find("Gateway", parent.namespace or route.obj.ref.namespace, parent.name.text)
-        if gateway is None or gateway.class_name is None:
-            return True
-        found = index.find("GatewayClass", "", gateway.class_name.text)
-        if found is None or found.is_kic:
-            return True
-    return False
-
-
 def _backend_allowed(route, kind: str, ref, index: KongIndex) -> bool:
     """A backendRef to another namespace counts only with a ReferenceGrant there (KIC leaves it out otherwise)."""
     own = route.obj.ref.namespace
@@ -320,7 +306,7 @@ def _multi_backend(index: KongIndex):
         return
     for kind in ("HTTPRoute", "GRPCRoute"):
         for route in index.all_of(kind):
-            if not _for_kic(route, index):
+            if not for_kic(route, index):
                 continue
             seen_keys = set()
             for rule, kong_service in _multi_backend_rules(route, kind):
