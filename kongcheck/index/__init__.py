@@ -17,6 +17,7 @@ from kongcheck.facts import tls as tls_facts
 from kongcheck.facts import unique, webhook
 from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
+from kongcheck.facts.outcomes import Claimant
 from kongcheck.index.classes import ignored_reason, missing_crd
 from kongcheck.index.objects import FieldError, Obj, identify
 from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
@@ -111,6 +112,13 @@ class KongIndex:
             for grant in self.all_of("ReferenceGrant"):
                 grants.setdefault(grant.obj.ref.namespace, []).append(grant)
         return any(grant.allows(*source, group, kind, name) for grant in grants.get(namespace, ()))
+
+    def claimant(self, record: Record, key: tuple) -> Claimant:
+        """``record`` in a contest KIC settles by age: its live creationTimestamp (an object the apply
+        updates keeps it; one it creates has none yet), then ``key``, then apply order."""
+        live = self.live_version(record)
+        return Claimant(record.obj.ref.id, live.created if live is not None else None, live is not None, key,
+                        record.obj.doc.order)
 
     def exact_class(self, record: Classed) -> bool:
         """Its class annotation equals --ingress-class: what KIC's webhook checks (never a default class)."""

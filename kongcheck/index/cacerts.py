@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from kongcheck.escape import text_bytes
 from kongcheck.facts import cacerts as facts
 from kongcheck.facts.kube import CA_CERT_VALUE, CLASS_ANNOTATION
-from kongcheck.facts.outcomes import Claimant, by_age
+from kongcheck.facts.outcomes import by_age
 from kongcheck.facts.versions import Target
 from kongcheck.index import pem
 from kongcheck.index.records import Record, Value
@@ -207,15 +207,11 @@ def _validate(cert: CACert, target: Target, now: datetime) -> None:
         cert.event = facts.event(target, cert.check.reason)
 
 
-def _contest(id_text: str, members: list[CACert], live_version) -> Contest:
+def _contest(id_text: str, members: list[CACert], index) -> Contest:
     """Rank objects sharing an id: creationTimestamp, then namespace, then name; on a full tie (a
     Secret and a ConfigMap of one namespace and name) the Secret, which KIC lists first.  An object
     the apply updates keeps its live creationTimestamp; one it creates gets the time of the apply."""
-    claimants = []
-    for m in members:
-        live = live_version(m.record)
-        claimants.append(Claimant(m.ref.id, live.created if live is not None else None, live is not None,
-                                  (m.ref.namespace, m.ref.name, not m.secret), m.record.obj.doc.order))
+    claimants = [index.claimant(m.record, (m.ref.namespace, m.ref.name, not m.secret)) for m in members]
     by_ref = {m.ref.id: m for m in members}
     order, possible = by_age(claimants)
     return Contest(id_text, members, [by_ref[c.ref] for c in order], [by_ref[c.ref] for c in possible])
@@ -245,7 +241,7 @@ def build(records: list[Record], index) -> CAState:
     if target.ca_oldest_wins:  # one winner per id first, then only the winners are checked
         for id_text, members in by_id.items():
             if len(members) > 1:
-                contest = _contest(id_text, members, index.live_version)
+                contest = _contest(id_text, members, index)
                 state.contests.append(contest)
                 for loser in contest.order[1:]:
                     loser.event = facts.event(target, facts.DUPLICATE_ID)
@@ -260,5 +256,5 @@ def build(records: list[Record], index) -> CAState:
             valid = [cert for cert in members if cert.valid]
             state.sent += valid
             if len(valid) > 1:
-                state.contests.append(_contest(valid[0].id.text, valid, index.live_version))
+                state.contests.append(_contest(valid[0].id.text, valid, index))
     return state

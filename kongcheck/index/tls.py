@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from kongcheck.facts import tls as facts
 from kongcheck.facts.kinds import BY_KIND
 from kongcheck.facts.kube import GATEWAY_GROUP
-from kongcheck.facts.outcomes import Claimant, by_age
+from kongcheck.facts.outcomes import by_age
 from kongcheck.index import pem
 from kongcheck.index.records import Record, Value
 
@@ -238,13 +238,6 @@ class _Place:
         return self.obj.locate(self.line, self.column)
 
 
-def _claimant(claim: Claim, index) -> Claimant:
-    live = index.live_version(claim.record)
-    ref = claim.record.obj.ref
-    return Claimant(claim.ref_id, live.created if live is not None else None, live is not None,
-                    (f"{ref.namespace}/{ref.name}",), claim.record.obj.doc.order)
-
-
 def _ordered(claims: list[Claim], index) -> tuple[list[Claim], list[Claim]]:
     """Claims of one kind as KIC orders their objects (creationTimestamp, then namespace/name), each
     object's claims in spec order; and the claims that may come first when apply timing decides."""
@@ -252,7 +245,8 @@ def _ordered(claims: list[Claim], index) -> tuple[list[Claim], list[Claim]]:
     for claim in claims:
         by_ref.setdefault(claim.ref_id, []).append(claim)
     firsts = {ref: min(group, key=lambda c: c.position) for ref, group in by_ref.items()}
-    order, possible = by_age([_claimant(first, index) for first in firsts.values()])
+    order, possible = by_age([index.claimant(first.record, (f"{first.record.obj.ref.namespace}/{first.record.obj.ref.name}",))
+                              for first in firsts.values()])
     ordered = [c for claimant in order for c in sorted(by_ref[claimant.ref], key=lambda c: c.position)]
     return ordered, [firsts[claimant.ref] for claimant in possible]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from kongcheck.facts import names
 from kongcheck.facts import outcomes
 from kongcheck.facts.kube import GATEWAY_GROUP
-from kongcheck.facts.outcomes import Claimant, by_age
+from kongcheck.facts.outcomes import by_age
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.gateway_api import for_kic
@@ -99,18 +99,12 @@ RULES = [
 ]
 
 
-def _claimant(record, index: KongIndex) -> Claimant:
-    live = index.live_version(record)
-    ref = record.obj.ref
-    return Claimant(ref.id, live.created if live is not None else None, live is not None,
-                    (f"{ref.namespace}/{ref.name}",), record.obj.doc.order)
-
-
 def kic_order(records: list, index: KongIndex) -> tuple[list, list]:
     """Ingress-like objects as KIC orders them (creationTimestamp, then ``namespace/name`` as text), and
     those that may come first when apply timing decides."""
     by_id = {record.obj.ref.id: record for record in records}
-    order, possible = by_age([_claimant(record, index) for record in records])
+    order, possible = by_age([index.claimant(record, (f"{record.obj.ref.namespace}/{record.obj.ref.name}",))
+                              for record in records])
     return [by_id[c.ref] for c in order], [by_id[c.ref] for c in possible]
 
 
