@@ -7,7 +7,7 @@ events does, at a fraction of the cost; for anything else it answers None and th
 the piece (so every error, and every construct whose meaning depends on the YAML version or the
 parser, stays the composer's).  What it accepts, all else being refused:
 
-- ASCII text without tabs or carriage returns; comment lines, blank lines, one leading ``---``;
+- ASCII text without tabs, carriage returns or other control characters; comment lines, blank lines, one leading ``---``;
 - ``key: value`` and ``key:`` followed by a more indented block (or, for a list, one at the same
   indentation), ``- value`` and ``- key: value`` items;
 - keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``);
@@ -35,8 +35,9 @@ _NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
 _SINGLE = re.compile(r"'[ -&(-~]*'")
 _DOUBLE = re.compile(r'"[ !#-\[\]-~]*"')
 # characters that only constructs outside the subset need (flow collections, block scalars, anchors,
-# aliases, tags), or that it never holds (tabs, carriage returns); in quotes or comments too: refused
-_OUTSIDE = re.compile(r"[\t\r{}\[\]|>&*!]")
+# aliases, tags), or that it never holds (tabs, carriage returns, and control characters, which kubectl
+# refuses anywhere: 'control characters are not allowed'); in quotes or comments too: refused
+_OUTSIDE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f{}\[\]|>&*!]")
 # words some YAML version resolves to a boolean or null (YAML 1.1 also has y/n): left to the composer
 _SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})  # none longer than 5
 
