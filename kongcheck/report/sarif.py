@@ -72,7 +72,7 @@ def _location(participant: Participant, where: Anchor | None, index: int | None 
     if where is not None:
         entry["physicalLocation"] = _physical(where)
     entry["logicalLocations"] = [{"fullyQualifiedName": safe(participant.ref.id), "kind": "resource"}]
-    entry["message"] = {"text": safe(f"{participant.ref.id} ({participant.location})")}
+    entry["message"] = {"text": link_text(f"{participant.ref.id} ({participant.location})")}
     return entry
 
 
@@ -162,8 +162,8 @@ def _rule(info, severity: str) -> dict:
 
 def _notification(error: ScanError) -> dict:
     location = error.location
-    note: dict = {"level": "error", "message": {"text": safe(error.message if location.is_file
-                                                      else f"{location}: {error.message}")}}
+    note: dict = {"level": "error", "message": {"text": link_text(error.message if location.is_file
+                                                           else f"{location}: {error.message}")}}
     where = anchor(location) if location.is_file else None
     if where is not None:
         note["locations"] = [{"physicalLocation": _physical(where)}]
@@ -174,11 +174,11 @@ def _unplaced(finding: Finding, limit: int) -> dict:
     """A finding no participant of which is in a file: a notification, since GitHub shows no result
     without a file."""
     named, left = listed(finding.participants, limit)
-    names = ", ".join(safe(f"{p.ref.id} ({p.location})") for p in named)
+    names = ", ".join(link_text(f"{p.ref.id} ({p.location})") for p in named)
     hint = " (name standard input with --stdin-filename)" if any(
         p.location.source == "stdin" for p in finding.participants) else ""
     return {"level": _LEVEL[finding.severity], "descriptor": {"id": finding.rule},
-            "message": {"text": f"{finding.rule}: {safe(finding.message)} Involved: {names}"
+            "message": {"text": f"{finding.rule}: {link_text(finding.message)} Involved: {names}"
                                 f"{', ' + more(left) if left else ''}. Not an alert: no participant is in a "
                                 f"file{hint}."}}
 

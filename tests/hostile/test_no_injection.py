@@ -194,3 +194,44 @@ def test_a_terminal_that_cannot_show_a_name_gets_escapes_not_a_crash(tmp_path):
                           capture_output=True, env=env)
     assert proc.returncode == 1, proc.stderr
     assert b"\\u540d\\u524d-1" in proc.stdout and b"internal error" not in proc.stderr
+
+
+LINKING_FOLDER = "x](https:__evil.example)<img src=x onerror=alert(1)>|@octocat `c` [a]"
+LINKING_CONSUMERS = """\
+apiVersion: configuration.konghq.com/v1
+kind: KongConsumer
+metadata: {name: "a](https://evil.example)|<b>", annotations: {kubernetes.io/ingress.class: kong}}
+username: shared
+---
+apiVersion: configuration.konghq.com/v1
+kind: KongConsumer
+metadata: {name: "[b](https://evil.example)", annotations: {kubernetes.io/ingress.class: kong}}
+username: shared
+"""
+# a SARIF embedded link (3.11.6) whose target is not a related location's id: a name made it
+FOREIGN_SARIF_LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*(?<!\\)\]\((?!\d+\))")
+
+
+def _messages(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "message" and isinstance(value, dict):
+                yield value.get("text", "")
+            else:
+                yield from _messages(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _messages(value)
+
+
+def test_no_sarif_message_carries_a_link_a_name_made(tmp_path):
+    write(tmp_path / LINKING_FOLDER, "c.yaml", LINKING_CONSUMERS)
+    write(tmp_path / "snap", "s.yaml", "kind: KongConsumer\nmetadata: {name: [\n")  # an input error too
+    run = cli("scan", "--no-config", "-f", "sarif", ".", cwd=tmp_path)
+    document = json.loads(run.stdout)
+    texts = list(_messages(document["runs"][0]))
+    assert any("evil.example" in text for text in texts)  # the names are there, escaped
+    assert len(texts) > 4  # results, their locations and the input error's notification
+    for text in texts:
+        assert not FOREIGN_SARIF_LINK.search(text), text
+
