@@ -235,3 +235,21 @@ def test_no_sarif_message_carries_a_link_a_name_made(tmp_path):
     for text in texts:
         assert not FOREIGN_SARIF_LINK.search(text), text
 
+
+def test_no_markdown_cell_is_closed_or_linked_by_a_name(tmp_path, monkeypatch):
+    write(tmp_path / LINKING_FOLDER, "c.yaml", LINKING_CONSUMERS)
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "o/r")
+    monkeypatch.setenv("GITHUB_SHA", "a" * 40)
+    (tmp_path / ".git").mkdir()
+    run = cli("scan", "--no-config", "-f", "markdown", ".", cwd=tmp_path)
+    rows = [line for line in run.stdout.splitlines() if line.startswith("| :")]
+    assert len(rows) == 1, run.stdout
+    cells = re.split(r"(?<!\\)\|", rows[0])
+    assert len(cells) == 7  # five cells between the row's own bars
+    unescaped = re.sub(r"\\.", "", rows[0])  # what is left once every backslash escape is removed
+    assert "<img" not in unescaped and "<b>" not in unescaped and "@octocat" not in unescaped
+    assert "`" not in unescaped
+    links = re.findall(r"\]\(([^)]*)\)", unescaped)
+    assert links and all(link == "#consumer-username-conflict" or link.startswith("https://github.com/o/r/blob/")
+                         for link in links), links
