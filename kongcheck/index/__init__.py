@@ -17,7 +17,7 @@ from kongcheck.facts import tls as tls_facts
 from kongcheck.facts import unique, webhook
 from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
-from kongcheck.facts.outcomes import Claimant
+from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
 from kongcheck.index.objects import FieldError, Obj, identify
 from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
@@ -119,6 +119,14 @@ class KongIndex:
         live = self.live_version(record)
         return Claimant(record.obj.ref.id, live.created if live is not None else None, live is not None, key,
                         record.obj.doc.order)
+
+    def kic_order(self, records: list) -> tuple[list, list]:
+        """Ingress-like objects as KIC orders them (creationTimestamp, then ``namespace/name`` as text), and
+        those that may come first when apply timing decides."""
+        by_id = {record.obj.ref.id: record for record in records}
+        order, possible = by_age([self.claimant(record, (f"{record.obj.ref.namespace}/{record.obj.ref.name}",))
+                                  for record in records])
+        return [by_id[c.ref] for c in order], [by_id[c.ref] for c in possible]
 
     def exact_class(self, record: Classed) -> bool:
         """Its class annotation equals --ingress-class: what KIC's webhook checks (never a default class)."""

@@ -24,6 +24,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from kongcheck.facts import names
 from kongcheck.facts import plugins as facts
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.index.gateway_api import for_kic
@@ -136,8 +137,8 @@ class _Builder:
         self.state.generated.setdefault(route, []).append(Generated(plugin_type, where, what))
 
     # --- sources of Kong services and routes -------------------------------------------------------
-    def find_services(self, namespace: str, names: list[str]) -> list[Record]:
-        found = [self.index.find("Service", namespace, name) for name in dict.fromkeys(names)]
+    def find_services(self, namespace: str, service_names: list[str]) -> list[Record]:
+        found = [self.index.find("Service", namespace, name) for name in dict.fromkeys(service_names)]
         return [record for record in found if record is not None]
 
     def ingresses(self) -> None:
@@ -155,10 +156,8 @@ class _Builder:
                                   f"its {facts.REWRITE_ANNOTATION} annotation (with the RewriteURIs feature gate)")
         with_default = [i for i in ingresses if i.default_backend is not None and i.default_backend.service]
         if with_default:  # only the oldest Ingress's default backend is used
-            oldest = min(with_default, key=lambda i: (i.created is None, i.created or "", i.obj.doc.order))
+            oldest = self.index.kic_order(with_default)[0][0]
             backend = oldest.default_backend
-            from kongcheck.facts import names
-
             ref = oldest.obj.ref
             self.route(names.ingress_default_route(ref.namespace, ref.name), _references(oldest, oldest.plugins))
             services.setdefault(names.ingress_service(ref.namespace, backend.service.text, backend.port), []).append(

@@ -13,7 +13,6 @@ from __future__ import annotations
 from kongcheck.facts import names
 from kongcheck.facts import outcomes
 from kongcheck.facts.kube import GATEWAY_GROUP
-from kongcheck.facts.outcomes import by_age
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.gateway_api import for_kic
@@ -99,15 +98,6 @@ RULES = [
 ]
 
 
-def kic_order(records: list, index: KongIndex) -> tuple[list, list]:
-    """Ingress-like objects as KIC orders them (creationTimestamp, then ``namespace/name`` as text), and
-    those that may come first when apply timing decides."""
-    by_id = {record.obj.ref.id: record for record in records}
-    order, possible = by_age([index.claimant(record, (f"{record.obj.ref.namespace}/{record.obj.ref.name}",))
-                              for record in records])
-    return [by_id[c.ref] for c in order], [by_id[c.ref] for c in possible]
-
-
 def _timing(possible) -> str:
     if len(possible) < 2:
         return ""
@@ -187,7 +177,7 @@ def _route_conflicts(index: KongIndex):
     target = index.settings.target
     if not target.combined_ingress_routes:
         return
-    ordered, _ = kic_order(index.of("Ingress"), index)
+    ordered, _ = index.kic_order(index.of("Ingress"))
     by_key: dict[str, list] = {}
     for key, ingress, host, backend in _route_entries(index, ordered):
         by_key.setdefault(key, []).append((ingress, host, backend))
@@ -209,7 +199,7 @@ def _route_conflicts(index: KongIndex):
                 + (f" and host {', '.join(map(repr, hosts))} gets no route from them" if hosts else "")
                 + f"; the route carries the annotations and plugins of {last.obj.ref.id}, with no event")
         involved = list({id(e[0]): e[0] for e in entries}.values())
-        _, uncertain = kic_order(involved, index)  # who may come first among these, when apply timing decides
+        _, uncertain = index.kic_order(involved)  # who may come first among these, when apply timing decides
         outcome = outcomes.Outcome(ROUTES_MERGED, text, kept=[first.obj.ref.id] if len(uncertain) < 2 else [],
                                    dropped=list(dict.fromkeys(e[0].obj.ref.id for e in others)) if len(uncertain) < 2
                                    else [])
@@ -252,7 +242,7 @@ def _default_backends(index: KongIndex):
     having = [ingress for ingress in index.of("Ingress") if ingress.default_backend is not None]
     if len(having) < 2:
         return
-    ordered, possible = kic_order(having, index)
+    ordered, possible = index.kic_order(having)
     winner, losers = ordered[0], ordered[1:]
     target = index.settings.target
     text = (f"KIC {show(target.kic)} uses the spec.defaultBackend of {winner.obj.ref.id} (the oldest: "

@@ -268,3 +268,24 @@ def test_a_kongplugin_shadows_a_cluster_plugin_of_the_same_name():
     text = docs(SERVICE.format(plugins="rl, rl2"), ingress(), kcp, plugin("rl2", "rate-limiting"))
     assert rules_of(text) == ["plugin-instance-conflict"]
     assert rules_of(docs(text, plugin("rl", "cors"))) == []
+
+
+def _default_backend_ingress(name, plugins=None):
+    annotations = f"  annotations:\n    konghq.com/plugins: {plugins}\n" if plugins else ""
+    return (f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  namespace: shop\n"
+            f"{annotations}spec:\n  ingressClassName: kong\n"
+            "  defaultBackend: {service: {name: api, port: {number: 80}}}\n")
+
+
+def test_plugins_of_the_ingress_whose_default_backend_kic_uses_bind_to_the_default_route():
+    # KIC uses the oldest Ingress's default backend; new Ingresses of one second go by namespace/name,
+    # so 'a' wins although 'b' comes first in the file
+    text = docs(_default_backend_ingress("b"), _default_backend_ingress("a", "rl-a, rl-b"),
+                SERVICE.format(plugins="x"), plugin("x", "cors"), plugin("rl-a", "rate-limiting"),
+                plugin("rl-b", "rate-limiting"))
+    [finding] = findings_of(text, "plugin-instance-conflict")
+    assert "rl-a" in finding.message and "rl-b" in finding.message
+    text = docs(_default_backend_ingress("b", "rl-a, rl-b"), _default_backend_ingress("a"),
+                SERVICE.format(plugins="x"), plugin("x", "cors"), plugin("rl-a", "rate-limiting"),
+                plugin("rl-b", "rate-limiting"))
+    assert findings_of(text, "plugin-instance-conflict") == []
