@@ -28,6 +28,7 @@ from kongcheck.facts import names
 from kongcheck.facts import plugins as facts
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.index.gateway_api import for_kic
+from kongcheck.index.kinds.service import inconsistent_annotations
 from kongcheck.index.records import Record, Value, plugin_refs
 
 
@@ -180,7 +181,7 @@ class _Builder:
                 services = self.find_services(namespace, [b.name.text for b in backends if not b.namespace]) + [
                     s for s in (self.index.find("Service", b.namespace, b.name.text) for b in backends if b.namespace)
                     if s is not None]
-                if len({tuple(sorted((k, v.text) for k, v in s.annotations.items())) for s in services}) > 1:
+                if inconsistent_annotations(services):
                     continue  # inconsistent konghq.com/* annotations: KIC skips this Kong service and its routes
                 self.service(kong_service.name, services)
                 for (rule_index, _), route_name in sorted(kong_service.routes.items()):

@@ -16,6 +16,7 @@ from kongcheck.facts.kube import GATEWAY_GROUP
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.gateway_api import for_kic
+from kongcheck.index.kinds.service import inconsistent_annotations
 from kongcheck.model import Participant
 from kongcheck.rules.base import Hit, RuleInfo, said
 
@@ -264,18 +265,6 @@ def _annotation_location(service, name: str):
     return value.location if value is not None else service.obj.kind_location
 
 
-def _inconsistent(services: list) -> list[str]:
-    seen: dict[str, str] = {}
-    for service in services:
-        for name, value in service.annotations.items():
-            seen[name] = value.text
-    bad = []
-    for name, text in seen.items():
-        if any(name not in s.annotations or s.annotations[name].text != text for s in services):
-            bad.append(name)
-    return sorted(bad)
-
-
 def _backend_allowed(route, kind: str, ref, index: KongIndex) -> bool:
     """A backendRef to another namespace counts only with a ReferenceGrant there (KIC leaves it out otherwise)."""
     own = route.obj.ref.namespace
@@ -309,7 +298,7 @@ def _multi_backend(index: KongIndex):
                         services.append(found)
                 if len(services) < 2:
                     continue
-                bad = _inconsistent(services)
+                bad = inconsistent_annotations(services)
                 if not bad:
                     continue
                 event = (f"Service has inconsistent {bad[0]} annotation and is used in multi-Service backend "

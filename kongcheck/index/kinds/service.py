@@ -49,3 +49,17 @@ def parse(obj: Obj) -> Service:
                                  obj.get(item, "protocol", str, path + ".protocol"), line, column))
     return Service(obj, annotations=kong_annotations(obj), ports=ports,
                    type=obj.get(spec, "type", str, "spec.type") if spec else None)
+
+
+def inconsistent_annotations(services: list) -> list[str]:
+    """The konghq.com/* annotations that the Services behind one Kong service do not all carry with one
+    value (KIC skips that Kong service and its routes)."""
+    seen: dict[str, str] = {}
+    for service in services:
+        for name, value in service.annotations.items():
+            seen[name] = value.text
+    bad = []
+    for name, text in seen.items():
+        if any(name not in s.annotations or s.annotations[name].text != text for s in services):
+            bad.append(name)
+    return sorted(bad)
