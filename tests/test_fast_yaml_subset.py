@@ -73,7 +73,7 @@ HOSTILE = [
     "a: b,c\n", "a: b]\n", "a: @b\n", "a: `b\n", "a: %b\n", "a: -b\n", "a: ?b\n", "a: =\n", "a: /x\n", "_a: b\n",
     "a: b\n  # c\n", "# only a comment\n", "", "---\n", "  a: b\n  c: d\n", "  a: b\nc: d\n", "a:\n  -   b: c\n      d: e\n",
     "- a\n- b: c\n  d:\n  - e\n", "k" * 1100 + ": v\n", "a: " + "v" * 5000 + "\n", "a: b\nb: c\n\n\n",
-    "a: b\n# c\x01d\n", "a: b\n#\x0c\n", "a: b\n# \x7f\n", "a: b\x00\n",
+    "a: yES\n", "a: nULL\n", "oN: b\n", "a: TRUE\n", "NO: b\n", "a: b\n# c\x01d\n", "a: b\n#\x0c\n", "a: b\n# \x7f\n", "a: b\x00\n",
     "".join(f"{'  ' * i}k{i}:\n" for i in range(70)) + "  " * 70 + "x: 1\n",
 ]
 

@@ -13,8 +13,8 @@ parser, stays the composer's).  What it accepts, all else being refused:
 - keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``);
 - values that are plain words (spaces between them; no ``#``, no ``: ``), ``'text'`` without a
   quote inside, ``"text"`` without a quote or backslash inside, and decimal numbers up to nine digits;
-- no word that any YAML version reads as a boolean or null (``yes``, ``on``, ``n``, ``null``...),
-  as a key or a plain value; no duplicate key; at most 64 levels.
+- no word that kubectl reads as a boolean or null (``yes``, ``On``, ``n``, ``NULL``... parse/scalars.py
+  ``WORDS``), as a key or a plain value; no duplicate key; at most 64 levels.
 
 ``tests/test_fast_yaml_subset.py`` checks it against the composer on every fixture and on hostile
 pieces: each piece is either refused or read exactly as the composer reads it.
@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import sys
 
+from kongcheck.parse.scalars import WORDS
 from kongcheck.parse.values import LMap, LSeq
 
 _DEEPEST = 64  # deeper pieces are the composer's (it applies --max-depth)
@@ -38,8 +39,6 @@ _DOUBLE = re.compile(r'"[ !#-\[\]-~]*"')
 # aliases, tags), or that it never holds (tabs, carriage returns, and control characters, which kubectl
 # refuses anywhere: 'control characters are not allowed'); in quotes or comments too: refused
 _OUTSIDE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f{}\[\]|>&*!]")
-# words some YAML version resolves to a boolean or null (YAML 1.1 also has y/n): left to the composer
-_SPECIAL = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})  # none longer than 5
 
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
@@ -83,7 +82,7 @@ def _scalar(content: str):
     """The value of a scalar's text, or _Refused."""
     first = content[0]
     if first.isalpha() or first in "_/":  # the usual case first
-        if _PLAIN.fullmatch(content) and content[-1] != ":" and (len(content) > 5 or content.lower() not in _SPECIAL):
+        if _PLAIN.fullmatch(content) and content not in WORDS:  # a boolean or null: the composer's
             return content
     elif first == "'":
         if _SINGLE.fullmatch(content):
@@ -95,6 +94,12 @@ def _scalar(content: str):
         if _NUMBER.fullmatch(content):
             return int(content)
     raise _Refused
+
+
+def _opened(container, number: int, indent: int, positions):
+    """A mapping or a list that starts at line ``number`` after ``indent`` spaces."""
+    container.line, container.column, container.pos = number, indent + 1, positions
+    return container
 
 
 def _is_item(content: str) -> bool:
@@ -125,16 +130,15 @@ class _Reader:
         lines = self.lines
         at = self.at
         number, _, content = lines[at]
-        found = LMap()
-        found.line, found.column = number, indent + 1
-        found.pos = positions = {}
+        found = _opened(LMap(), number, indent, {})
+        positions = found.pos
         end = len(lines)
         while True:
             match = _ENTRY.match(content)
             if match is None:
                 raise _Refused
             key = _intern(match.group(1))
-            if key in found or (len(key) <= 5 and key.lower() in _SPECIAL) or len(key) > 1000:  # libyaml: keys of 1024 at most
+            if key in found or key in WORDS or len(key) > 1000:  # libyaml: keys of 1024 at most
                 raise _Refused
             rest = match.end()
             if rest < len(content):
@@ -171,9 +175,8 @@ class _Reader:
         lines = self.lines
         at = self.at
         number, _, content = lines[at]
-        found = LSeq()
-        found.line, found.column = number, indent + 1
-        found.pos = positions = []
+        found = _opened(LSeq(), number, indent, [])
+        positions = found.pos
         end = len(lines)
         while True:
             item = content[1:].lstrip(" ")

@@ -33,12 +33,12 @@ STR, BINARY, MERGE = TAG + "str", TAG + "binary", TAG + "merge"
 INT, FLOAT, BOOL, NULL, TIMESTAMP = TAG + "int", TAG + "float", TAG + "bool", TAG + "null", TAG + "timestamp"
 _RESOLVABLE = {"", STR, INT, FLOAT, BOOL, NULL, TIMESTAMP}
 
-_WORDS: dict[str, object] = {}
+WORDS: dict[str, object] = {}  # the plain texts go-yaml v2 reads as a boolean or null
 for _value, _texts in ((True, "y Y yes Yes YES true True TRUE on On ON"),
                        (False, "n N no No NO false False FALSE off Off OFF"),
                        (None, "~ null Null NULL")):
-    _WORDS.update(dict.fromkeys(_texts.split(), _value))
-_WORDS[""] = None
+    WORDS.update(dict.fromkeys(_texts.split(), _value))
+WORDS[""] = None
 _INFINITE = {text: float(word) for word, texts in (("nan", ".nan .NaN .NAN"), ("inf", ".inf .Inf .INF +.inf +.Inf +.INF"),
                                                    ("-inf", "-.inf -.Inf -.INF")) for text in texts.split()}
 _HINTS = {**dict.fromkeys("+-", "S"), **dict.fromkeys("0123456789", "D"), **dict.fromkeys("yYnNtTfFoO~", "M"), ".": "."}
@@ -91,8 +91,8 @@ def _resolve(tag: str, text: str):
     hint = _HINTS.get(text[:1], "N" if not text else None)
     if hint is None or tag in (STR, BINARY):
         return STR, text
-    if text in _WORDS:
-        value = _WORDS[text]
+    if text in WORDS:
+        value = WORDS[text]
         return (NULL if value is None else BOOL), value
     if text in _INFINITE:
         return FLOAT, _INFINITE[text]
@@ -118,7 +118,7 @@ def _resolve(tag: str, text: str):
 def plain(text: str, line: int):
     """An untagged plain scalar (the common case, kept short)."""
     if _HINTS.get(text[:1]) == "M":
-        return _WORDS[text] if text in _WORDS else text
+        return WORDS[text] if text in WORDS else text
     return resolve("", text, True, line)
 
 
