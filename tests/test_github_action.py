@@ -234,3 +234,13 @@ def test_install_step_reuses_a_finished_environment(installed):
     done, again = run_step(_step("install"), _inputs(), ROOT, installed)
     assert done.returncode == 0 and "reusing" not in done.stdout and again["venv"] == outputs["venv"]
     assert (venv / ".kongcheck-key").exists()
+
+
+def test_a_run_that_writes_no_report_leaves_no_earlier_outputs(installed, workspace):
+    done, outputs = run_step(_step("scan"), _inputs(paths="k8s"), workspace, installed)
+    assert done.returncode == 1 and outputs["findings"] == "4"
+    done, outputs = run_step(_step("scan"), _inputs(paths="k8s", extra_args="--kic-version not-a-version"),
+                             workspace, installed)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert outputs == {"findings": "", "sarif-file": ""}  # not the first run's count and SARIF file
+    assert not (workspace / "kongcheck.sarif").exists()
