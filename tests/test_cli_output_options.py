@@ -105,3 +105,10 @@ def test_several_files_by_name_and_the_text_on_standard_output(tmp_path):
     assert result.exit_code == 1 and "4 findings" in result.stdout
     assert json.loads((tmp_path / "a.sarif").read_text())["version"] == "2.1.0"
     assert "summary" in json.loads((tmp_path / "b.json").read_text())
+
+
+def test_two_reports_to_one_file_are_refused(tmp_path):
+    report = tmp_path / "report.json"
+    result = scan(EXAMPLE, "-f", "json", "-o", str(report), "-f", "sarif", "-o", str(tmp_path / "." / "report.json"))
+    assert result.exit_code == 2 and "are the same file" in result.stderr
+    assert not report.exists()

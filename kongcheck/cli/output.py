@@ -69,6 +69,14 @@ def pairs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str,
         _check(fmt, out)
     if sum(1 for _, out in result if out == "-") > 1:
         raise click.UsageError("only one --format can go to standard output; give the others an --output FILE")
+    files: dict[str, int] = {}
+    for position, (_, out) in enumerate(result):
+        if out == "-":
+            continue
+        earlier = files.setdefault(os.path.realpath(out), position)
+        if earlier != position:
+            raise click.UsageError(f"--output {result[earlier][1]} and --output {out} are the same file: the second "
+                                   "report would overwrite the first; give each --format its own file")
     return result
 
 
