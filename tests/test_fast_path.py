@@ -87,6 +87,14 @@ def test_a_marker_line_with_content_is_refused_as_kubectl_refuses_it(marker):
                 "('invalid Yaml document separator')")]
 
 
+def test_a_broken_marker_line_is_reported_once_in_a_file_past_the_document_limit():
+    text = b"---x\n" + b"".join(b"kind: ConfigMap\nmetadata:\n  name: c%d\n---\n" % i for i in range(4)) + b"---y\n"
+    for parse_all in (False, True):
+        result = LoadResult()
+        load(Source("t.yaml", reader=lambda: text), LoadOptions(parse_all=parse_all, max_documents=2), result)
+        assert [e.location.line for e in result.errors if "separator" in e.message] == [1, 18]
+
+
 @pytest.mark.parametrize("marker", [b"---", b"--- # note", b"---#note", b"---   ", b"---\r"])
 def test_a_marker_line_with_only_a_comment_or_spaces_separates_documents(marker):
     text = b"kind: Secret\nmetadata: {name: s}\n" + marker + b"\nkind: KongConsumer\nmetadata: {name: c}\n"

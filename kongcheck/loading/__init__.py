@@ -122,10 +122,12 @@ def _iter_starts(data: bytes):
 
 def bad_separators(data: bytes) -> list[int]:
     """The 1-based lines that start with ``---`` but are no separator to kubectl."""
-    lines = []
+    lines, line, counted = [], 1, 0
     for start in _iter_starts(data):
         if data.startswith(b"---", start) and not _is_separator(data, start):
-            lines.append(data.count(b"\n", 0, start) + 1)
+            line += data.count(b"\n", counted, start)  # from the last one on: linear in the file
+            counted = start
+            lines.append(line)
     return lines
 
 
@@ -352,9 +354,10 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     if data is None:
         return
     budget = _Budget(source, options.max_documents, result)
+    before = (result.document_count, len(result.errors))
+    if not source.is_json:
+        _separators(source, data, result)
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
-        if not source.is_json:
-            _separators(source, data, result)
         count = count_documents(data, source.is_json)
         if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
             _unparsed(source, data, result, budget, 1, count)
@@ -363,9 +366,6 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
                                       "(not parsed)" if count else f"{source.name}: empty or only comments")
             return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)
-    before = (result.document_count, len(result.errors))
-    if not source.is_json:
-        _separators(source, data, result)
     _load_pieces(source, pieces, options, result, budget)
     if (result.document_count, len(result.errors)) == before:
         result.skipped.append(f"{source.name}: empty or only comments")
