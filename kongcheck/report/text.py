@@ -58,10 +58,10 @@ def _finding_lines(finding: Finding, options) -> list[Line]:
         lines.append(Line([("  " + safe(rest), "")], indent=2))
     if finding.outcome:
         detail = f"  outcome: {finding.outcome}"
-        if finding.kept:
-            detail += f"; kept: {', '.join(map(safe, finding.kept))}"
-        if finding.dropped:
-            detail += f"; dropped: {', '.join(map(safe, finding.dropped))}"
+        for word, names in (("kept", finding.kept), ("dropped", finding.dropped)):
+            if names:
+                named, left_out = listed(names, options.max_locations)
+                detail += f"; {word}: {', '.join(map(safe, named))}{', ' + more(left_out) if left_out else ''}"
         lines.append(Line([(detail, "dim")], indent=4))
     if finding.suppressed:
         lines.append(Line([("  (suppressed)", "dim")]))

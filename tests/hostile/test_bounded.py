@@ -265,3 +265,18 @@ def test_sarif_keeps_the_most_severe_results_under_githubs_limit(monkeypatch):
     assert [r["level"] for r in document["runs"][0]["results"]] == ["error"] * 4
     notes = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notes[-1]["message"]["text"].startswith("4 results left out: GitHub code scanning accepts at most 5")
+
+
+def test_the_kept_and_dropped_names_of_thousands_of_resources_are_bounded_in_every_format(tmp_path):
+    vaults = "---\n".join(
+        f"apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: v{i:04d}\n"
+        "  annotations: {kubernetes.io/ingress.class: kong}\nspec: {backend: env, prefix: shared}\n"
+        for i in range(2000))
+    written = _every_format(tmp_path, write(tmp_path, "vaults.yaml", vaults))
+    text = {fmt: data.decode("utf-8") for fmt, data in written.items()}
+    for fmt in ("text", "github", "junit", "markdown"):
+        assert len(written[fmt]) < BOUNDS[fmt] + 16_000, (fmt, len(written[fmt]))
+    [outcome] = [line for line in text["text"].splitlines() if line.lstrip().startswith("outcome:")]
+    assert outcome.count("/KongVault/") == 11 and outcome.endswith("and 1989 more")  # 1 kept, 10 dropped named
+    [finding] = json.loads(text["json"])["findings"]
+    assert len(finding["dropped"]) == 10 and finding["truncated"]["dropped"] == 1989
