@@ -107,13 +107,18 @@ def at(finding) -> list[tuple[str, int, int]]:
     return [(p.ref.id, p.location.line, p.location.column) for p in finding.participants]
 
 
-def consumer(name: str, namespace: str | None = None, cls: str | None = "kong", **fields) -> str:
-    """A KongConsumer document; ``fields`` are its top-level fields (lists as flow sequences)."""
+def consumer(name: str, namespace: str | None = None, cls: str | None = "kong", *, plugins: str | None = None,
+             **fields) -> str:
+    """A KongConsumer document; ``plugins`` its konghq.com/plugins annotation, ``fields`` its top-level
+    fields (lists as flow sequences)."""
     lines = ["apiVersion: configuration.konghq.com/v1", "kind: KongConsumer", "metadata:", f"  name: {name}"]
     if namespace:
         lines.append(f"  namespace: {namespace}")
-    if cls is not None:
-        lines += ["  annotations:", f"    kubernetes.io/ingress.class: {cls}"]
+    annotations = [f"    kubernetes.io/ingress.class: {cls}"] if cls is not None else []
+    if plugins is not None:
+        annotations.append(f"    konghq.com/plugins: {plugins}")
+    if annotations:
+        lines += ["  annotations:", *annotations]
     for key, value in fields.items():
         key = {"consumer_groups": "consumerGroups"}.get(key, key)
         lines.append(f"{key}: [{', '.join(value)}]" if isinstance(value, list) else f"{key}: {value}")

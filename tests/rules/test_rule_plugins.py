@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from kchelp import findings_of
+from kchelp import consumer, findings_of
 
 SERVICE = """\
 apiVersion: v1
@@ -88,12 +88,10 @@ spec:
 
 
 def test_same_type_plugins_bound_to_different_consumers_are_not_reported():
-    consumer = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: {name}\n"
-                "  namespace: shop\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
-                "    konghq.com/plugins: {plugin}\nusername: {name}\n")
     text = docs(ingress("rl-gold, rl-free"), SERVICE.format(plugins="x"), plugin("x", "cors"),
                 plugin("rl-gold", "rate-limiting"), plugin("rl-free", "rate-limiting"),
-                consumer.format(name="gold", plugin="rl-gold"), consumer.format(name="free", plugin="rl-free"))
+                consumer("gold", "shop", plugins="rl-gold", username="gold"),
+                consumer("free", "shop", plugins="rl-free", username="free"))
     assert rules_of(text) == []
 
 
@@ -107,16 +105,12 @@ def test_plugins_bound_to_different_groups_are_not_reported():
 
 
 def test_custom_id_only_consumer_with_plugins_is_an_invalid_reference():
-    consumer = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: partner\n"
-                "  namespace: shop\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
-                "    konghq.com/plugins: rl\ncustom_id: partner-7\n")
-    [finding] = findings_of(docs(consumer, plugin("rl", "rate-limiting")), "plugin-consumer-unresolved")
+    partner = consumer("partner", "shop", plugins="rl", custom_id="partner-7")
+    [finding] = findings_of(docs(partner, plugin("rl", "rate-limiting")), "plugin-consumer-unresolved")
     assert "invalid reference 'consumer: fp:" in finding.message and finding.outcome == "config-rejected"
     assert "partner-7" not in finding.message
-    owner = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: other\n"
-             "  namespace: shop\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
-             "    konghq.com/plugins: rl2\nusername: partner-7\n")
-    text = docs(consumer, owner, plugin("rl", "rate-limiting"), plugin("rl2", "rate-limiting"))
+    owner = consumer("other", "shop", plugins="rl2", username="partner-7")
+    text = docs(partner, owner, plugin("rl", "rate-limiting"), plugin("rl2", "rate-limiting"))
     assert rules_of(text) == ["plugin-consumer-unresolved", "plugin-instance-conflict"]
 
 
@@ -142,13 +136,10 @@ def test_one_plugin_on_several_routes_gets_a_name_per_route():
 
 
 def test_before_3_4_the_suffix_hashes_only_the_last_part_of_a_combination():
-    consumer = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: c\n"
-                "  namespace: shop\n  annotations:\n    kubernetes.io/ingress.class: kong\n"
-                "    konghq.com/plugins: rl\nusername: c\n")
     three = ingress("rl").replace("    - host: shop.example.com", "".join(
         f"    - host: h{i}.example.com\n      http:\n        paths:\n          - {{path: /, pathType: Prefix, "
         f"backend: {{service: {{name: api, port: {{number: 80}}}}}}}}\n" for i in range(2)) + "    - host: shop.example.com")
-    text = docs(three, consumer, plugin("rl", "rate-limiting", extra="instance_name: edge\n"))
+    text = docs(three, consumer("c", "shop", plugins="rl", username="c"), plugin("rl", "rate-limiting", extra="instance_name: edge\n"))
     assert rules_of(text, kic="3.3") == ["plugin-instance-name-conflict"]
     assert rules_of(text, kic="3.4.0") == []
 
