@@ -108,6 +108,7 @@ class _Builder:
         self.index = index
         self.target = index.settings.target
         self.state = PluginState()
+        self.processed_cluster_plugins = {id(record) for record in index.of("KongClusterPlugin")}
         self.relations: dict[tuple[str, str], dict[str, list[Relation]]] = {}
 
     # --- relations ---------------------------------------------------------------------------
@@ -227,7 +228,7 @@ class _Builder:
         if plugin is not None:
             return plugin
         cluster = self.index.find("KongClusterPlugin", "", name)
-        return cluster if cluster is not None and cluster in self.index.of("KongClusterPlugin") else None
+        return cluster if cluster is not None and id(cluster) in self.processed_cluster_plugins else None
 
     def instances(self) -> None:
         for (namespace, name), relations in self.relations.items():

@@ -280,3 +280,13 @@ def test_plugins_of_the_ingress_whose_default_backend_kic_uses_bind_to_the_defau
                 SERVICE.format(plugins="x"), plugin("x", "cors"), plugin("rl-a", "rate-limiting"),
                 plugin("rl-b", "rate-limiting"))
     assert findings_of(text, "plugin-instance-conflict") == []
+
+
+def test_a_kong_cluster_plugin_of_another_class_does_not_serve_a_reference():
+    kcp = ("apiVersion: configuration.konghq.com/v1\nkind: KongClusterPlugin\nmetadata:\n  name: prom\n"
+           "  annotations: {{kubernetes.io/ingress.class: {cls}}}\nplugin: prometheus\n")
+    text = docs(SERVICE.format(plugins="prom"), ingress(), kcp.format(cls="other"))
+    [finding] = findings_of(text, "plugin-reference-skipped")
+    assert "no KongPlugin shop/prom nor a KongClusterPlugin 'prom'" in finding.message
+    assert findings_of(docs(SERVICE.format(plugins="prom"), ingress(), kcp.format(cls="kong")),
+                       "plugin-reference-skipped") == []
