@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from kongcheck.loading import LoadOptions, LoadResult, count_documents, iter_pieces, load
+from kongcheck.loading import LoadOptions, LoadResult, count_documents, iter_pieces, load, load_deferred
 from kongcheck.loading.prefilter import may_matter
 from kongcheck.pipeline import Request, run
 from kongcheck.report.json_report import finding_dict
@@ -193,3 +193,14 @@ def test_a_later_service_without_annotations_replaces_an_annotated_one(tmp_path)
     (tmp_path / "2.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: \"api\"\n  namespace: s\n"
                                      "spec: {ports: [{port: 80}]}\n")
     assert _same(tmp_path) == []  # the cluster keeps the Service without the annotation
+
+
+@pytest.mark.parametrize("metadata", [b"metadata:\n  ? name\n  : foo\n", b"key: &k name\nmetadata:\n  *k : foo\n",
+                                      b"metadata:\n  name: foo\n"])
+def test_a_service_read_on_demand_is_found_by_its_name_however_the_name_key_is_written(metadata):
+    text = b"apiVersion: v1\nkind: Service\n" + metadata
+    result, options = LoadResult(), LoadOptions()
+    load(Source("t.yaml", reader=lambda: text), options, result)
+    assert result.documents == [] and len(result.deferred) == 1
+    assert load_deferred(result, {"foo"}, options)
+    assert [d.body["metadata"]["name"] for d in result.documents] == ["foo"]
