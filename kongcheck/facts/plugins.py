@@ -11,6 +11,7 @@ kong/db/schema/others/declarative_config.lua (uniqueness checks), kong/runloop/p
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from kongcheck.facts.outcomes import CONFIG_REJECTED, ONE_ENTRY_WINS, Outcome
@@ -38,6 +39,25 @@ def valid_instance_name(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return _UTF8_NAME.fullmatch(raw) is not None
+
+
+_RELATIONS = ("service", "route", "consumer", "group")  # the order KIC hashes a combination's parts in
+
+
+def suffixed_instance_name(name: str, parts: dict[str, str], target: Target, used: set[str]) -> str:
+    """The instance_name KIC gives a bound plugin (2.12.0+): ``-`` and 9 hex of the sha256 of its combination
+    (``parts``: relation kind -> Kong identifier), the whole digest when that name is taken (``used`` grows);
+    the digest covers every part from 3.4.0, before only the last one."""
+    if target.instance_name_hash_covers_every_relation:
+        text = "".join(f"_{kind}-{parts[kind]}" for kind in _RELATIONS if kind in parts)
+    else:
+        text = next(f"{kind}-{parts[kind]}" for kind in reversed(_RELATIONS) if kind in parts)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    suffixed = f"{name}-{digest[:9]}"
+    if suffixed in used:
+        suffixed = f"{name}-{digest}"
+    used.add(suffixed)
+    return suffixed
 
 
 # Plugins KIC generates on a Kong route from an HTTPRoute rule's filters (httproute.go

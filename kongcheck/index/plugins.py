@@ -20,7 +20,6 @@ Ingresses, and from HTTPRoutes and GRPCRoutes whose Gateways belong to KIC (or a
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -246,17 +245,7 @@ class _Builder:
         parts = {kind: relation.identifier for kind, relation in combination.items()}
         name = plugin.instance_name.text if plugin.instance_name is not None and plugin.instance_name.text else None
         if name is not None and self.target.suffixes_instance_names:
-            labels = (("service", "service"), ("route", "route"), ("consumer", "consumer"), ("group", "group"))
-            if self.target.instance_name_hash_covers_every_relation:
-                text = "".join(f"_{label}-{parts[kind]}" for kind, label in labels if kind in parts)
-            else:
-                text = next(f"{label}-{parts[kind]}" for kind, label in reversed(labels) if kind in parts)
-            digest = hashlib.sha256(text.encode()).hexdigest()
-            suffixed = f"{name}-{digest[:9]}"
-            if suffixed in used:
-                suffixed = f"{name}-{digest}"
-            used.add(suffixed)
-            name = suffixed
+            name = facts.suffixed_instance_name(name, parts, self.target, used)
         return Instance(plugin, plugin.plugin.text, parts.get("service"), parts.get("route"), parts.get("consumer"),
                         parts.get("group"), tuple(r.reference for r in combination.values()), name)
 

@@ -119,6 +119,7 @@ def test_instance_names_clash_on_one_combination_and_globals_are_not_suffixed():
                 plugin("rl", "rate-limiting", extra="instance_name: edge\n"))
     [finding] = findings_of(text, "plugin-instance-name-conflict")
     assert "instance_name 'edge-" in finding.message
+    assert "'edge-96732ec1b'" in finding.message  # 9 hex of sha256("_service-shop.api.80")
     kcp = ("apiVersion: configuration.konghq.com/v1\nkind: KongClusterPlugin\nmetadata:\n  name: {name}\n"
            "  labels: {{global: \"true\"}}\n  annotations: {{kubernetes.io/ingress.class: kong}}\nplugin: {type}\n"
            "instance_name: edge\n")
