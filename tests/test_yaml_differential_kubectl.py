@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from kongcheck.loading import LoadOptions, LoadResult, load
+from kongcheck.loading import LoadOptions, LoadResult, iter_pieces, load
+from kongcheck.parse import fast
 from kongcheck.sources import Source
 from kubectl_apply import dry_run_objects
 
@@ -35,6 +36,12 @@ ITEMS = (HEAD % "outer" + "items:\n- metadata: {name: inherits}\n  data: {x: y}\
          "- {apiVersion: v1, kind: Secret, metadata: {name: own}}\n- metadata: {name: nulls}\n  items: null\n"
          "---\n" + CONSUMER % "outer-consumer" + "username: outer\nitems:\n- metadata: {name: inner}\n"
          "  username: !!binary aW5uZXI=\n")
+# the plainest block YAML: read by parse/fast.py, not the composer (the test checks that it is)
+PLAIN = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  labels:\n    app.kubernetes.io/name: web\n"
+         "data:\n  url: http://x:8080/y\n  words:  a  b   c  \n  quoted: 'it is # not a comment'\n"
+         "  double: \"no\"\n  yES: nULL\n  text: True-ish\n  path: /etc/x\n# a comment\n"
+         "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n"
+         "    name: listed\n  data:\n    _k: v\n")
 SEPARATORS = (HEAD % "first" + "--- # a comment\n" + HEAD % "second" + "---#no space\n" + HEAD % "third"
               + "...\n: [ never read\n---   \n" + HEAD % "fourth" + "---\n# only a comment\n---\n~\n")
 
@@ -65,9 +72,11 @@ def _without_defaults(obj: dict) -> dict:
     return {**obj, "metadata": metadata}
 
 
-@pytest.mark.parametrize("text", [SCALARS, KEYS, MERGES, ITEMS, SEPARATORS],
-                         ids=["scalars", "keys", "merges", "items", "separators"])
+@pytest.mark.parametrize("text", [SCALARS, KEYS, MERGES, ITEMS, SEPARATORS, PLAIN],
+                         ids=["scalars", "keys", "merges", "items", "separators", "plain-block"])
 def test_kongcheck_reads_the_objects_kubectl_decodes(k8s_tools, tmp_path, text):
+    if text is PLAIN:  # else the fast reader would go untested against kubectl
+        assert all(fast.documents(piece.decode()) is not None for _, piece in iter_pieces(text.encode()))
     path = tmp_path / "in.yaml"
     path.write_text(text)
     decoded = dry_run_objects(k8s_tools.kubectl, "-f", str(path))
@@ -90,6 +99,7 @@ REFUSED = {
     "directive": "%YAML 1.1\n---\n" + HEAD % "a",
     "list-in-a-list": "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: List, items: []}\n",
     "items-not-a-list": HEAD % "a" + "items: {a: b}\n",
+    "control-character-in-a-comment": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n# x\x01y\n",
 }
 
 
