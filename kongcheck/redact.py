@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 
+from kongcheck.escape import text_bytes
+
 PREFIX = "fp:"
 LIVE_VALUE = "<live value>"  # shown instead of a value that only the cluster holds
 KEY_BYTES = 32
@@ -24,18 +26,12 @@ def new_key() -> bytes:
     return os.urandom(KEY_BYTES)
 
 
-def _bytes(value: str) -> bytes:
-    from kongcheck.escape import text_bytes
-
-    return text_bytes(value)
-
-
 def keyed_fingerprint(value: str, key: bytes) -> str:
     """``fp:`` and 12 hex digits of HMAC-SHA256(key, value)."""
     import hashlib  # only when there is a value to show: keeps start-up short
     import hmac
 
-    return PREFIX + hmac.new(key, _bytes(value), hashlib.sha256).hexdigest()[:12]
+    return PREFIX + hmac.new(key, text_bytes(value), hashlib.sha256).hexdigest()[:12]
 
 
 _SHOWN = re.compile(re.escape(PREFIX) + "[0-9a-f]{12}")
@@ -84,4 +80,4 @@ class Sealed:
 
     def encoded(self) -> bytes:
         """The value's bytes, for a digest."""
-        return _bytes(self._value)
+        return text_bytes(self._value)
