@@ -15,13 +15,12 @@ entry by its place, never by its key.
 
 from __future__ import annotations
 
-from kongcheck.escape import text_bytes
-
 import base64
 import binascii
 import datetime
 import re
 
+from kongcheck.escape import text_bytes
 from kongcheck.facts.cacerts import CERT_KEYS, ID_KEY
 from kongcheck.facts.credentials import unique_field
 from kongcheck.facts.kinds import BY_KIND
