@@ -111,13 +111,11 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
 def _iter_starts(data: bytes):
     """Offsets of the pieces of a stream: 0 and every line that starts with ``---``, as kubectl
     splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it)."""
-    yield 0
-    found = 0 if data.startswith(b"---") else data.find(b"\n---")
+    yield 0  # a stream that starts with ``---`` starts its first piece there
+    found = data.find(b"\n---")
     while found != -1:
-        start = found if found == 0 and data.startswith(b"---") else found + 1
-        if start > 0:
-            yield start
-        found = data.find(b"\n---", start + 3)
+        yield found + 1
+        found = data.find(b"\n---", found + 4)
 
 
 def bad_separators(data: bytes) -> list[int]:
