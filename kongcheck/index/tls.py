@@ -111,9 +111,8 @@ def _key_matches(leaf, block) -> bool:
     """Whether the private key in ``block`` belongs to the leaf certificate (as Go checks it)."""
     from cryptography.hazmat.primitives import serialization
 
-    loaders = (serialization.load_der_private_key,)
     try:
-        key = loaders[0](block.der, password=None)
+        key = serialization.load_der_private_key(block.der, password=None)
     except (ValueError, TypeError):
         return False
     try:
