@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
 from typing import Callable
 
 from kongcheck import index as kong_index
@@ -27,31 +26,40 @@ class RequestError(Exception):
     """A request that cannot run as asked (a usage problem: the CLI shows it as `Error: ...`, exit 2)."""
 
 
-@dataclass(slots=True)
 class Request:
     """What to scan and how.  ``paths`` may hold files, folders and ``-`` (standard input, or
     ``stdin`` when given); with no paths and no renders, the working folder is scanned."""
 
-    paths: tuple[str, ...] = ()
-    settings: Settings = field(default_factory=Settings)
-    excludes: tuple[str, ...] = ()
-    helm: tuple = ()  # sources.render.HelmRequest, one per chart
-    kustomize: tuple[str, ...] = ()
-    render_timeout: float = DEFAULT_RENDER_TIMEOUT
-    # charts and kustomization roots met in walked folders: "fail" (each one is an input error),
-    # "render" (rendered like --helm/--kustomize) or "files" (read as kubectl apply -R reads them)
-    roots: str = "fail"
-    helm_defaults: object | None = None  # sources.render.HelmRequest: the options of found charts
-    kustomize_enable_helm: bool = False  # kustomize build --enable-helm (the kustomization's helmCharts)
-    live: object | None = None  # sources.live.LiveOptions
-    load: LoadOptions = field(default_factory=LoadOptions)
-    allow_empty: bool = False
-    baseline: str | None = None  # accept the findings this file lists
-    write_baseline: str | None = None  # record the findings in this file (and accept them)
-    stdin: bytes | None = None  # the bytes of '-' (default: the process's standard input)
-    stdin_name: str | None = None  # the file '-' stands for (--stdin-filename): its findings are located there
-    progress: Callable[[int], object] | None = None  # total -> an object with advance(done) and close(), or None
+    __slots__ = ("paths", "settings", "excludes", "helm", "kustomize", "render_timeout", "roots", "helm_defaults",
+                 "kustomize_enable_helm", "live", "load", "allow_empty", "baseline", "write_baseline", "stdin",
+                 "stdin_name", "progress")
 
+    def __init__(self, paths: tuple[str, ...] = (), settings: Settings | None = None, excludes: tuple[str, ...] = (),
+                 helm: tuple = (), kustomize: tuple[str, ...] = (), render_timeout: float = DEFAULT_RENDER_TIMEOUT,
+                 roots: str = "fail", helm_defaults: object | None = None, kustomize_enable_helm: bool = False,
+                 live: object | None = None, load: LoadOptions | None = None, allow_empty: bool = False,
+                 baseline: str | None = None, write_baseline: str | None = None, stdin: bytes | None = None,
+                 stdin_name: str | None = None, progress: Callable[[int], object] | None = None) -> None:
+        self.paths = paths
+        self.settings = Settings() if settings is None else settings
+        self.excludes = excludes
+        self.helm = helm  # sources.render.HelmRequest, one per chart
+        self.kustomize = kustomize
+        self.render_timeout = render_timeout
+        # charts and kustomization roots met in walked folders: "fail" (each one is an input error),
+        # "render" (rendered like --helm/--kustomize) or "files" (read as kubectl apply -R reads them)
+        self.roots = roots
+        self.helm_defaults = helm_defaults  # sources.render.HelmRequest: the options of found charts
+        # kustomize build --enable-helm (the kustomization's helmCharts)
+        self.kustomize_enable_helm = kustomize_enable_helm
+        self.live = live  # sources.live.LiveOptions
+        self.load = LoadOptions() if load is None else load
+        self.allow_empty = allow_empty
+        self.baseline = baseline  # accept the findings this file lists
+        self.write_baseline = write_baseline  # record the findings in this file (and accept them)
+        self.stdin = stdin  # the bytes of '-' (default: the process's standard input)
+        self.stdin_name = stdin_name  # the file '-' stands for (--stdin-filename): its findings are located there
+        self.progress = progress  # total -> an object with advance(done) and close(), or None
 
 def run(request: Request) -> ScanResult:
     """Run the pipeline.  The cyclic garbage collector is paused meanwhile: the pipeline builds many

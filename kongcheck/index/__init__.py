@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from kongcheck.facts import tls as tls_facts
@@ -27,49 +26,58 @@ from kongcheck.parse.values import LMap
 from kongcheck.settings import Settings
 
 
-@dataclass(slots=True)
 class Attachment:
     """A consumer's reference to a credential Secret, resolved as KIC resolves it."""
 
-    consumer: Classed
-    name: Value  # the entry in the consumer's credentials list
-    secret: Record | None  # None: not in the input, or refused (``refused``), or made by ``maker``
-    cred_type: str | None = None
-    via: str | None = None  # "label" or "legacy"
-    refused: ScanError | None = None  # the Secret is in the input, but the API server refuses it
-    maker: SecretMaker | None = None  # the Secret is not in the input, but this object makes it (values unknown)
+    __slots__ = ("consumer", "name", "secret", "cred_type", "via", "refused", "maker")
+
+    def __init__(self, consumer: Classed, name: Value, secret: Record | None, cred_type: str | None = None,
+                 via: str | None = None, refused: ScanError | None = None, maker: SecretMaker | None = None) -> None:
+        self.consumer = consumer
+        self.name = name  # the entry in the consumer's credentials list
+        self.secret = secret  # None: not in the input, or refused (``refused``), or made by ``maker``
+        self.cred_type = cred_type
+        self.via = via  # "label" or "legacy"
+        self.refused = refused  # the Secret is in the input, but the API server refuses it
+        self.maker = maker  # the Secret is not in the input, but this object makes it (values unknown)
 
 
-@dataclass(slots=True)
 class Ignored:
     """An object of a classed kind the controller does not process, and why."""
 
-    record: Classed
-    reason: str
-    warn: bool  # worth a warning (a likely mistake), not just another class's object
-    crd_missing: bool = False  # not a class matter: the target KIC's CRDs lack the kind
+    __slots__ = ("record", "reason", "warn", "crd_missing")
+
+    def __init__(self, record: Classed, reason: str, warn: bool, crd_missing: bool = False) -> None:
+        self.record = record
+        self.reason = reason
+        self.warn = warn  # worth a warning (a likely mistake), not just another class's object
+        self.crd_missing = crd_missing  # not a class matter: the target KIC's CRDs lack the kind
 
 
-@dataclass(slots=True)
 class KongIndex:
-    settings: Settings
-    records: dict[tuple, Record] = field(default_factory=dict)  # winning definition per object
-    shadowed: dict[tuple, list[Obj]] = field(default_factory=dict)  # earlier definitions
-    replaced: dict[tuple, Record] = field(default_factory=dict)  # live objects a manifest redefines
-    ignored: list[Ignored] = field(default_factory=list)
-    refused: list[Refusal] = field(default_factory=list)  # the API server refuses them (not processed)
-    processed: dict[str, list[Classed]] = field(default_factory=dict)  # kind -> processed by the controller
-    attachments: list[Attachment] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
-    input_refused: dict[tuple[str, str, str], ScanError] = field(default_factory=dict)  # (kind, ns, name)
-    unread: int = 0  # inputs with load errors: objects in them have no name we could read
-    skipped: list[str] = field(default_factory=list)  # for --verbose
-    default_class: bool = False
-    attached: set = field(default_factory=set)  # refs of Secrets some processed consumer names
-    named_by: dict = field(default_factory=dict)  # Secret ref -> the attachments that name it, in order
-    ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
-    makers: dict = field(default_factory=dict)  # (namespace, Secret name) -> the SecretMaker that makes it
-    memo: dict = field(default_factory=dict)  # answers several rules ask for, worked out once per index
+    __slots__ = ("settings", "records", "shadowed", "replaced", "ignored", "refused", "processed", "attachments",
+                 "errors", "input_refused", "unread", "skipped", "default_class", "attached", "named_by",
+                 "ca_certificates", "makers", "memo")
+
+    def __init__(self, settings: Settings, unread: int = 0) -> None:
+        self.settings = settings
+        self.records: dict[tuple, Record] = {}  # winning definition per object
+        self.shadowed: dict[tuple, list[Obj]] = {}  # earlier definitions
+        self.replaced: dict[tuple, Record] = {}  # live objects a manifest redefines
+        self.ignored: list[Ignored] = []
+        self.refused: list[Refusal] = []  # the API server refuses them (not processed)
+        self.processed: dict[str, list[Classed]] = {}  # kind -> processed by the controller
+        self.attachments: list[Attachment] = []
+        self.errors: list[ScanError] = []
+        self.input_refused: dict[tuple[str, str, str], ScanError] = {}  # (kind, ns, name)
+        self.unread = unread  # inputs with load errors: objects in them have no name we could read
+        self.skipped: list[str] = []  # for --verbose
+        self.default_class = False
+        self.attached: set = set()  # refs of Secrets some processed consumer names
+        self.named_by: dict = {}  # Secret ref -> the attachments that name it, in order
+        self.ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
+        self.makers: dict = {}  # (namespace, Secret name) -> the SecretMaker that makes it
+        self.memo: dict = {}  # answers several rules ask for, worked out once per index
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""

@@ -7,7 +7,6 @@ a finding asks for one: most values never need one.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.facts.kube import KONG_ANNOTATION_PREFIX
@@ -116,56 +115,72 @@ def kong_annotations(obj: Obj) -> dict[str, Value]:
     return found
 
 
-@dataclass(slots=True)
 class BadValue:
     """A Secret data value the API server refuses (invalid base64); ``problem`` never quotes its key."""
 
-    line: int
-    problem: str
+    __slots__ = ("line", "problem")
+
+    def __init__(self, line: int, problem: str) -> None:
+        self.line = line
+        self.problem = problem
 
 
-@dataclass(slots=True)
 class Record:
-    obj: Obj
-    created: str | None = None  # metadata.creationTimestamp (RFC 3339, checked)
-    tags: Value | None = None  # the konghq.com/tags annotation
-    unique: dict[str, Value] = field(default_factory=dict)  # dotted path -> value, for facts/unique.py rows
-    to_webhook: bool = True  # the install's webhook configuration sends it to KIC's webhook (facts/webhook.py)
+    """What every record has; a kind's parser module (index/kinds/) subclasses it with the kind's own
+    fields, taken as keywords after the object."""
+
+    __slots__ = ("obj", "created", "tags", "unique", "to_webhook")
+
+    def __init__(self, obj: Obj, created: str | None = None, tags: Value | None = None,
+                 unique: dict[str, Value] | None = None, to_webhook: bool = True) -> None:
+        self.obj = obj
+        self.created = created  # metadata.creationTimestamp (RFC 3339, checked)
+        self.tags = tags  # the konghq.com/tags annotation
+        self.unique = {} if unique is None else unique  # dotted path -> value, for facts/unique.py rows
+        self.to_webhook = to_webhook  # the install's webhook configuration sends it to KIC's webhook (facts/webhook.py)
 
 
-@dataclass(slots=True)
 class Classed(Record):
     """A record of a kind the controller's class rules apply to."""
 
-    class_annotation: Value | None = None  # kubernetes.io/ingress.class (None: absent)
-    control_plane: str | None = None  # spec.controlPlaneRef.type (None: absent)
-    class_name: Value | None = None  # the kind's class field, if it has one (Ingress spec.ingressClassName)
+    __slots__ = ("class_annotation", "control_plane", "class_name")
+
+    def __init__(self, obj: Obj) -> None:
+        Record.__init__(self, obj)
+        self.class_annotation: Value | None = None  # kubernetes.io/ingress.class (None: absent)
+        self.control_plane: str | None = None  # spec.controlPlaneRef.type (None: absent)
+        self.class_name: Value | None = None  # the kind's class field, if it has one (Ingress spec.ingressClassName)
 
 
-@dataclass(slots=True)
 class SecretMaker(Record):
     """An object from which a controller in the cluster creates a Secret (SealedSecret, ExternalSecret):
     the Secret's name and labels are in the manifest, its values are not."""
 
-    target: str | None = None  # the Secret it creates, in its own namespace (None: it creates none)
-    type_label: Value | None = None  # the konghq.com/credential label the Secret gets
-    labels_known: bool = True  # False: the labels are templated or come from elsewhere
-    keys: frozenset | None = None  # the data keys the Secret gets (values unknown); None: not known
+    __slots__ = ("target", "type_label", "labels_known", "keys")
+
+    def __init__(self, obj: Obj, *, target: str | None = None, type_label: Value | None = None,
+                 labels_known: bool = True, keys: frozenset | None = None) -> None:
+        Record.__init__(self, obj)
+        self.target = target  # the Secret it creates, in its own namespace (None: it creates none)
+        self.type_label = type_label  # the konghq.com/credential label the Secret gets
+        self.labels_known = labels_known  # False: the labels are templated or come from elsewhere
+        self.keys = keys  # the data keys the Secret gets (values unknown); None: not known
 
     @property
     def label_type(self) -> str | None:
         return self.type_label.text if self.type_label is not None else None
 
 
-@dataclass(slots=True)
 class Refusal:
     """An object the API server would refuse on apply for a reason beyond field types: it never
     exists, and KIC never sees it."""
 
-    record: Record
-    field: str  # e.g. "credentials"
-    duplicate: Value  # the repeated entry (its second occurrence)
+    __slots__ = ("record", "field", "duplicate")
 
+    def __init__(self, record: Record, field: str, duplicate: Value) -> None:
+        self.record = record
+        self.field = field  # e.g. "credentials"
+        self.duplicate = duplicate  # the repeated entry (its second occurrence)
 
 def text_value(obj: Obj, parent, key: str, path: str) -> Value | None:
     """``parent[key]`` as a located Value, if it is set; FieldError if it is not text."""

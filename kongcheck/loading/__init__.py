@@ -8,7 +8,6 @@ Every value keeps its 1-based line and column in the whole stream.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
@@ -46,18 +45,21 @@ class LoadOptions(NamedTuple):
     explain: bool = True  # record why files were not parsed (for --verbose; costs a line per file)
 
 
-@dataclass(slots=True)
 class Document:
     """One Kubernetes object as written in a source."""
 
-    source: Source
-    body: LMap | None  # None: a piece that did not parse (its errors are located through it)
-    line: int  # first line of the document in the stream
-    chunk: bytes = field(repr=False, default=b"")  # the raw text of the document piece
-    chunk_line: int = 1  # line number of the piece's first line
-    order: int = 0  # position in apply order across the whole scan
-    origin: object = None  # cache for loading.locate: the helm/kustomize origin, or False
-    lines: list = field(repr=False, default_factory=list)  # the piece's lines, split once for all its documents
+    __slots__ = ("source", "body", "line", "chunk", "chunk_line", "order", "origin", "lines")
+
+    def __init__(self, source: Source, body: LMap | None, line: int, chunk: bytes = b"", chunk_line: int = 1,
+                 order: int = 0, origin: object = None, lines: list | None = None) -> None:
+        self.source = source
+        self.body = body  # None: a piece that did not parse (its errors are located through it)
+        self.line = line  # first line of the document in the stream
+        self.chunk = chunk  # the raw text of the document piece
+        self.chunk_line = chunk_line  # line number of the piece's first line
+        self.order = order  # position in apply order across the whole scan
+        self.origin = origin  # cache for loading.locate: the helm/kustomize origin, or False
+        self.lines = [] if lines is None else lines  # the piece's lines, split once for all its documents
 
     def located_error(self, line: int | None, message: str, column: int | None = None) -> ScanError:
         """An input error at ``line`` of this document, located as findings are (its template, its
@@ -83,14 +85,18 @@ class Deferred(NamedTuple):
     names: frozenset | None  # every plain `name:` value in it; None: one is written so it cannot be read here
 
 
-@dataclass(slots=True)
 class LoadResult:
-    documents: list[Document] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
-    document_count: int = 0
-    has_manifests: bool = False  # a document with a kind was seen: False means no manifests at all
-    skipped: list[str] = field(default_factory=list)  # for --verbose: why a document was ignored
-    deferred: list[Deferred] = field(default_factory=list)  # pieces parsed only when a rule asks (prefilter.py)
+    __slots__ = ("documents", "errors", "document_count", "has_manifests", "skipped", "deferred")
+
+    def __init__(self, documents: list[Document] | None = None, errors: list[ScanError] | None = None,
+                 document_count: int = 0, has_manifests: bool = False, skipped: list[str] | None = None,
+                 deferred: list[Deferred] | None = None) -> None:
+        self.documents = [] if documents is None else documents
+        self.errors = [] if errors is None else errors
+        self.document_count = document_count
+        self.has_manifests = has_manifests  # a document with a kind was seen: False means no manifests at all
+        self.skipped = [] if skipped is None else skipped  # for --verbose: why a document was ignored
+        self.deferred = [] if deferred is None else deferred  # pieces parsed only when a rule asks (prefilter.py)
 
 
 def _is_separator(data: bytes, start: int) -> bool:

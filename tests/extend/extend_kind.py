@@ -1,14 +1,15 @@
 """A parser module for a kind that exists only in the extension tests (see test_extending.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.index.records import Classed, Value, text_value
 
 
-@dataclass(slots=True)
 class Widget(Classed):
-    colour: Value | None = None
+    __slots__ = ("colour",)
+
+    def __init__(self, obj, *, colour: Value | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.colour = colour
 
 
 def parse(obj) -> Widget:

@@ -7,20 +7,22 @@ class; the global selector is the label ``global`` equal to "true").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.facts.kube import GLOBAL_VALUE
 from kongcheck.index.kinds.plugin import fields
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Value
 
 
-@dataclass(slots=True)
 class ClusterPlugin(Classed):
-    plugin: Value | None = None
-    instance_name: Value | None = None
-    disabled: bool = False
-    global_label: Value | None = None
+    __slots__ = ("plugin", "instance_name", "disabled", "global_label")
+
+    def __init__(self, obj: Obj, *, plugin: Value | None = None, instance_name: Value | None = None,
+                 disabled: bool = False, global_label: Value | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.plugin = plugin
+        self.instance_name = instance_name
+        self.disabled = disabled
+        self.global_label = global_label
 
     @property
     def is_global(self) -> bool:

@@ -7,19 +7,21 @@ leaves it unparsed (facts/kinds.py ``requires``), so a full parse must not find 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kongcheck.facts.kube import CA_CERT_LABEL
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.index.records import Record, Value, label_value
 from kongcheck.parse.values import LMap, type_name
 
 
-@dataclass(slots=True)
 class ConfigMap(Record):
-    ca_label: Value | None = None
-    values: dict[str, Value] = field(default_factory=dict)  # data (binaryData is not KIC's)
-    binary_keys: frozenset = frozenset()  # keys of binaryData, for messages about a missing key
+    __slots__ = ("ca_label", "values", "binary_keys")
+
+    def __init__(self, obj: Obj, *, ca_label: Value | None = None, values: dict[str, Value] | None = None,
+                 binary_keys: frozenset = frozenset()) -> None:
+        Record.__init__(self, obj)
+        self.ca_label = ca_label
+        self.values = {} if values is None else values  # data (binaryData is not KIC's)
+        self.binary_keys = binary_keys  # keys of binaryData, for messages about a missing key
 
 
 def parse(obj: Obj) -> ConfigMap:

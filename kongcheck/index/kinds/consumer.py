@@ -4,19 +4,21 @@ KIC: pkg/apis/configuration/v1/kongconsumer_types.go; the fields sit at the top 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kongcheck.facts.versions import Target
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Refusal, Value, text_list, text_value
 
 
-@dataclass(slots=True)
 class Consumer(Classed):
-    username: Value | None = None
-    custom_id: Value | None = None
-    credentials: list[Value] = field(default_factory=list)  # Secret names, in order
-    groups: list[Value] = field(default_factory=list)
+    __slots__ = ("username", "custom_id", "credentials", "groups")
+
+    def __init__(self, obj: Obj, *, username: Value | None = None, custom_id: Value | None = None,
+                 credentials: list[Value] | None = None, groups: list[Value] | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.username = username
+        self.custom_id = custom_id
+        self.credentials = [] if credentials is None else credentials  # Secret names, in order
+        self.groups = [] if groups is None else groups
 
 
 def parse(obj: Obj) -> Consumer:

@@ -4,15 +4,16 @@ KIC: internal/dataplane/kongstate/kongstate.go (spec.name is ignored; no namespa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Value, text_value
 
 
-@dataclass(slots=True)
 class ConsumerGroup(Classed):
-    name: Value | None = None
+    __slots__ = ("name",)
+
+    def __init__(self, obj: Obj, *, name: Value | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.name = name
 
 
 def parse(obj: Obj) -> ConsumerGroup:

@@ -5,7 +5,6 @@ TLS certificateRefs, a core Secret unless said otherwise), internal/controllers/
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.index.gateway_api import ObjectRef, items_of, object_ref
@@ -25,10 +24,13 @@ class Listener(NamedTuple):
     column: int | None
 
 
-@dataclass(slots=True)
 class Gateway(Record):
-    class_name: Value | None = None  # spec.gatewayClassName
-    listeners: list[Listener] = field(default_factory=list)
+    __slots__ = ("class_name", "listeners")
+
+    def __init__(self, obj: Obj, *, class_name: Value | None = None, listeners: list[Listener] | None = None) -> None:
+        Record.__init__(self, obj)
+        self.class_name = class_name  # spec.gatewayClassName
+        self.listeners = [] if listeners is None else listeners
 
 
 def parse(obj: Obj) -> Gateway:

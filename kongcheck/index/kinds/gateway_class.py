@@ -6,18 +6,19 @@ annotation selects the unmanaged mode KIC runs in beside a Kong it does not depl
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.facts.kube import GATEWAYCLASS_UNMANAGED, KIC_GATEWAY_CONTROLLER
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Record, Value, text_value
 from kongcheck.parse.values import LMap
 
 
-@dataclass(slots=True)
 class GatewayClass(Record):
-    controller: Value | None = None  # spec.controllerName
-    unmanaged: bool = False
+    __slots__ = ("controller", "unmanaged")
+
+    def __init__(self, obj: Obj, *, controller: Value | None = None, unmanaged: bool = False) -> None:
+        Record.__init__(self, obj)
+        self.controller = controller  # spec.controllerName
+        self.unmanaged = unmanaged
 
     @property
     def is_kic(self) -> bool:

@@ -5,15 +5,14 @@ service per rule, a Kong route per match).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.facts import names
 from kongcheck.index.kinds.http_route import Route, parse_route
 from kongcheck.index.objects import Obj
 
 
-@dataclass(slots=True)
 class GRPCRoute(Route):
+    __slots__ = ()
+
     def kong_services(self) -> list[names.KongService]:
         ref = self.obj.ref
         return names.grpcroute_layout(ref.namespace, ref.name, self.shapes())

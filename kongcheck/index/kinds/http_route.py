@@ -6,8 +6,6 @@ index/gateway_api.py, defaults applied as the API server stores them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kongcheck.facts import names
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.index.gateway_api import ObjectRef, RouteRule, hostnames, parent_refs, route_rules
@@ -16,12 +14,16 @@ from kongcheck.index.records import Record, Value, kong_annotations
 from kongcheck.parse.values import LMap
 
 
-@dataclass(slots=True)
 class Route(Record):
-    parents: list[ObjectRef] = field(default_factory=list)
-    hostnames: list[Value] = field(default_factory=list)
-    rules: list[RouteRule] = field(default_factory=list)
-    annotations: dict[str, Value] = field(default_factory=dict)  # konghq.com/* only
+    __slots__ = ("parents", "hostnames", "rules", "annotations")
+
+    def __init__(self, obj: Obj, *, parents: list[ObjectRef] | None = None, hostnames: list[Value] | None = None,
+                 rules: list[RouteRule] | None = None, annotations: dict[str, Value] | None = None) -> None:
+        Record.__init__(self, obj)
+        self.parents = [] if parents is None else parents
+        self.hostnames = [] if hostnames is None else hostnames
+        self.rules = [] if rules is None else rules
+        self.annotations = {} if annotations is None else annotations  # konghq.com/* only
 
     @property
     def plugins(self) -> Value | None:

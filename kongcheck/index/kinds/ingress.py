@@ -8,7 +8,6 @@ annotation or ``spec.ingressClassName`` (index/classes.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.facts import names
@@ -61,12 +60,16 @@ class KongRoute(NamedTuple):
     paths: list[IngressPath]
 
 
-@dataclass(slots=True)
 class Ingress(Classed):
-    rules: list[IngressRule] = field(default_factory=list)
-    tls: list[TLSEntry] = field(default_factory=list)  # read as a TCPIngress reads its own
-    default_backend: Backend | None = None
-    annotations: dict[str, Value] = field(default_factory=dict)  # konghq.com/* only
+    __slots__ = ("rules", "tls", "default_backend", "annotations")
+
+    def __init__(self, obj: Obj, *, rules: list[IngressRule] | None = None, tls: list[TLSEntry] | None = None,
+                 default_backend: Backend | None = None, annotations: dict[str, Value] | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.rules = [] if rules is None else rules
+        self.tls = [] if tls is None else tls  # read as a TCPIngress reads its own
+        self.default_backend = default_backend
+        self.annotations = {} if annotations is None else annotations  # konghq.com/* only
 
     @property
     def plugins(self) -> Value | None:

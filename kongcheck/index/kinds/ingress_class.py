@@ -4,16 +4,17 @@ Kubernetes and KIC take only the exact text "true" in the is-default-class annot
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.facts.kube import DEFAULT_CLASS_ANNOTATION
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Record
 
 
-@dataclass(slots=True)
 class IngressClass(Record):
-    is_default: bool = False
+    __slots__ = ("is_default",)
+
+    def __init__(self, obj: Obj, *, is_default: bool = False) -> None:
+        Record.__init__(self, obj)
+        self.is_default = is_default
 
 
 def parse(obj: Obj) -> IngressClass:

@@ -8,20 +8,22 @@ read: it may hold credentials, and no rule needs it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.facts.kube import GLOBAL_LABEL
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.index.records import Record, Value, label_value, text_value
 from kongcheck.parse.values import type_name
 
 
-@dataclass(slots=True)
 class Plugin(Record):
-    plugin: Value | None = None  # the `plugin:` field: the Kong plugin type
-    instance_name: Value | None = None
-    disabled: bool = False
-    global_label: Value | None = None  # the `global` label (meaningful on KongClusterPlugins only)
+    __slots__ = ("plugin", "instance_name", "disabled", "global_label")
+
+    def __init__(self, obj: Obj, *, plugin: Value | None = None, instance_name: Value | None = None,
+                 disabled: bool = False, global_label: Value | None = None) -> None:
+        Record.__init__(self, obj)
+        self.plugin = plugin  # the `plugin:` field: the Kong plugin type
+        self.instance_name = instance_name
+        self.disabled = disabled
+        self.global_label = global_label  # the `global` label (meaningful on KongClusterPlugins only)
 
 
 def fields(obj: Obj) -> dict:

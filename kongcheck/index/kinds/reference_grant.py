@@ -8,7 +8,6 @@ and optionally one name.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.index.gateway_api import items_of
@@ -29,10 +28,14 @@ class GrantTo(NamedTuple):
     name: str | None  # None: every object of the kind
 
 
-@dataclass(slots=True)
 class ReferenceGrant(Record):
-    sources: list[GrantFrom] = field(default_factory=list)
-    targets: list[GrantTo] = field(default_factory=list)
+    __slots__ = ("sources", "targets")
+
+    def __init__(self, obj: Obj, *, sources: list[GrantFrom] | None = None,
+                 targets: list[GrantTo] | None = None) -> None:
+        Record.__init__(self, obj)
+        self.sources = [] if sources is None else sources
+        self.targets = [] if targets is None else targets
 
     def allows(self, group: str, kind: str, namespace: str, to_group: str, to_kind: str, name: str) -> bool:
         """Whether an object of ``group``/``kind`` in ``namespace`` may refer to ``name`` here."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass, field
 
 from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LEGACY_TYPE_KEY
 from kongcheck.index.objects import FieldError, Obj
@@ -18,12 +17,16 @@ from kongcheck.index.records import BadValue, Record, Value, label_value
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
-@dataclass(slots=True)
 class Secret(Record):
-    type_label: Value | None = None  # konghq.com/credential (its text may be empty)
-    values: dict[str, Value] = field(default_factory=dict)  # stringData merged over decoded data
-    bad_values: list[BadValue] = field(default_factory=list)
-    ca_label: Value | None = None  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
+    __slots__ = ("type_label", "values", "bad_values", "ca_label")
+
+    def __init__(self, obj: Obj, *, type_label: Value | None = None, values: dict[str, Value] | None = None,
+                 bad_values: list[BadValue] | None = None, ca_label: Value | None = None) -> None:
+        Record.__init__(self, obj)
+        self.type_label = type_label  # konghq.com/credential (its text may be empty)
+        self.values = {} if values is None else values  # stringData merged over decoded data
+        self.bad_values = [] if bad_values is None else bad_values
+        self.ca_label = ca_label  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
 
     @property
     def label_type(self) -> str | None:

@@ -8,7 +8,6 @@ Services have no class rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
@@ -25,11 +24,15 @@ class ServicePort(NamedTuple):
     column: int | None
 
 
-@dataclass(slots=True)
 class Service(Record):
-    annotations: dict[str, Value] = field(default_factory=dict)  # konghq.com/* only
-    ports: list[ServicePort] = field(default_factory=list)
-    type: str | None = None
+    __slots__ = ("annotations", "ports", "type")
+
+    def __init__(self, obj: Obj, *, annotations: dict[str, Value] | None = None,
+                 ports: list[ServicePort] | None = None, type: str | None = None) -> None:
+        Record.__init__(self, obj)
+        self.annotations = {} if annotations is None else annotations  # konghq.com/* only
+        self.ports = [] if ports is None else ports
+        self.type = type
 
     @property
     def plugins(self) -> Value | None:

@@ -9,51 +9,59 @@ an entry without hosts or without secretName is skipped).  A number written as t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.index.records import Classed, Value, text_list, text_value
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
-@dataclass(slots=True)
 class Number:
     """An integer field and where it is written."""
 
-    number: int
-    obj: Obj
-    line: int
-    column: int | None
+    __slots__ = ("number", "obj", "line", "column")
+
+    def __init__(self, number: int, obj: Obj, line: int, column: int | None) -> None:
+        self.number = number
+        self.obj = obj
+        self.line = line
+        self.column = column
 
     @property
     def location(self):
         return self.obj.locate(self.line, self.column)
 
 
-@dataclass(slots=True)
 class TLSEntry:
     """One spec.tls entry: the hosts it claims and the Secret (in the object's namespace) serving them."""
 
-    index: int
-    hosts: list[Value]
-    secret: Value | None  # secretName
-    line: int  # where the entry starts
+    __slots__ = ("index", "hosts", "secret", "line")
+
+    def __init__(self, index: int, hosts: list[Value], secret: Value | None, line: int) -> None:
+        self.index = index
+        self.hosts = hosts
+        self.secret = secret  # secretName
+        self.line = line  # where the entry starts
 
 
-@dataclass(slots=True)
 class TCPRule:
-    index: int
-    host: Value | None
-    port: Number | None
-    service: Value | None  # backend.serviceName
-    service_port: Number | None  # backend.servicePort
-    line: int  # where the rule starts
+    __slots__ = ("index", "host", "port", "service", "service_port", "line")
+
+    def __init__(self, index: int, host: Value | None, port: Number | None, service: Value | None,
+                 service_port: Number | None, line: int) -> None:
+        self.index = index
+        self.host = host
+        self.port = port
+        self.service = service  # backend.serviceName
+        self.service_port = service_port  # backend.servicePort
+        self.line = line  # where the rule starts
 
 
-@dataclass(slots=True)
 class TCPIngress(Classed):
-    rules: list[TCPRule] = field(default_factory=list)
-    tls: list[TLSEntry] = field(default_factory=list)
+    __slots__ = ("rules", "tls")
+
+    def __init__(self, obj: Obj, *, rules: list[TCPRule] | None = None, tls: list[TLSEntry] | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.rules = [] if rules is None else rules
+        self.tls = [] if tls is None else tls
 
 
 def _number(obj: Obj, parent: LMap, key: str, path: str) -> Number | None:

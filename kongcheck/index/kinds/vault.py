@@ -4,17 +4,18 @@ KIC: pkg/apis/configuration/v1alpha1/kong_vault_types.go.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Value, text_value
 from kongcheck.parse.values import LMap
 
 
-@dataclass(slots=True)
 class Vault(Classed):
-    prefix: Value | None = None
-    backend: str | None = None
+    __slots__ = ("prefix", "backend")
+
+    def __init__(self, obj: Obj, *, prefix: Value | None = None, backend: str | None = None) -> None:
+        Classed.__init__(self, obj)
+        self.prefix = prefix
+        self.backend = backend
 
 
 def parse(obj: Obj) -> Vault:
