@@ -231,6 +231,12 @@ class Target(NamedTuple):
     def checks_multi_backend_annotations(self) -> bool:  # collectInconsistentAnnotations, 2.9.0
         return self.kic >= (2, 9)
 
+    @property
+    def own_namespace_backend_needs_grant(self) -> bool:
+        """A backendRef that names its route's own namespace needs a ReferenceGrant before 3.1.0 (#5392): the
+        reference check asked for one whenever the namespace was written; from 3.1.0 only another namespace does."""
+        return self.kic < (3, 1)
+
     # --- Kong ---
     @property
     def kong_rejects_duplicates(self) -> bool:  # DB-less, Kong #11199

@@ -180,3 +180,29 @@ def for_kic(route, index) -> bool:
         if found is None or found.is_kic:
             return True
     return False
+
+
+def backend_services(route, rule: RouteRule, index) -> list:
+    """The Services of a route rule that KIC uses, each once, in backendRef order (KIC:
+    internal/dataplane/translator/backendref.go backendRefsToKongStateBackends).  A backendRef counts when
+    it names a Service of the core group (group ``""`` or ``core``) that the index knows and, when it names
+    another namespace, a ReferenceGrant there lets the route's kind in the route's namespace refer to that
+    Service (before KIC 3.1 also when it names the route's own namespace).  KIC leaves any other backendRef
+    out with a log line: its Service is no part of the Kong service, so its ``konghq.com/*`` annotations,
+    plugins included, are neither compared nor applied."""
+    own = route.obj.ref.namespace
+    source = (GATEWAY_GROUP, route.obj.ref.kind, own)
+    needs_grant_at_home = index.settings.target.own_namespace_backend_needs_grant
+    services: list = []
+    for backend in rule.backends:
+        ref = backend.ref
+        if ref.kind != "Service" or ref.group not in ("", "core") or ref.name is None:
+            continue
+        namespace = own if ref.namespace is None else ref.namespace
+        if ref.namespace is not None and (namespace != own or needs_grant_at_home) and not index.granted(
+                source, namespace, ref.group, "Service", ref.name.text):
+            continue
+        found = index.find("Service", namespace, ref.name.text)
+        if found is not None and all(found is not service for service in services):
+            services.append(found)
+    return services

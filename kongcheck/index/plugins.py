@@ -16,7 +16,9 @@ KIC (internal/dataplane/kongstate/kongstate.go):
 - globalKongClusterPlugins: KongClusterPlugins labelled ``global: "true"``; when two share a type,
   all of that type are dropped with a log line.
 Only what reaches Kong is modelled: Kong services and routes that KIC builds from the processed
-Ingresses, and from HTTPRoutes and GRPCRoutes whose Gateways belong to KIC (or are not known).
+Ingresses, and from HTTPRoutes and GRPCRoutes whose Gateways belong to KIC (or are not known); the
+Services of a route rule are those KIC uses (gateway_api.backend_services: a backendRef to another
+namespace without a ReferenceGrant is left out, and its Service's plugins with it).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from typing import NamedTuple
 from kongcheck.facts import names
 from kongcheck.facts import plugins as facts
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
-from kongcheck.index.gateway_api import for_kic
+from kongcheck.index.gateway_api import backend_services, for_kic
 from kongcheck.index.kinds.service import inconsistent_annotations
 from kongcheck.index.records import Record, Value, plugin_refs
 
@@ -138,10 +140,6 @@ class _Builder:
         self.state.generated.setdefault(route, []).append(Generated(plugin_type, where, what))
 
     # --- sources of Kong services and routes -------------------------------------------------------
-    def find_services(self, namespace: str, service_names: list[str]) -> list[Record]:
-        found = [self.index.find("Service", namespace, name) for name in dict.fromkeys(service_names)]
-        return [record for record in found if record is not None]
-
     def ingresses(self) -> None:
         services: dict[str, list[Record]] = {}
         ingresses = self.index.of("Ingress")
@@ -172,15 +170,9 @@ class _Builder:
             if not for_kic(route, self.index):
                 continue
             annotation = _references(route, route.plugins)
-            namespace = route.obj.ref.namespace
             rules = {rule.index: rule for rule in route.rules}
             for kong_service in route.kong_services():
-                first = rules[kong_service.rules[0]]
-                backends = [b.ref for b in first.backends if b.ref.kind == "Service" and b.ref.group == ""
-                            and b.ref.name is not None]
-                services = self.find_services(namespace, [b.name.text for b in backends if not b.namespace]) + [
-                    s for s in (self.index.find("Service", b.namespace, b.name.text) for b in backends if b.namespace)
-                    if s is not None]
+                services = backend_services(route, rules[kong_service.rules[0]], self.index)
                 if inconsistent_annotations(services):
                     continue  # inconsistent konghq.com/* annotations: KIC skips this Kong service and its routes
                 self.service(kong_service.name, services)

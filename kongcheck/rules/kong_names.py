@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from kongcheck.facts import names
 from kongcheck.facts import outcomes
-from kongcheck.facts.kube import GATEWAY_GROUP
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
-from kongcheck.index.gateway_api import for_kic
+from kongcheck.index.gateway_api import backend_services, for_kic
 from kongcheck.index.kinds.service import inconsistent_annotations
 from kongcheck.model import Participant
 from kongcheck.rules.base import Hit, RuleInfo, said
@@ -87,7 +86,9 @@ RULES = [
         "them with one value. Otherwise it skips the Kong service and all its routes, and each Service gets "
         "Warning KongConfigurationTranslationFailed 'Service has inconsistent <annotation> annotation and is "
         "used in multi-Service backend <kong service>. This annotation must have the same value across all "
-        "Services in the backend.'",
+        "Services in the backend.' A backendRef to another namespace is one of them only with a ReferenceGrant "
+        "there (before KIC 3.1 also one that names the route's own namespace): KIC leaves any other out of the "
+        "Kong service, with a log line.",
         example="apiVersion: v1\nkind: Service\nmetadata:\n  name: app-v1\n  annotations:\n"
         "    konghq.com/read-timeout: \"60000\"\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\n"
         "kind: Service\nmetadata:\n  name: app-v2   # no konghq.com/read-timeout\nspec:\n  ports:\n"
@@ -265,14 +266,6 @@ def _annotation_location(service, name: str):
     return value.location if value is not None else service.obj.kind_location
 
 
-def _backend_allowed(route, kind: str, ref, index: KongIndex) -> bool:
-    """A backendRef to another namespace counts only with a ReferenceGrant there (KIC leaves it out otherwise)."""
-    own = route.obj.ref.namespace
-    if ref.namespace is None or ref.namespace == own:
-        return True
-    return index.granted((GATEWAY_GROUP, kind, own), ref.namespace, "", "Service", ref.name.text)
-
-
 def _multi_backend(index: KongIndex):
     target = index.settings.target
     if not target.checks_multi_backend_annotations:
@@ -286,16 +279,7 @@ def _multi_backend(index: KongIndex):
                 if rule.backends_key in seen_keys:
                     continue
                 seen_keys.add(rule.backends_key)
-                services = []
-                for backend in rule.backends:
-                    ref = backend.ref
-                    if ref.kind != "Service" or ref.group not in ("", "core") or ref.name is None:
-                        continue
-                    if not _backend_allowed(route, kind, ref, index):
-                        continue
-                    found = index.find("Service", ref.namespace or route.obj.ref.namespace, ref.name.text)
-                    if found is not None and all(found is not s for s in services):
-                        services.append(found)
+                services = backend_services(route, rule, index)
                 if len(services) < 2:
                     continue
                 bad = inconsistent_annotations(services)

@@ -188,3 +188,26 @@ def test_a_backend_in_another_namespace_counts_only_with_a_reference_grant():
              "    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n")
     [finding] = findings_of(yaml_stream(text, grant), BACKENDS_RULE)
     assert [ref for ref, _, _ in at(finding)] == ["default/Service/v1", "other/Service/v2"]
+
+
+def test_before_kic_3_1_a_backend_naming_the_routes_own_namespace_needs_a_grant():
+    route = http_route("app", "v1", "v2").replace("    - name: v2\n", "    - name: v2\n      namespace: default\n")
+    text = yaml_stream(service("v1", {"konghq.com/read-timeout": "60000"}), service("v2"), route)
+    assert len(findings_of(text, BACKENDS_RULE, kic="3.1.0")) == 1
+    assert findings_of(text, BACKENDS_RULE, kic="3.0") == []
+    grant = ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: g\n"
+             "spec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n"
+             "    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n")
+    assert len(findings_of(yaml_stream(text, grant), BACKENDS_RULE, kic="3.0")) == 1
+
+
+def test_a_grant_for_httproutes_does_not_let_a_grpcroute_reach_another_namespace():
+    other = service("v2").replace("  name: v2\n", "  name: v2\n  namespace: other\n")
+    route = (http_route("app", "v1", "v2").replace("    - name: v2\n", "    - name: v2\n      namespace: other\n")
+             .replace("kind: HTTPRoute", "kind: GRPCRoute"))
+    text = yaml_stream(service("v1", {"konghq.com/read-timeout": "60000"}), other, route)
+    grant = ("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: g\n"
+             "  namespace: other\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: {kind}\n"
+             "    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n")
+    assert findings_of(yaml_stream(text, grant.format(kind="HTTPRoute")), BACKENDS_RULE) == []
+    assert len(findings_of(yaml_stream(text, grant.format(kind="GRPCRoute")), BACKENDS_RULE)) == 1

@@ -223,6 +223,52 @@ def test_multi_backend_rule_whose_services_all_carry_the_annotation():
                          SERVICE.format(plugins="rl"), inconsistent, plugin("rl", "rate-limiting"))) == []
 
 
+BACKEND_GRANT = """\
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {{name: backends, namespace: {namespace}}}
+spec:
+  from: [{{group: gateway.networking.k8s.io, kind: {kind}, namespace: shop}}]
+  to: [{{group: "", kind: Service}}]
+"""
+
+
+def in_namespace(text, namespace):
+    return text.replace("namespace: shop", f"namespace: {namespace}")
+
+
+def test_plugins_of_a_backend_in_another_namespace_count_only_with_a_reference_grant():
+    other = in_namespace(docs(SERVICE.format(plugins="rl-a, rl-b"), plugin("rl-a", "rate-limiting"),
+                              plugin("rl-b", "rate-limiting")), "other")
+    text = docs(route(backends="[{name: api, namespace: other, port: 80}]"), other)
+    assert rules_of(text) == []  # KIC leaves the backendRef out: the Service and its plugins are no part of it
+    [finding] = findings_of(docs(text, BACKEND_GRANT.format(namespace="other", kind="HTTPRoute")),
+                            "plugin-instance-conflict")
+    assert "Kong service 'httproute.shop.web.0'" in finding.message
+    assert {p.ref.id for p in finding.participants} == {"other/Service/api", "other/KongPlugin/rl-a",
+                                                         "other/KongPlugin/rl-b"}
+    assert rules_of(docs(text, BACKEND_GRANT.format(namespace="other", kind="GRPCRoute"))) == []
+
+
+def test_a_multi_backend_rule_binds_the_plugins_of_a_granted_backend_in_another_namespace():
+    backends = "[{name: api, port: 80}, {name: api, namespace: other, port: 80}]"
+    text = docs(route(backends=backends), SERVICE.format(plugins="rl"), plugin("rl", "rate-limiting"),
+                in_namespace(docs(SERVICE.format(plugins="rl"), plugin("rl", "rate-limiting")), "other"))
+    assert rules_of(text) == []
+    [finding] = findings_of(docs(text, BACKEND_GRANT.format(namespace="other", kind="HTTPRoute")),
+                            "plugin-instance-conflict")
+    assert {p.ref.id for p in finding.participants} >= {"shop/KongPlugin/rl", "other/KongPlugin/rl"}
+
+
+def test_before_kic_3_1_a_backend_naming_its_own_namespace_needs_a_grant():
+    text = docs(route(backends="[{name: api, namespace: shop, port: 80}]"), SERVICE.format(plugins="rl-a, rl-b"),
+                plugin("rl-a", "rate-limiting"), plugin("rl-b", "rate-limiting"))
+    assert rules_of(text, kic="3.0") == []
+    assert rules_of(text, kic="3.1.0") == ["plugin-instance-conflict"]
+    assert rules_of(docs(text, BACKEND_GRANT.format(namespace="shop", kind="HTTPRoute")), kic="3.0") == [
+        "plugin-instance-conflict"]
+
+
 def test_routes_of_another_gateway_class_are_not_kics():
     gateway = ("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: kong, namespace: shop}\n"
                "spec: {gatewayClassName: other}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n"
