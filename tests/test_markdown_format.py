@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import cmarkgfm
 from markdown_it import MarkdownIt
 
 from kchelp import invoke_in
@@ -117,9 +118,39 @@ def test_hostile_names_render_as_their_text_and_nothing_else(monkeypatch, tmp_pa
                               "strong", "pre", "code"}
     assert not [link for link in page.links if not link.startswith("#")]  # no link from a name
     for row, name in zip(rows, HOSTILE):
-        assert f"default/KongConsumer/{name}1" in row[2], (name, row[2])
+        assert f"default/KongConsumer/{name}1" in visible(row[2]), (name, row[2])
+
+
+def visible(rendered: str) -> str:
+    """Rendered text as a reader sees it: without the invisible WORD JOINER the format puts after ``@``."""
+    return rendered.replace("\u2060", "")
+
+
+AUTOLINKED = ["www.evil.example", "_www.evil.example", "https://evil.example/x", "http://evil.example",
+              "ftp://evil.example", "alice@evil.example", "mailto:alice@evil.example", "xmpp:bob@evil.example/x",
+              "a.b@c.d@evil.example", "@org/team"]
+
+
+def test_names_never_become_github_autolinks(monkeypatch, tmp_path):
+    plain = [cmarkgfm.github_flavored_markdown_to_html(name) for name in AUTOLINKED]
+    assert all("<a " in html for html in plain[:-1])  # GitHub links each of these when written plainly
+    docs = [f'apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: "{name}-{copy}"\n'
+            f"  annotations: {{kubernetes.io/ingress.class: kong}}\nusername: 'user-{name}'\n"
+            for name in AUTOLINKED for copy in (1, 2)]
+    (tmp_path / "c.yaml").write_text("---\n".join(docs))
+    result, text = _summary([str(tmp_path)], monkeypatch)
+    assert result.exit_code == 1
+    html = cmarkgfm.github_flavored_markdown_to_html(text)  # GitHub's own renderer, autolinks included
+    page = _Page()
+    page.feed(html)
+    assert not [link for link in page.links if not link.startswith("#")]
+    _, *rows = [row for row in page.rows if len(row) == 5]
+    assert len(rows) == len(AUTOLINKED)
+    for row, name in zip(rows, AUTOLINKED):
+        assert f"default/KongConsumer/{name}-1" in visible(row[2]), (name, row[2])
 
 
 def test_text_escapes_every_markdown_character():
-    escaped = markdown.text("a|b`c<d>e](f:g)*h_i~j#k!l@m$n^o&p\\q[r{s}t+u")
-    assert not re.search(r"(?<!\\)[|`<>\]\[(){}*_~#!@$^&+:]", escaped.replace("\\\\", ""))
+    escaped = markdown.text("a|b`c<d>e](f:g)*h_i~j#k!l@m$n^o&p\\q[r{s}t+u.v")
+    assert not re.search(r"(?<!\\)[|`<>\]\[(){}*_~#!@$^&+:.]", escaped.replace("\\\\", ""))
+    assert "\\@\u2060m" in escaped

@@ -10,7 +10,11 @@ Every piece of input text is made safe first (kongcheck.escape: one line, no con
 each ASCII punctuation that Markdown or HTML syntax uses is backslash-escaped (CommonMark lets
 any ASCII punctuation be), so no
 name or path can close a table cell, open a code span, a link (``](javascript:``), an HTML tag
-(``<script>``), an entity or a mention.  File links are built from the percent-encoded path,
+(``<script>``), an entity or a mention.  Nor can it become one of GitHub's extended autolinks:
+``www.`` and ``http://`` are matched on the source text, which holds ``www\\.`` and ``http\\:``;
+an email address is matched on the rendered text, where a backslash is gone, so every ``@`` is
+followed by an invisible WORD JOINER (U+2060), and the address (or ``@team`` mention) is
+shown as written but is no link.  File links are built from the percent-encoded path,
 so they hold no character that ends a link either.  GitHub keeps at most 1 MiB of a step's
 summary: rows stop before that size with a line that counts the findings left out.
 """
@@ -29,14 +33,21 @@ from kongcheck.rules import CATALOG, explain
 SUMMARY_LIMIT = 1 << 20  # GitHub refuses a step summary larger than 1 MiB
 _ROOM = 4 << 10  # kept for the headings and closing lines
 # every ASCII punctuation that can start or end Markdown or HTML syntax: emphasis, code, links and
-# images, HTML and autolinks, entities, tables, headings, emoji and mentions, math, footnotes
-_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()<>#+!|~&:@^$]")
+# images, HTML and autolinks (www. and scheme: included), entities, tables, headings, emoji and
+# mentions, math, footnotes, ordered lists
+_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()<>#+!|~&:@^$.]")
+_WORD_JOINER = "\u2060"  # after "@": GitHub's email autolinks read the text after backslashes are gone
 _MARK = {"error": ":x: error", "warning": ":warning: warning", "info": ":information_source: info"}
 
 
 def text(value: object) -> str:
     """Input text for a Markdown page: one safe line with every character of Markdown syntax escaped."""
-    return _PUNCTUATION.sub(lambda match: "\\" + match.group(), safe(str(value)))
+    return _PUNCTUATION.sub(_escaped, safe(str(value)))
+
+
+def _escaped(match: re.Match) -> str:
+    char = match.group()
+    return "\\@" + _WORD_JOINER if char == "@" else "\\" + char
 
 
 def _blob_base() -> str | None:

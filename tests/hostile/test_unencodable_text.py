@@ -125,4 +125,5 @@ def test_file_names_that_are_not_utf8_reach_every_format_and_output_file(tmp_pat
         elif fmt == "json":
             assert json.loads(text)["findings"][0]["resources"][0]["file"] == "team-\\xff/c\\xe9\\x80.yaml"
         else:
-            assert "team-\\xff/c\\xe9\\x80.yaml" in text.replace("\\\\", "\\"), fmt
+            shown = text.replace("\\\\", "\\")
+            assert "team-\\xff/c\\xe9\\x80.yaml" in (shown.replace("\\.", ".") if fmt == "markdown" else shown), fmt
