@@ -92,12 +92,16 @@ class _Frame:
 
 
 _NO_KEY = object()
+DOCUMENT, ITEM = "document", "item"  # what Composer.entries() yields
 
 
 class Composer:
     """Turns the event stream of one YAML stream into documents (LMap/LSeq/scalars)."""
 
-    def __init__(self, text: str, line_offset: int = 0, max_depth: int = 1000) -> None:
+    def __init__(self, text, line_offset: int = 0, max_depth: int = 1000) -> None:
+        """``text``: the stream as a str, or an object that reads it in pieces: ``read(size)`` gives the next
+        UTF-8 bytes (b"" at the end), ``lines()`` how many lines were read, ``starts_with_tab(line)``
+        whether the 0-based line, among those read last, starts with a tab."""
         if _SET_LIBYAML_DEPTH is not None:
             _SET_LIBYAML_DEPTH(max_depth + 2)  # a document's own level and the stream's
         self.loader = _Loader(text)
@@ -107,6 +111,20 @@ class Composer:
 
     def documents(self):
         """Yield ``(start_line, value)`` for each document; raise LoadError on bad input."""
+        for kind, start, value, _ in self.entries(None):
+            yield start, value
+
+    def entries(self, unpack: str | None):
+        """Yield ``(DOCUMENT, start_line, value, None)`` for each document; raise LoadError on bad input.
+
+        With ``unpack`` (a key), the items of a document's top-level ``unpack`` list are not kept in
+        it: each is yielded as ``(ITEM, line, item, the list)`` as soon as it is composed, before its
+        document, whose list is left empty.  A list with an anchor is kept whole (an alias may name
+        it).  Every check is made as without ``unpack``; an item is alive only while it is composed
+        (and as long as an anchor in it may be named), so a List of any length is read in the memory
+        of its largest item.  A merge key may replace the list: its document's value then says
+        which list, if any, the yielded items were of.
+        """
         try:
             while True:
                 event = self._next()
@@ -114,8 +132,7 @@ class Composer:
                     return
                 if isinstance(event, DocumentStartEvent):
                     start = event.start_mark.line + 1 + self.offset
-                    value = self._document()
-                    yield start, value
+                    yield from self._document(unpack, start)
         finally:
             self.loader.dispose()
 
@@ -138,6 +155,8 @@ class Composer:
         return mark if mark is not None and mark.line < self._lines() else None
 
     def _lines(self) -> int:
+        if not isinstance(self.text, str):
+            return self.text.lines()
         return self.text.count("\n") + (0 if self.text.endswith("\n") else 1)
 
     def _last_line(self, exc):
@@ -150,8 +169,11 @@ class Composer:
         """Name the usual cause when the offending line is indented with a tab."""
         if mark is None or "tab" in problem:
             return ""
-        lines = self.text.split("\n", mark.line + 1)
-        tabbed = mark.line < len(lines) and lines[mark.line].startswith("\t")
+        if not isinstance(self.text, str):
+            tabbed = self.text.starts_with_tab(mark.line)
+        else:
+            lines = self.text.split("\n", mark.line + 1)
+            tabbed = mark.line < len(lines) and lines[mark.line].startswith("\t")
         return " (a tab? YAML indents with spaces only)" if tabbed else ""
 
     def _pos(self, event) -> tuple[int, int]:
@@ -170,21 +192,25 @@ class Composer:
                             "'document contains excessive aliasing'", self._pos(event)[0])
         return anchors[event.anchor], size + 1
 
-    def _document(self):
+    def _document(self, unpack: str | None, start: int):
         anchors: dict[str, object] = {}
         sizes: dict[str, int] = {}
         counts = [0, 0]  # nodes decoded with aliases expanded, and how many of them came from aliases
         stack: list[_Frame] = []
         result = None
+        streamed = None  # the frame of the top-level list whose items are yielded, while it is open
         while True:
             event = self._next()
             size = 1
             if isinstance(event, DocumentEndEvent):
-                return result
+                yield DOCUMENT, start, result, None
+                return
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
                 frame = stack.pop()
                 value = frame.container
                 size = frame.size
+                if frame is streamed:
+                    streamed = None
             elif isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 if len(stack) >= self.max_depth:
                     raise LoadError(f"nesting deeper than {self.max_depth} levels refused (--max-depth)", self._pos(event)[0])
@@ -193,6 +219,9 @@ class Composer:
                 container.pos = {} if isinstance(container, LMap) else []
                 counts[0] += 1
                 stack.append(_Frame(container, event.anchor))
+                if (unpack is not None and len(stack) == 2 and not event.anchor and container.__class__ is LSeq
+                        and stack[0].container.__class__ is LMap and stack[0].key == unpack):
+                    streamed = stack[1]
                 continue
             elif isinstance(event, AliasEvent):
                 value, size = self._alias(event, anchors, sizes, counts)
@@ -204,6 +233,12 @@ class Composer:
                 counts[0] += 1
             if not stack:
                 result = _value(value, self._pos(event))
+            elif stack[-1] is streamed:
+                streamed.size += size
+                ended = isinstance(event, (MappingEndEvent, SequenceEndEvent))
+                pos = (value.line, value.column) if ended else self._pos(event)
+                yield ITEM, pos[0], _value(value, pos) if value.__class__ in _NUMBERS or value is _MergeKey else value, \
+                    streamed.container
             else:
                 stack[-1].size += size
                 self._add(stack[-1], value, event)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from kongcheck.facts import tls
 from kongcheck.facts.kinds import BY_KIND
 
 from .kube.answers import ItemProblem, selected
 from .kube.errors import AnswerError, ClusterError
-from .kube.reduce import reduce_object, resource_of, secret_refs, tls_secret_refs
+from .kube.reduce import reduce_object, resource_of, secret_refs, tls_part, tls_secret_refs
 from .kube.resources import RESOURCES, read
 
 __all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located"]
@@ -120,44 +121,61 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
 
     Kinds kongcheck does not read are skipped; Secrets are kept when labelled
     `konghq.com/credential` or named by a consumer (the snapshot's or `referenced_secrets`).
+    Each object is reduced as it is read (kube/snapshot.py): what is known only once every object
+    is read (which Secrets are named, as credentials or TLS certificates) is decided on the
+    reduced objects.
     An object that cannot be used (``labels: [a]``, ``stringData: [a]``) is one ClusterError in
     `problems`, located at the offending field (raised at once when `problems` is None).
     """
     from .kube.snapshot import read_snapshot
 
     referenced_secrets = set(referenced_secrets)
-    located = []
-    found: list | None = [] if problems is not None else None  # in file order once every item is read
-    read = [(obj, line, resource_of(obj)) for obj, line in read_snapshot(path, max_size, found)]
-    named_tls = set(referenced_secrets) | tls_secret_refs(
-        [obj for obj, _, resource in read if resource is not None and resource.kind != "Secret"])
-    for obj, line, resource in read:
-        if resource is None:
-            continue
-        meta = obj.get("metadata")
-        try:
-            if not isinstance(meta, dict) or not meta.get("name"):
-                raise ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
-            try:
-                located.append((reduce_object(obj, resource, _names_tls(obj, named_tls)), line))
-            except ItemProblem as problem:
-                name = f" {meta['name']!r}" if isinstance(meta["name"], str) else ""
-                raise ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
-                                   _line_of(obj, problem.path, line)) from None
-        except ClusterError as error:
-            if found is None:
-                raise
-            found.append(error.detached())
+    named_tls = set(referenced_secrets)  # Secrets named as TLS certificates, by a manifest or the snapshot
+    located = []  # (reduced object, line, its TLS part while it is not known to be needed)
+    found: list = []  # in file order once every item is read
+    for read in read_snapshot(path, lambda obj, line: _reduced(obj, line, path), max_size,
+                              found if problems is not None else None):
+        if isinstance(read, ClusterError):
+            found.append(read)
+        elif read is not None:
+            obj, line, refs, tls_part = read
+            named_tls |= refs
+            located.append((obj, line, tls_part))
+    if problems is None and found:
+        raise found[0]
     if problems is not None:
         problems.extend(sorted(found, key=lambda error: error.line or 0))
-    refs = secret_refs([o for o, _ in located]) | set(referenced_secrets)
-    return [(o, line) for o, line in located if _kept(o, refs)]
+    for obj, _, tls_part in located:
+        if tls_part and _names_tls(obj, named_tls):
+            obj["data"].update(tls_part)
+    refs = secret_refs([o for o, _, _ in located]) | referenced_secrets
+    return [(o, line) for o, line, _ in located if _kept(o, refs)]
+
+
+def _reduced(obj: dict, line: int, path: str):
+    """(reduced object, line, TLS Secrets it names, a Secret's TLS part), None for a kind not read, or
+    the ClusterError that makes it unusable."""
+    resource = resource_of(obj)
+    if resource is None:
+        return None
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or not meta.get("name"):
+        return ClusterError(f"{resource.kind} without metadata.name in cluster snapshot", path, line)
+    try:
+        reduced = reduce_object(obj, resource)
+    except ItemProblem as problem:
+        name = f" {meta['name']!r}" if isinstance(meta["name"], str) else ""
+        return ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
+                            _line_of(obj, problem.path, line))
+    if resource.kind == "Secret":
+        return reduced, line, set(), tls_part(obj) if reduced.get("type") != tls.SECRET_TYPE else None
+    return reduced, line, tls_secret_refs([obj]), None
 
 
 def _names_tls(obj: dict, named: set) -> bool:
-    """Whether an object of the snapshot is a Secret that something in it names as a TLS certificate."""
-    meta = obj.get("metadata")
-    return isinstance(meta, dict) and (meta.get("namespace") or "default", meta.get("name")) in named
+    """Whether a reduced Secret is one that something names as a TLS certificate."""
+    meta = obj["metadata"]
+    return (meta.get("namespace") or "default", meta["name"]) in named
 
 
 def _line_of(obj, path: tuple, line: int) -> int:

@@ -15,8 +15,8 @@ SNAPSHOT = DATA / "snapshot.yaml"
 NEVER_KEPT = ["ALICE-Pa55w0rd-live", "BOB-jwt-hmac-secret-77", "PAYMENTS-client-secret-42"]
 
 
-def load_snapshot(path: str, referenced_secrets=()) -> list[dict]:
-    return [obj for obj, _ in load_snapshot_located(path, referenced_secrets)]
+def load_snapshot(path: str, referenced_secrets=(), **kwargs) -> list[dict]:
+    return [obj for obj, _ in load_snapshot_located(path, referenced_secrets, **kwargs)]
 
 
 def keyed(objects):
@@ -126,3 +126,97 @@ def test_snapshot_needs_no_kubernetes_client(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "9"
+
+
+def _secrets_list(count: int) -> str:
+    """A `kubectl get secrets -o yaml` List of ``count`` credential Secrets, each with a last-applied
+    annotation and managedFields as an API server returns them."""
+    items = []
+    for number in range(count):
+        items.append(
+            f"- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: cred-{number}\n    namespace: ns\n"
+            f"    labels: {{konghq.com/credential: key-auth}}\n    annotations:\n"
+            f"      kubectl.kubernetes.io/last-applied-configuration: '{'x' * 2000}'\n"
+            f"    managedFields:\n    - {{manager: kubectl, operation: Update, fieldsV1: {{f:data: {{f:key: {{}}}}}}}}\n"
+            f"  type: Opaque\n  data: {{key: {base64.b64encode(f'key-{number}'.encode()).decode()}}}\n")
+    return "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: ''}\nitems:\n" + "".join(items)
+
+
+def test_a_list_is_read_one_item_at_a_time(tmp_path):
+    import tracemalloc
+
+    from kongcheck.sources.kube.snapshot import read_snapshot
+
+    path = tmp_path / "many.yaml"
+    path.write_text(_secrets_list(1500))  # about 3.5 MB of text, several times that composed
+    seen = []
+    tracemalloc.start()
+    try:
+        for line in read_snapshot(str(path), lambda obj, line: line, max_size=1 << 30):
+            seen.append(line)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(seen) == 1500 and seen == sorted(seen)
+    assert peak < 2 << 20, peak  # the parser's pieces and one item at a time, not the List
+
+
+def test_every_secret_of_a_long_list_is_reduced(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text(_secrets_list(50))
+    objects = load_snapshot(str(path))
+    assert [o["metadata"]["name"] for o in objects] == [f"cred-{n}" for n in range(50)]
+    assert objects[7]["data"] == {"key": base64.b64encode(b"key-7").decode()}
+    assert "last-applied-configuration" not in json.dumps(objects) and "managedFields" not in json.dumps(objects)
+
+
+def test_an_alias_may_name_an_earlier_item(tmp_path):
+    path = tmp_path / "aliases.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n"
+                    "- &first {apiVersion: configuration.konghq.com/v1, kind: KongConsumer, username: a,\n"
+                    "   metadata: {name: a, namespace: x}}\n"
+                    "- {<<: *first, username: b, metadata: {name: b, namespace: x}}\n"
+                    "- *first\n")
+    assert [(o["metadata"]["name"], o["username"], line) for o, line in load_snapshot_located(str(path))] == [
+        ("a", "a", 4), ("b", "b", 6), ("a", "a", 7)]
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n- {kind: KongConsumer, metadata: *later}\n"
+                    "- &later {name: a}\n")
+    assert "an alias (*) names no anchor defined before it" in snapshot_error(path)
+
+
+def test_items_a_merge_key_writes_are_the_ones_read(tmp_path):
+    consumer = "{{apiVersion: configuration.konghq.com/v1, kind: KongConsumer, metadata: {{name: {0}, namespace: x}}}}"
+    path = tmp_path / "merged.yaml"
+    path.write_text(f"apiVersion: v1\nkind: List\nitems: [{consumer.format('replaced')}]\n"
+                    f"<<: {{items: [{consumer.format('merged')}]}}\n")
+    assert [o["metadata"]["name"] for o in load_snapshot(str(path))] == ["merged"]
+    path.write_text(f"apiVersion: v1\nkind: List\nitems: &all [{consumer.format('listed')}]\n"
+                    "again: *all\n")
+    assert [o["metadata"]["name"] for o in load_snapshot(str(path))] == ["listed"]
+
+
+def test_a_json_snapshot_on_one_line(tmp_path, live_objects_master):
+    snapshot = {"apiVersion": "v1", "kind": "List", "items": live_objects_master}
+    path, as_yaml = tmp_path / "one-line.json", tmp_path / "same.yaml"
+    path.write_text(json.dumps(snapshot))
+    as_yaml.write_text(json.dumps(snapshot, indent=2))
+    located = load_snapshot_located(str(path))
+    assert len(located) > 5 and {line for _, line in located} == {1}
+    assert keyed(o for o, _ in located) == keyed(load_snapshot(str(as_yaml)))
+
+
+def test_a_snapshot_over_the_size_limit_is_refused(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_text(_secrets_list(60))
+    assert snapshot_error(path, max_size=100_000) == (
+        f"{path}: cluster snapshot larger than --max-file-size (100000 bytes)")
+    path.write_bytes(b"apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, metadata: {name: \xff}}\n")
+    assert snapshot_error(path) == f"{path}: cluster snapshot is not UTF-8 text"
+
+
+def test_a_tab_in_a_snapshot_is_named(tmp_path):
+    path = tmp_path / "tab.yaml"
+    path.write_text(_secrets_list(40) + "- kind: KongConsumer\n  metadata:\n\tname: a\n")
+    message = snapshot_error(path)
+    assert message.startswith(f"{path}:{path.read_text().count(chr(10))}: invalid YAML in cluster snapshot: ")
+    assert message.endswith("(a tab? YAML indents with spaces only)")

@@ -110,6 +110,12 @@ def reduce_secret(obj: dict, tls_secret: bool = False) -> dict:
     return out
 
 
+def tls_part(obj: dict) -> dict:
+    """What a Secret keeps when it turns out to be named as a TLS certificate (reduce_secret with
+    ``tls_secret``), for an object reduce_secret has read."""
+    return _tls_data(_merged_data(obj))
+
+
 _CERTIFICATE_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n \t]*?-----END CERTIFICATE-----")
 
 

@@ -2,40 +2,118 @@
 
 from __future__ import annotations
 
+import codecs
 import re
-from typing import Iterator
+from collections import deque
+from typing import Callable, Iterator
 
 from .errors import ClusterError
 
+_PIECE = 1 << 16  # bytes read at a time
+_KEPT_PIECES = 4  # pieces kept for a parser message's tab hint: the parser never reads that far ahead
 
-def read_snapshot(path: str, max_size: int = 64 << 20, problems: list | None = None) -> Iterator[tuple[dict, int]]:
-    """Yield (object, 1-based line) for each object of each document (List items unpacked).
 
-    Documents are composed from parser events by kongcheck's own composer (loading/tree.py),
+def read_snapshot(path: str, reduce: Callable[[dict, int], object], max_size: int = 64 << 20,
+                  problems: list | None = None) -> Iterator:
+    """Yield ``reduce(object, 1-based line)`` for each object of each document (List items unpacked).
+
+    Documents are composed from parser events by kongcheck's own composer (parse/tree.py),
     like manifests: libyaml's recursive composer would crash on a deeply nested file, and the
-    same depth, alias and duplicate-key rules apply.  At most ``max_size`` bytes are read (a
-    snapshot may be a pipe, so it is not refused for not being a regular file).  A list item that
-    is not an object is one ClusterError in ``problems`` (raised when None); the others are read.
+    same depth, alias and duplicate-key rules apply.  The file is read in pieces and each item of
+    a List is reduced as soon as it is composed, so no more than one item is whole at a time
+    (JSON, a flow mapping to the parser, is read the same way).  What ``reduce`` gives is held
+    until the item's document ends (its List could still be replaced by a merge key).  At most
+    ``max_size`` bytes are read (a snapshot may be a pipe, so it is not refused for not being a
+    regular file).  A list item that is not an object is one ClusterError in ``problems`` (raised
+    when None); the others are read.
     """
-    from kongcheck.parse.tree import Composer
+    from kongcheck.parse.tree import DOCUMENT, Composer
     from kongcheck.parse.values import LoadError
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_size + 1)
+        handle = open(path, "rb")
     except OSError as exc:
         raise ClusterError(f"cannot read cluster snapshot: {exc.strerror}", path) from None
-    if len(data) > max_size:
-        raise ClusterError(f"cluster snapshot larger than --max-file-size ({max_size} bytes)", path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ClusterError("cluster snapshot is not UTF-8 text", path) from None
-    try:
-        for start, doc in Composer(text).documents():
-            yield from _objects(doc, getattr(doc, "line", start), path, problems)
-    except LoadError as exc:
-        raise ClusterError(_problem(str(exc)), path, exc.line) from None
+    with handle:
+        stream = _Stream(handle, path, max_size)
+        pending: list = []  # (list, line, what reduce gave) of the items of the document being read
+        try:
+            for kind, line, value, items in Composer(stream).entries("items"):
+                if kind != DOCUMENT:
+                    pending.append((items, line, reduce(value, line) if isinstance(value, dict) else _NOT_OBJECT))
+                    continue
+                listed = value.get("items") if isinstance(value, dict) else None
+                for items, item_line, reduced in pending:
+                    if items is listed:
+                        yield from _kept(reduced, path, item_line, problems)
+                pending.clear()
+                for obj, obj_line in _objects(value, getattr(value, "line", line), path, problems):
+                    yield reduce(obj, obj_line)
+        except LoadError as exc:
+            raise ClusterError(_problem(str(exc)), path, exc.line) from None
+
+
+_NOT_OBJECT = object()
+
+
+def _kept(reduced, path: str, line: int, problems: list | None) -> Iterator:
+    if reduced is not _NOT_OBJECT:
+        yield reduced
+        return
+    error = ClusterError("cluster snapshot: list item is not an object", path, line)
+    if problems is None:
+        raise error
+    problems.append(error)
+
+
+class _Stream:
+    """The snapshot's bytes for the parser, a piece at a time: refused past ``max_size`` bytes or when
+    not UTF-8; only the last pieces are kept (Composer: ``lines()``, ``starts_with_tab()``)."""
+
+    def __init__(self, handle, path: str, max_size: int) -> None:
+        self.handle, self.path, self.max_size = handle, path, max_size
+        self.size = 0
+        self.newlines = 0
+        self.last = b""  # the last byte read
+        self.check = codecs.getincrementaldecoder("utf-8")()
+        self.pieces: deque = deque(maxlen=_KEPT_PIECES)  # (newlines before the piece, the byte before it, piece)
+
+    def read(self, size: int) -> bytes:
+        try:
+            piece = self.handle.read(max(size, _PIECE))
+        except OSError as exc:
+            raise ClusterError(f"cannot read cluster snapshot: {exc.strerror}", self.path) from None
+        self.size += len(piece)
+        if self.size > self.max_size:
+            raise ClusterError(f"cluster snapshot larger than --max-file-size ({self.max_size} bytes)", self.path)
+        try:
+            self.check.decode(piece, final=not piece)
+        except UnicodeDecodeError:
+            raise ClusterError("cluster snapshot is not UTF-8 text", self.path) from None
+        if piece:
+            self.pieces.append((self.newlines, self.last, piece))
+            self.newlines += piece.count(b"\n")
+            self.last = piece[-1:]
+        return piece
+
+    def lines(self) -> int:
+        return self.newlines + (0 if self.last == b"\n" else 1)
+
+    def starts_with_tab(self, line: int) -> bool:
+        """Whether the 0-based ``line`` starts with a tab, if it starts in the pieces kept (else False)."""
+        for before, byte, piece in self.pieces:
+            if before > line or before + piece.count(b"\n") < line:
+                continue
+            if line == before:
+                if byte in (b"", b"\n"):
+                    return piece[:1] == b"\t"
+                continue
+            start = -1
+            for _ in range(line - before):
+                start = piece.index(b"\n", start + 1)
+            if start + 1 < len(piece):
+                return piece[start + 1:start + 2] == b"\t"
+        return False
 
 
 def _problem(message: str) -> str:
@@ -52,6 +130,8 @@ def _problem(message: str) -> str:
 
 
 def _objects(doc, line: int, path: str, problems: list | None) -> Iterator[tuple[dict, int]]:
+    """The objects of a document whose items were not read as they came: a single object, or a List
+    whose items a merge key wrote."""
     if doc is None:
         return
     if not isinstance(doc, dict):
