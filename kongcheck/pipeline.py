@@ -126,9 +126,10 @@ def _run(request: Request) -> ScanResult:
     settings = request.settings
     result = ScanResult()
     sources, errors, stdin, unchecked = _sources(request, result)
-    loaded = LoadResult(errors=errors)
-    _load(sources, request, loaded)
     live = request.live if request.live is not None and request.live.enabled else None
+    # each document becomes its index record as it is loaded, and its tree is dropped
+    loaded = LoadResult(errors=errors, digest=kong_index.Digester(settings, references=live is not None))
+    _load(sources, request, loaded)
     live_documents = _live_documents(live, loaded, settings) if live is not None else []
     documents = live_documents + loaded.documents  # live first: a manifest replaces the live object
     for order, document in enumerate(documents):
@@ -193,9 +194,11 @@ def _live_documents(live, loaded: LoadResult, settings: Settings) -> list:
     refs = kong_index.secret_references(loaded.documents, settings.namespace)
     sources, errors = live_sources(live, refs, settings)
     loaded.errors.extend(errors)
-    live_loaded = LoadResult()
-    for source, obj in sources:
-        load_object(source, obj, LoadOptions(parse_all=True), live_loaded)
+    live_loaded = LoadResult(digest=kong_index.Digester(settings))
+    options = LoadOptions(parse_all=True)
+    for at, (source, obj) in enumerate(sources):
+        sources[at] = None  # each fetched object is let go once it is loaded
+        load_object(source, obj, options, live_loaded)
     loaded.errors.extend(live_loaded.errors)
     return live_loaded.documents
 

@@ -50,6 +50,7 @@ KIC_CONTROL_PLANE = "kic"
 HELM_SOURCE_PREFIX = b"# Source: "
 HELM_HEADER_SCAN = 4096  # helm writes its Source comment in the first lines of a document
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
+IGNORE_ANNOTATION = "kongcheck.io/ignore"  # kongcheck's own suppression annotation (verdict/suppress.py)
 
 # How `kubectl apply -f DIR -R` walks a folder (k8s.io/cli-runtime pkg/resource: builder.go
 # FileExtensions, visitor.go ExpandPathsToFileVisitors and ignoreFile): Go's filepath.Walk, which

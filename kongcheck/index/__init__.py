@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib
 import re
 from datetime import datetime
+from typing import NamedTuple
 
 from kongcheck.facts import tls as tls_facts
 from kongcheck.facts import unique, webhook
 from kongcheck.facts.kinds import BY_KIND, Kind
-from kongcheck.facts.kube import CLASS_ANNOTATION, TAGS_ANNOTATION
+from kongcheck.facts.kube import CLASS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION, PLUGINS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
 from kongcheck.index.objects import FieldError, Obj, identify
@@ -251,29 +252,97 @@ class _Reader:
         return record
 
 
-def _parse(doc: Document, index: KongIndex, reader: _Reader) -> Record | None:
-    """The record a document defines, or None (skipped or refused)."""
-    obj = None
+class Digest(NamedTuple):
+    """What one document gives the index, worked out once (as it is loaded, or when the index is built)."""
+
+    record: Record | None  # None: skipped or refused
+    problems: tuple  # (Obj or None, ScanError): why the API server refuses the object
+    skipped: str | None  # for --verbose: a kind kongcheck does not read
+    refs: frozenset | None  # the Secrets it names (secret_references), when asked for
+
+
+# the annotations read once a document's record is made (by the plugins index, suppressions, kustomize
+# origins, and the CA certificate class check); a document keeps these, and its kind's position, only
+_KEPT = frozenset({PLUGINS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION})
+_KEPT_CA = _KEPT | {CLASS_ANNOTATION}
+_RELEASED = LMap()  # the body of a released document that keeps no annotation (shared, never written)
+_RELEASED.line, _RELEASED.column, _RELEASED.pos = 1, 1, {}
+
+
+def _kept_metadata(metadata, kept: frozenset) -> LMap:
+    """``metadata`` with only the ``kept`` annotations, as written (a value of the wrong type stays, so
+    that reading it fails as before); the shared empty mapping when there are none."""
+    annotations = metadata.get("annotations") if isinstance(metadata, LMap) else None
+    if not isinstance(annotations, LMap) or kept.isdisjoint(annotations):
+        return _RELEASED
+    entries = LMap()
+    entries.line, entries.column, entries.pos = annotations.line, annotations.column, {}
+    for name in kept.intersection(annotations):
+        entries[name] = annotations[name]
+        entries.pos[name] = annotations.where(name)
+    reduced = LMap(annotations=entries)
+    reduced.line, reduced.column, reduced.pos = metadata.line, metadata.column, {"annotations": metadata.where("annotations")}
+    return reduced
+
+
+def _release(doc: Document, digest: Digest) -> None:
+    """Drop a digested document's tree; its record holds every value the rules read (a refused object
+    keeps only its name, which its errors carry)."""
+    record = digest.record
+    kept = _KEPT_CA if getattr(record, "ca_label", None) is not None else _KEPT
+    metadata = _kept_metadata(doc.body.get("metadata"), kept)
+    if metadata is _RELEASED:
+        doc.body = _RELEASED
+    else:
+        doc.body = LMap(metadata=metadata)
+        doc.body.line, doc.body.column, doc.body.pos = metadata.line, metadata.column, {}
+    for obj in [record.obj] if record is not None else [obj for obj, _ in digest.problems if obj is not None]:
+        obj.release(metadata, kept)
+
+
+def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = False) -> Digest:
+    obj, problems = None, []
+    refs = frozenset(_references(doc, namespace)) if references else None
     try:
-        obj = identify(doc, doc.source.namespace or index.settings.namespace)
+        obj = identify(doc, doc.source.namespace or namespace)
         if obj is None:
-            index.skipped.append(f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} "
-                                 "is not one kongcheck reads")
-            return None
+            skipped = f"{doc.source.name}:{doc.body.line}: kind {doc.body.get('kind')!r} is not one kongcheck reads"
+            return Digest(None, (), skipped, refs)
         record = reader.record(obj)
     except FieldError as exc:
-        _refuse(index, obj, doc.located_error(exc.line, str(exc)))
-        return None
+        return Digest(None, ((obj, doc.located_error(exc.line, str(exc))),), None, refs)
     bad_values = getattr(record, "bad_values", None)
     for bad in bad_values or ():  # the API server refuses the whole object
-        _refuse(index, obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: {bad.problem}"))
-    return None if bad_values else record
+        problems.append((obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: {bad.problem}")))
+    return Digest(None if bad_values else record, tuple(problems), None, refs)
+
+
+class Digester:
+    """Makes each document's record as it is loaded (``LoadResult.digest``) and then drops the document's
+    tree but for the ``_KEPT`` annotations: the records hold every value the rules read, so a scan's memory follows the
+    records, not the documents.  ``references``: also note the Secrets each document names (a live
+    fetch asks for them once the files are loaded)."""
+
+    def __init__(self, settings: Settings, references: bool = False) -> None:
+        self.reader = _Reader(settings)
+        self.namespace = settings.namespace
+        self.references = references
+
+    def __call__(self, doc: Document) -> None:
+        doc.digest = _digest(doc, self.namespace, self.reader, self.references)
+        _release(doc, doc.digest)
 
 
 def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:
     """Parse every relevant definition; the last one of each object wins."""
+    namespace = index.settings.namespace
     for doc in documents:
-        record = _parse(doc, index, reader)
+        digest = doc.digest if doc.digest is not None else _digest(doc, namespace, reader)
+        for obj, error in digest.problems:
+            _refuse(index, obj, error)
+        if digest.skipped is not None:
+            index.skipped.append(digest.skipped)
+        record = digest.record
         if record is None:
             continue
         ref = record.obj.ref
@@ -385,20 +454,25 @@ def secret_references(documents: list[Document], default_namespace: str) -> set[
     """(namespace, name) of every Secret an object in ``documents`` lists in its kind's
     ``secret_refs`` field or names as a TLS certificate (facts/tls.py), read without building the
     index (a live fetch needs them first)."""
-    refs = set()
+    refs: set[tuple[str, str]] = set()
     for doc in documents:
-        body = doc.body
-        row = BY_KIND.get(body.get("kind"))
-        field_name = row.secret_refs if row is not None else None
-        metadata = body.get("metadata")
-        if row is None or not isinstance(metadata, dict):
-            continue
-        namespace = metadata.get("namespace") or doc.source.namespace or default_namespace
-        if isinstance(namespace, str):
-            refs |= tls_facts.tls_refs(body, namespace)
-        if field_name is None:
-            continue
-        names = body.get(field_name)
-        if isinstance(namespace, str) and isinstance(names, list):
-            refs.update((namespace, name) for name in names if isinstance(name, str))
+        found = doc.digest.refs if doc.digest is not None else None
+        refs.update(found if found is not None else _references(doc, default_namespace))
+    return refs
+
+
+def _references(doc: Document, default_namespace: str) -> set[tuple[str, str]]:
+    refs = set()
+    body = doc.body
+    row = BY_KIND.get(body.get("kind"))
+    field_name = row.secret_refs if row is not None else None
+    metadata = body.get("metadata")
+    if row is None or not isinstance(metadata, dict):
+        return refs
+    namespace = metadata.get("namespace") or doc.source.namespace or default_namespace
+    if isinstance(namespace, str):
+        refs |= tls_facts.tls_refs(body, namespace)
+    names = body.get(field_name) if field_name is not None else None
+    if isinstance(namespace, str) and isinstance(names, list):
+        refs.update((namespace, name) for name in names if isinstance(name, str))
     return refs

@@ -24,13 +24,20 @@ class FieldError(Exception):
 class Obj:
     """One definition of a Kubernetes object, with typed, located field access."""
 
-    __slots__ = ("doc", "body", "ref", "metadata")
+    __slots__ = ("doc", "body", "ref", "metadata", "kind_pos", "kept")
 
     def __init__(self, doc: Document, ref: ResourceRef, metadata: LMap) -> None:
         self.doc = doc
         self.body = doc.body
         self.ref = ref
         self.metadata = metadata
+        self.kind_pos = doc.body.where("kind")
+        self.kept: frozenset | None = None  # once its record is made: the only annotations still read
+
+    def release(self, metadata: LMap, kept: frozenset) -> None:
+        """Let go of the object's tree once its record is made: only the annotations in ``kept`` are
+        read after that (a read of anything else is a programming error, not a silent None)."""
+        self.body, self.metadata, self.kept = None, metadata, kept
 
     @property
     def is_live(self) -> bool:
@@ -55,15 +62,17 @@ class Obj:
 
     @property
     def kind_line(self) -> int:
-        return self.body.where("kind")[0]
+        return self.kind_pos[0]
 
     @property
     def kind_location(self) -> Location:
         """Where the object is: its ``kind:`` line (what a finding about the whole object points at)."""
-        return self.location(self.body, "kind")
+        return locate(self.doc, *self.kind_pos)
 
     def _metadata_map(self, field: str, name: str) -> tuple[str, LMap] | None:
         """One entry of metadata.labels/annotations, and its mapping; only text is taken there."""
+        if self.kept is not None and (field != "annotations" or name not in self.kept):
+            raise RuntimeError(f"metadata.{field}[{name!r}] is read after the object's tree was released")
         entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
         if not entries:
             return None

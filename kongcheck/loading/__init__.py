@@ -48,7 +48,7 @@ class LoadOptions(NamedTuple):
 class Document:
     """One Kubernetes object as written in a source."""
 
-    __slots__ = ("source", "body", "line", "chunk", "chunk_line", "order", "origin", "lines")
+    __slots__ = ("source", "body", "line", "chunk", "chunk_line", "order", "origin", "lines", "digest")
 
     def __init__(self, source: Source, body: LMap | None, line: int, chunk: bytes = b"", chunk_line: int = 1,
                  order: int = 0, origin: object = None, lines: list | None = None) -> None:
@@ -60,6 +60,7 @@ class Document:
         self.order = order  # position in apply order across the whole scan
         self.origin = origin  # cache for loading.locate: the helm/kustomize origin, or False
         self.lines = [] if lines is None else lines  # the piece's lines, split once for all its documents
+        self.digest = None  # what the index made of it, as it was loaded (LoadResult.digest)
 
     def located_error(self, line: int | None, message: str, column: int | None = None) -> ScanError:
         """An input error at ``line`` of this document, located as findings are (its template, its
@@ -86,17 +87,20 @@ class Deferred(NamedTuple):
 
 
 class LoadResult:
-    __slots__ = ("documents", "errors", "document_count", "has_manifests", "skipped", "deferred")
+    __slots__ = ("documents", "errors", "document_count", "has_manifests", "skipped", "deferred", "digest")
 
     def __init__(self, documents: list[Document] | None = None, errors: list[ScanError] | None = None,
                  document_count: int = 0, has_manifests: bool = False, skipped: list[str] | None = None,
-                 deferred: list[Deferred] | None = None) -> None:
+                 deferred: list[Deferred] | None = None, digest=None) -> None:
         self.documents = [] if documents is None else documents
         self.errors = [] if errors is None else errors
         self.document_count = document_count
         self.has_manifests = has_manifests  # a document with a kind was seen: False means no manifests at all
         self.skipped = [] if skipped is None else skipped  # for --verbose: why a document was ignored
         self.deferred = [] if deferred is None else deferred  # pieces parsed only when a rule asks (prefilter.py)
+        # called with each Document as soon as it is made (the index makes its record and lets go of the
+        # tree, so that the trees of a whole scan are never alive at once); None: documents keep their trees
+        self.digest = digest
 
 
 def _is_separator(data: bytes, start: int) -> bool:
@@ -336,7 +340,10 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            result.documents.append(Document(source, body, start, _kept_text(source, piece), line, lines=where.lines))
+            document = Document(source, body, start, _kept_text(source, piece), line, lines=where.lines)
+            result.documents.append(document)
+            if result.digest is not None:
+                result.digest(document)
     return True
 
 
@@ -423,6 +430,8 @@ def load_object(source: Source, obj: dict, options: LoadOptions, result: LoadRes
     result.has_manifests = True
     where.body = body
     result.documents.append(where)
+    if result.digest is not None:
+        result.digest(where)
 
 
 # A `name:` key (YAML or JSON) and the value after it; a value that starts an anchor, alias, tag or
@@ -452,7 +461,7 @@ def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> 
     result.deferred = [d for d in result.deferred if all(d is not c for c in chosen)]
     inserted = []
     for entry in chosen:
-        found = LoadResult()
+        found = LoadResult(digest=result.digest)
         budget = _Budget(entry.source, options.max_documents, found)
         where = Document(entry.source, None, entry.line, entry.piece, entry.line)
         try:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 
+from kongcheck.facts.kube import IGNORE_ANNOTATION as ANNOTATION
 from kongcheck.index import KongIndex
 from kongcheck.index.objects import FieldError, Obj
 from kongcheck.model import Finding, Participant
 from kongcheck.rules import CATALOG, closest
 
-ANNOTATION = "kongcheck.io/ignore"
 ALL = "all"
 _COMMENT = re.compile(r"#\s*kongcheck:\s*ignore\[([^\]]*)\]")
 
