@@ -142,6 +142,8 @@ def _run(request: Request) -> ScanResult:
         for order, document in enumerate(documents):
             document.order = order
         built = kong_index.build(documents, settings, len({error.file for error in loaded.errors}))
+    for document in documents:  # the index holds the records now
+        document.digest = None
     findings = policy.apply(rules.run(built), settings)
     if live is not None:
         from kongcheck.verdict import live as live_policy

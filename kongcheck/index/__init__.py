@@ -58,7 +58,7 @@ class Ignored:
 class KongIndex:
     __slots__ = ("settings", "records", "shadowed", "replaced", "ignored", "refused", "processed", "attachments",
                  "errors", "input_refused", "unread", "skipped", "default_class", "attached", "named_by",
-                 "ca_certificates", "makers", "memo")
+                 "ca_certificates", "makers", "memo", "by_kind")
 
     def __init__(self, settings: Settings, unread: int = 0) -> None:
         self.settings = settings
@@ -79,14 +79,18 @@ class KongIndex:
         self.ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
         self.makers: dict = {}  # (namespace, Secret name) -> the SecretMaker that makes it
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
+        self.by_kind: dict[str, list[Record]] | None = None  # the winning records of each kind, once all are known
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
         return self.processed.get(kind, [])
 
     def all_of(self, kind: str) -> list[Record]:
-        """Every winning definition of ``kind``, processed or not, in apply order."""
-        return [record for record in self.records.values() if record.obj.ref.kind == kind]
+        """Every winning definition of ``kind``, processed or not, in apply order (grouped by kind once
+        the records are all known)."""
+        if self.by_kind is None:
+            return [record for record in self.records.values() if record.obj.ref.kind == kind]
+        return self.by_kind.get(kind, [])
 
     def find(self, kind: str, namespace: str, name: str) -> Record | None:
         return self.records.get((BY_KIND[kind].group, kind, namespace, name))
@@ -240,10 +244,13 @@ class _Reader:
         record.created = _timestamp(obj)
         record.tags = _annotation_value(obj, TAGS_ANNOTATION)
         record.to_webhook = webhook.sent(self.install, obj.label)
+        unique = {}
         for path in self.paths[row.kind]:
             value = path_value(obj, path)
             if value is not None:
-                record.unique[".".join(path)] = value
+                unique[".".join(path)] = value
+        if unique:
+            record.unique = unique
         if row.classed:
             record.class_annotation = _annotation_value(obj, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
@@ -433,6 +440,9 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     index = KongIndex(settings, unread=unread)
     reader = _Reader(settings)
     _collect(documents, index, reader)
+    index.by_kind = {}
+    for record in index.records.values():
+        index.by_kind.setdefault(record.obj.ref.kind, []).append(record)
     _makers(index)
     _sort(index, reader)
     _attach(index)

@@ -6,6 +6,8 @@ which API group and scope, comes from the kinds table (facts/kinds.py).
 """
 from __future__ import annotations
 
+import sys
+
 from kongcheck.facts.kinds import BY_KIND
 from kongcheck.loading import Document
 from kongcheck.loading.locate import locate
@@ -24,7 +26,7 @@ class FieldError(Exception):
 class Obj:
     """One definition of a Kubernetes object, with typed, located field access."""
 
-    __slots__ = ("doc", "body", "ref", "metadata", "kind_pos", "kept")
+    __slots__ = ("doc", "body", "ref", "metadata", "kind_pos", "kept", "is_live")
 
     def __init__(self, doc: Document, ref: ResourceRef, metadata: LMap) -> None:
         self.doc = doc
@@ -33,15 +35,12 @@ class Obj:
         self.metadata = metadata
         self.kind_pos = doc.body.where("kind")
         self.kept: frozenset | None = None  # once its record is made: the only annotations still read
+        self.is_live = doc.source.kind == "cluster"  # a live object (sources/live.py), not a manifest
 
     def release(self, metadata: LMap, kept: frozenset) -> None:
         """Let go of the object's tree once its record is made: only the annotations in ``kept`` are
         read after that (a read of anything else is a programming error, not a silent None)."""
         self.body, self.metadata, self.kept = None, metadata, kept
-
-    @property
-    def is_live(self) -> bool:
-        return self.doc.source.kind == "cluster"
 
     def get(self, parent: LMap, key: str, kind: type, path: str):
         """``parent[key]`` if present and of ``kind`` (str, LMap or LSeq); None if absent/null."""
@@ -90,7 +89,10 @@ class Obj:
 
     def _entry(self, field: str, name: str) -> tuple[str, tuple[int, int]] | None:
         found = self._metadata_map(field, name)
-        return (found[0], found[1].where(name)) if found else None
+        if not found:
+            return None
+        text = found[0]  # a short label or annotation value (a class, a credential type) is one shared copy
+        return (sys.intern(text) if len(text) <= 64 else text), found[1].where(name)
 
     def annotation_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
         """An annotation's text and the position of its value."""
@@ -154,4 +156,4 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
         if not isinstance(namespace, str) or not namespace:
             raise FieldError(f"{kind} {name!r}: metadata.namespace must be non-empty text",
                              metadata.where("namespace")[0])
-    return Obj(doc, ResourceRef(kind, namespace, name, row.group), metadata)
+    return Obj(doc, ResourceRef(kind, sys.intern(namespace), name, row.group), metadata)

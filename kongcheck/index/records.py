@@ -7,6 +7,7 @@ a finding asks for one: most values never need one.
 """
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import NamedTuple
 
 from kongcheck.facts.kube import KONG_ANNOTATION_PREFIX
@@ -125,6 +126,9 @@ class BadValue:
         self.problem = problem
 
 
+_NO_VALUES = MappingProxyType({})  # shared by the records that have no unique field (most): never written
+
+
 class Record:
     """What every record has; a kind's parser module (index/kinds/) subclasses it with the kind's own
     fields, taken as keywords after the object."""
@@ -136,7 +140,7 @@ class Record:
         self.obj = obj
         self.created = created  # metadata.creationTimestamp (RFC 3339, checked)
         self.tags = tags  # the konghq.com/tags annotation
-        self.unique = {} if unique is None else unique  # dotted path -> value, for facts/unique.py rows
+        self.unique = _NO_VALUES if unique is None else unique  # dotted path -> value, for facts/unique.py rows
         self.to_webhook = to_webhook  # the install's webhook configuration sends it to KIC's webhook (facts/webhook.py)
 
 

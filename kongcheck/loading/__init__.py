@@ -69,6 +69,8 @@ class Document:
 
     def source_line(self, line: int) -> str:
         """The raw text of one line of this document (for suppression comments)."""
+        if not self.chunk:  # its text was not kept: nothing reads it (_kept_text)
+            return ""
         if not self.lines:  # shared by every document of the piece (the items of one List)
             self.lines.extend(self.chunk.split(b"\n"))
         lines = self.lines
@@ -340,7 +342,8 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            document = Document(source, body, start, _kept_text(source, piece), line, lines=where.lines)
+            kept = _kept_text(source, piece)
+            document = Document(source, body, start, kept, line, lines=where.lines if kept else _NO_LINES)
             result.documents.append(document)
             if result.digest is not None:
                 result.digest(document)
@@ -348,6 +351,7 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
 
 
 _PLUGINS_MARK = PLUGINS_ANNOTATION.encode()
+_NO_LINES = ()  # the lines of a document that keeps no text (shared)
 
 
 def _kept_text(source: Source, piece: bytes) -> bytes:

@@ -9,7 +9,7 @@ from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
 from kongcheck.model import Location, Participant
-from kongcheck.rules.base import Hit, RuleInfo, said
+from kongcheck.rules.base import Hit, RuleInfo, reported, said
 
 RULES = [
     RuleInfo(
@@ -51,6 +51,7 @@ RULES = [
         "but the webhook does not).",
     ),
 ]
+_APPLIED_LATER = next(info for info in RULES if info.id == "consumer-applied-before-secret")
 
 
 def _problem(secret: Secret, location: Location, what: str, rest: str) -> Hit:
@@ -237,11 +238,13 @@ def check(index: KongIndex) -> list[Hit]:
     named: dict[int, list] = {}
     for attachment in index.attachments:
         named.setdefault(id(attachment.consumer), []).append(attachment)
+    later = reported(index, _APPLIED_LATER) and webhook.consumer_failures_refuse(index.settings.target.kic,
+                                                                                 index.settings.install)
     for consumer in index.of("KongConsumer"):
         if not consumer_checked(consumer, index):
             continue
         refused = _empty_username(consumer, index) or _consumer_refusal(consumer, named.get(id(consumer), []), index)
         hits.append(refused)
-        if refused is None and webhook.consumer_failures_refuse(index.settings.target.kic, index.settings.install):
+        if refused is None and later:
             hits += _applied_later(consumer, named.get(id(consumer), []), index)
     return [hit for hit in hits if hit is not None]

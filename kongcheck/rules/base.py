@@ -42,3 +42,10 @@ class Hit(NamedTuple):
     value: str | None = None  # the clashing value: fingerprinted by the registry, never kept
     outcome: Outcome | None = None
     title: str | None = None  # the start of ``message`` that says what clashes, in a few words (text's lead line)
+
+
+def reported(index, info: RuleInfo) -> bool:
+    """Whether a scan with the index's settings reports ``info``'s rule (verdict/policy.py drops the rest):
+    a check may skip work that only such a rule needs."""
+    settings = index.settings
+    return (info.enabled or info.id in settings.enabled_rules) and info.id not in settings.disabled_rules

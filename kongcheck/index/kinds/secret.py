@@ -25,7 +25,7 @@ class Secret(Record):
         Record.__init__(self, obj)
         self.type_label = type_label  # konghq.com/credential (its text may be empty)
         self.values = {} if values is None else values  # stringData merged over decoded data
-        self.bad_values = [] if bad_values is None else bad_values
+        self.bad_values = () if bad_values is None else bad_values
         self.ca_label = ca_label  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
 
     @property
@@ -81,5 +81,5 @@ def parse(obj: Obj) -> Secret:
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
     label = obj.label_entry(CREDENTIAL_LABEL)
-    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad,
+    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad or None,
                   ca_label=label_value(obj, CA_CERT_LABEL))
