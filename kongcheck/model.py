@@ -5,8 +5,6 @@ a position read by the YAML loader reaches every reporter unchanged.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as _field
 from typing import NamedTuple
 
 SEVERITIES = ("info", "warning", "error")
@@ -106,23 +104,31 @@ def input_error(name: str, message: str, source: str = "file", line: int | None 
     return ScanError(Location(name, line, source=source), message)
 
 
-@dataclass(slots=True)
 class Finding:
-    rule: str
-    severity: str
-    message: str
-    participants: list[Participant]
-    entity: str | None = None  # Kong entity, e.g. jwt_secrets
-    field: str | None = None  # Kong field, e.g. key
-    value_fingerprint: str | None = None  # the clashing value's keyed fingerprint (kongcheck.redact), as shown
-    outcome: str | None = None
-    kept: list[str] = _field(default_factory=list)
-    dropped: list[str] = _field(default_factory=list)
-    suppressed: bool = False
-    suppressed_by: str | None = None  # annotation | comment | baseline (when suppressed)
-    live_only: bool = False  # every participant is a live cluster object (--cluster, --cluster-snapshot)
-    value: object | None = None  # redact.Sealed: the clashing value, for the baseline's slow digest only
-    title: str | None = None  # the start of ``message`` that says what clashes in a few words (see ``lead()``)
+    __slots__ = ("rule", "severity", "message", "participants", "entity", "field", "value_fingerprint", "outcome",
+                 "kept", "dropped", "suppressed", "suppressed_by", "live_only", "value", "title")
+
+    def __init__(self, rule: str, severity: str, message: str, participants: list[Participant],
+                 entity: str | None = None, field: str | None = None, value_fingerprint: str | None = None,
+                 outcome: str | None = None, kept: list[str] | None = None, dropped: list[str] | None = None,
+                 suppressed: bool = False, suppressed_by: str | None = None, live_only: bool = False,
+                 value: object | None = None, title: str | None = None) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.participants = participants
+        self.entity = entity  # Kong entity, e.g. jwt_secrets
+        self.field = field  # Kong field, e.g. key
+        # the clashing value's keyed fingerprint (kongcheck.redact), as shown
+        self.value_fingerprint = value_fingerprint
+        self.outcome = outcome
+        self.kept = [] if kept is None else kept
+        self.dropped = [] if dropped is None else dropped
+        self.suppressed = suppressed
+        self.suppressed_by = suppressed_by  # annotation | comment | baseline (when suppressed)
+        self.live_only = live_only  # every participant is a live cluster object (--cluster, --cluster-snapshot)
+        self.value = value  # redact.Sealed: the clashing value, for the baseline's slow digest only
+        self.title = title  # the start of ``message`` that says what clashes in a few words (see ``lead()``)
 
     def lead(self) -> tuple[str, str]:
         """(what clashes, the rest of the message): the message split after its title, or, for a

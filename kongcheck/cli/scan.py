@@ -1,7 +1,6 @@
 """``kongcheck scan``: flags -> a pipeline Request -> the reports -> the exit code."""
 from __future__ import annotations
 
-import dataclasses
 import re
 import sys
 
@@ -133,6 +132,8 @@ def _helm_requests(charts, values, sets, release, namespace, timeout, api_versio
                                    "--render-roots render or --kustomize-enable-helm")
     if not (charts or roots == "render" or api_versions or kube_version):
         return (), None  # and sources/render.py (subprocess, signal) is never imported
+    import dataclasses
+
     from kongcheck.sources.render import HelmRequest
 
     for assignment in sets:

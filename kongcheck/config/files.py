@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from kongcheck.config.errors import ConfigError
@@ -18,10 +17,12 @@ NAMES = (".kongcheck.yaml", ".kongcheck.yml")
 _TOOL_TABLE = re.compile(rb"^\s*\[tool\.kongcheck(\.[\w\-\"]+)*\]", re.M)
 
 
-@dataclass(slots=True)
 class Config:
-    path: str
-    values: dict = field(default_factory=dict)
+    __slots__ = ("path", "values")
+
+    def __init__(self, path: str, values: dict | None = None) -> None:
+        self.path = path
+        self.values = {} if values is None else values
 
     @property
     def folder(self) -> str:

@@ -5,7 +5,6 @@ dropped (``namespace/Kind/name``) and a sentence for people.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import NamedTuple
 
@@ -20,12 +19,14 @@ APPLY_REFUSED = "apply-refused"
 OBJECT_SKIPPED = "object-skipped"  # KIC leaves one object out of the configuration, with an event
 
 
-@dataclass(slots=True)
 class Outcome:
-    name: str
-    text: str
-    kept: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)
+    __slots__ = ("name", "text", "kept", "dropped")
+
+    def __init__(self, name: str, text: str, kept: list[str] | None = None, dropped: list[str] | None = None) -> None:
+        self.name = name
+        self.text = text
+        self.kept = [] if kept is None else kept
+        self.dropped = [] if dropped is None else dropped
 
 
 def config_rejected(target: Target) -> Outcome:

@@ -11,7 +11,6 @@ internal/store/store.go ListCACerts; the facts are in facts/cacerts.py and facts
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from kongcheck.escape import text_bytes
@@ -23,29 +22,35 @@ from kongcheck.index import pem
 from kongcheck.index.records import Record, Value
 
 
-@dataclass(slots=True)
 class Check:
     """What KIC's PEM check says of a certificate text."""
 
-    reason: str | None = None  # KIC skips the object with this reason (facts.cacerts)
-    der: bytes | None = None  # the certificate KIC sends (when it passes)
-    kong_error: str | None = None  # KIC before 3.4.10/3.5.3 sends the text as written, and Kong refuses it
-    sends_key: bool = False  # ... and that text holds a private key block
-    not_after: datetime | None = None
+    __slots__ = ("reason", "der", "kong_error", "sends_key", "not_after")
+
+    def __init__(self, reason: str | None = None, der: bytes | None = None, kong_error: str | None = None,
+                 sends_key: bool = False, not_after: datetime | None = None) -> None:
+        self.reason = reason  # KIC skips the object with this reason (facts.cacerts)
+        self.der = der  # the certificate KIC sends (when it passes)
+        self.kong_error = kong_error  # KIC before 3.4.10/3.5.3 sends the text as written, and Kong refuses it
+        self.sends_key = sends_key  # ... and that text holds a private key block
+        self.not_after = not_after
 
 
-@dataclass(slots=True)
 class CACert:
     """One object KIC reads as a CA certificate."""
 
-    record: Record  # a Secret or ConfigMap
-    label: Value
-    id: Value | None
-    cert: Value | None  # the text KIC takes (``cert`` if present, else ``ca.crt``)
-    cert_key: str | None
-    secret: bool  # a Secret (KIC lists every Secret before any ConfigMap)
-    event: str | None = None  # the Warning KIC emits when it skips the object
-    check: Check | None = None  # None: not checked (no id, no certificate, or lost to an older object)
+    __slots__ = ("record", "label", "id", "cert", "cert_key", "secret", "event", "check")
+
+    def __init__(self, record: Record, label: Value, id: Value | None, cert: Value | None, cert_key: str | None,
+                 secret: bool, event: str | None = None, check: Check | None = None) -> None:
+        self.record = record  # a Secret or ConfigMap
+        self.label = label
+        self.id = id
+        self.cert = cert  # the text KIC takes (``cert`` if present, else ``ca.crt``)
+        self.cert_key = cert_key
+        self.secret = secret  # a Secret (KIC lists every Secret before any ConfigMap)
+        self.event = event  # the Warning KIC emits when it skips the object
+        self.check = check  # None: not checked (no id, no certificate, or lost to an older object)
 
     @property
     def ref(self):
@@ -56,31 +61,38 @@ class CACert:
         return self.event is None and self.check is not None and self.check.reason is None
 
 
-@dataclass(slots=True)
 class Unread:
     """A labelled object KIC does not read as a CA certificate, and why."""
 
-    record: Record
-    label: Value
-    reason: str
+    __slots__ = ("record", "label", "reason")
+
+    def __init__(self, record: Record, label: Value, reason: str) -> None:
+        self.record = record
+        self.label = label
+        self.reason = reason
 
 
-@dataclass(slots=True)
 class Contest:
     """Objects sharing one id: who KIC keeps (3.4.18+/3.5.11+), or all of them for Kong (before)."""
 
-    id: str
-    members: list[CACert]
-    order: list[CACert]  # oldest first, as KIC ranks them when new objects share a second
-    possible: list[CACert]  # every member that may come first (more than one: apply timing decides)
+    __slots__ = ("id", "members", "order", "possible")
+
+    def __init__(self, id: str, members: list[CACert], order: list[CACert], possible: list[CACert]) -> None:
+        self.id = id
+        self.members = members
+        self.order = order  # oldest first, as KIC ranks them when new objects share a second
+        self.possible = possible  # every member that may come first (more than one: apply timing decides)
 
 
-@dataclass(slots=True)
 class CAState:
-    read: list[CACert] = field(default_factory=list)  # Secrets first, then ConfigMaps, each in apply order
-    unread: list[Unread] = field(default_factory=list)
-    contests: list[Contest] = field(default_factory=list)  # ids held by more than one object that counts
-    sent: list[CACert] = field(default_factory=list)  # what reaches Kong
+    __slots__ = ("read", "unread", "contests", "sent")
+
+    def __init__(self, read: list[CACert] | None = None, unread: list[Unread] | None = None,
+                 contests: list[Contest] | None = None, sent: list[CACert] | None = None) -> None:
+        self.read = [] if read is None else read  # Secrets first, then ConfigMaps, each in apply order
+        self.unread = [] if unread is None else unread
+        self.contests = [] if contests is None else contests  # ids held by more than one object that counts
+        self.sent = [] if sent is None else sent  # what reaches Kong
 
 
 def _class_reason(record: Record, target: Target, wanted: str, default_class: bool) -> str | None:

@@ -22,7 +22,6 @@ namespace without a ReferenceGrant is left out, and its Service's plugins with i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from kongcheck.facts import names
@@ -80,14 +79,19 @@ class Generated(NamedTuple):
     what: str  # e.g. "the RequestHeaderModifier filter"
 
 
-@dataclass(slots=True)
 class PluginState:
-    instances: list[Instance] = field(default_factory=list)
-    missing: list[Reference] = field(default_factory=list)  # no such KongPlugin or KongClusterPlugin
-    refused: list[Reference] = field(default_factory=list)  # a namespace prefix without a ReferenceGrant
-    global_clashes: dict[str, list[Record]] = field(default_factory=dict)  # type -> every global KCP of it
-    generated: dict[str, list[Generated]] = field(default_factory=dict)  # Kong route name -> plugins KIC adds
-    consumers: dict[str, list[Record]] = field(default_factory=dict)  # identifier -> processed consumers
+    __slots__ = ("instances", "missing", "refused", "global_clashes", "generated", "consumers")
+
+    def __init__(self, instances: list[Instance] | None = None, missing: list[Reference] | None = None,
+                 refused: list[Reference] | None = None, global_clashes: dict[str, list[Record]] | None = None,
+                 generated: dict[str, list[Generated]] | None = None,
+                 consumers: dict[str, list[Record]] | None = None) -> None:
+        self.instances = [] if instances is None else instances
+        self.missing = [] if missing is None else missing  # no such KongPlugin or KongClusterPlugin
+        self.refused = [] if refused is None else refused  # a namespace prefix without a ReferenceGrant
+        self.global_clashes = {} if global_clashes is None else global_clashes  # type -> every global KCP of it
+        self.generated = {} if generated is None else generated  # Kong route name -> plugins KIC adds
+        self.consumers = {} if consumers is None else consumers  # identifier -> processed consumers
 
 
 def _annotation(record: Record) -> Value | None:

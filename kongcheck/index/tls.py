@@ -16,7 +16,6 @@ reduced to its certificate and a marker for its key (sources/kube/reduce.py).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 
 from kongcheck.facts import tls as facts
 from kongcheck.facts.kinds import BY_KIND
@@ -26,15 +25,18 @@ from kongcheck.index import pem
 from kongcheck.index.records import Record, Value
 
 
-@dataclass(slots=True)
 class Certificate:
     """What KIC can make of one Secret as a TLS certificate."""
 
-    ref: tuple[str, str]  # (namespace, name)
-    record: Record | None  # None: not in the input nor live
-    identity: object  # equal for Secrets that serve the same certificate
-    problem: str | None = None  # why KIC cannot build a certificate from it (None: it can, or not known)
-    subject: str | None = None
+    __slots__ = ("ref", "record", "identity", "problem", "subject")
+
+    def __init__(self, ref: tuple[str, str], record: Record | None, identity: object, problem: str | None = None,
+                 subject: str | None = None) -> None:
+        self.ref = ref  # (namespace, name)
+        self.record = record  # None: not in the input nor live
+        self.identity = identity  # equal for Secrets that serve the same certificate
+        self.problem = problem  # why KIC cannot build a certificate from it (None: it can, or not known)
+        self.subject = subject
 
     @property
     def visible(self) -> bool:
@@ -45,16 +47,19 @@ class Certificate:
         return f"{self.ref[0]}/{self.ref[1]}"
 
 
-@dataclass(slots=True)
 class Claim:
     """One TLS host an object asks KIC to serve with one Secret's certificate."""
 
-    record: Record  # the Ingress, TCPIngress or Gateway
-    host: str
-    where: Value | object  # what a finding points at (the host entry, or the listener)
-    certificate: Certificate
-    place: str  # e.g. "spec.tls[0]" or "listener 'https'"
-    position: tuple[int, int]  # order inside the object (entry, host)
+    __slots__ = ("record", "host", "where", "certificate", "place", "position")
+
+    def __init__(self, record: Record, host: str, where: Value | object, certificate: Certificate, place: str,
+                 position: tuple[int, int]) -> None:
+        self.record = record  # the Ingress, TCPIngress or Gateway
+        self.host = host
+        self.where = where  # what a finding points at (the host entry, or the listener)
+        self.certificate = certificate
+        self.place = place  # e.g. "spec.tls[0]" or "listener 'https'"
+        self.position = position  # order inside the object (entry, host)
 
     @property
     def kind(self) -> str:
@@ -65,14 +70,17 @@ class Claim:
         return self.record.obj.ref.id
 
 
-@dataclass(slots=True)
 class Contest:
-    host: str
-    claims: list[Claim]  # every claim of the host, in the order KIC considers them
-    winner: Claim | None  # whose certificate is served (None: no claim's, or not fixed)
-    possible: list[Claim]  # claims that may be the winner (more than one: not fixed)
-    why: str  # why the winner wins, or why it is not fixed
-    unserved: Claim | None = None  # the first Ingress-like claim holds the host but its Secret is unusable
+    __slots__ = ("host", "claims", "winner", "possible", "why", "unserved")
+
+    def __init__(self, host: str, claims: list[Claim], winner: Claim | None, possible: list[Claim], why: str,
+                 unserved: Claim | None = None) -> None:
+        self.host = host
+        self.claims = claims  # every claim of the host, in the order KIC considers them
+        self.winner = winner  # whose certificate is served (None: no claim's, or not fixed)
+        self.possible = possible  # claims that may be the winner (more than one: not fixed)
+        self.why = why  # why the winner wins, or why it is not fixed
+        self.unserved = unserved  # the first Ingress-like claim holds the host but its Secret is unusable
 
     @property
     def losers(self) -> list[Claim]:
@@ -80,11 +88,14 @@ class Contest:
         return [c for c in self.claims if c.certificate.identity != served]
 
 
-@dataclass(slots=True)
 class TLSState:
-    claims: list[Claim] = field(default_factory=list)
-    contests: list[Contest] = field(default_factory=list)
-    certificates: dict = field(default_factory=dict)  # (namespace, name) -> Certificate
+    __slots__ = ("claims", "contests", "certificates")
+
+    def __init__(self, claims: list[Claim] | None = None, contests: list[Contest] | None = None,
+                 certificates: dict | None = None) -> None:
+        self.claims = [] if claims is None else claims
+        self.contests = [] if contests is None else contests
+        self.certificates = {} if certificates is None else certificates  # (namespace, name) -> Certificate
 
 
 def _ders(text: bytes) -> list[bytes]:

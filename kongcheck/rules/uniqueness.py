@@ -3,7 +3,6 @@ facts/unique.py, with its catalogue entry, behaviour and example derived from th
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from kongcheck.facts import kinds, outcomes, unique, versions, webhook
 from kongcheck.facts.kong import uniqueness_error
@@ -17,16 +16,19 @@ from kongcheck.rules.admission import consumer_checked
 from kongcheck.rules.base import Hit, RuleInfo
 
 
-@dataclass(slots=True)
 class Entity:
     """One Kong entity's unique value, the resource that holds it, and who owns it."""
 
-    value: Value
-    ref: ResourceRef
-    owners: list[str]  # consumer ids, for credentials
-    record: object = None  # the object holding the value, for kind rows
-    live_owners: set[str] = field(default_factory=set)  # those of the owners that are live objects
-    consumers: list = field(default_factory=list)  # the consumer records owning a credential
+    __slots__ = ("value", "ref", "owners", "record", "live_owners", "consumers")
+
+    def __init__(self, value: Value, ref: ResourceRef, owners: list[str], record: object = None,
+                 live_owners: set[str] | None = None, consumers: list | None = None) -> None:
+        self.value = value
+        self.ref = ref
+        self.owners = owners  # consumer ids, for credentials
+        self.record = record  # the object holding the value, for kind rows
+        self.live_owners = set() if live_owners is None else live_owners  # those of the owners that are live objects
+        self.consumers = [] if consumers is None else consumers  # the consumer records owning a credential
 
     @property
     def live(self) -> bool:

@@ -7,7 +7,6 @@ kustomize, cluster) and a way to read its bytes.  Sources are produced in the or
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 
@@ -26,18 +25,22 @@ class TooLarge(Exception):
         super().__init__(f"refused: {what} the {size_text(limit)} limit (--max-file-size)")
 
 
-@dataclass(slots=True)
 class Source:
-    name: str  # as people should see it: a path as given, "<stdin>", "helm:mychart"
-    kind: str = "file"  # file | stdin | helm | kustomize
-    reader: Callable[[], bytes] | None = field(default=None, repr=False)
-    is_json: bool = False
-    # reads at most ``limit`` + 1 bytes (files, stdin): a huge input is refused without loading it
-    limited_reader: Callable[[int], bytes] | None = field(default=None, repr=False)
-    detail: str | None = None  # shown beside locations, e.g. the snapshot file:line of a live object
-    # helm/kustomize renders: how to map objects back to files (kongcheck.sources.render.Rendered)
-    rendered: object | None = field(default=None, repr=False)
-    namespace: str | None = None  # default namespace for this source's objects (helm --namespace)
+    __slots__ = ("name", "kind", "reader", "is_json", "limited_reader", "detail", "rendered", "namespace")
+
+    def __init__(self, name: str, kind: str = "file", reader: Callable[[], bytes] | None = None, is_json: bool = False,
+                 limited_reader: Callable[[int], bytes] | None = None, detail: str | None = None,
+                 rendered: object | None = None, namespace: str | None = None) -> None:
+        self.name = name  # as people should see it: a path as given, "<stdin>", "helm:mychart"
+        self.kind = kind  # file | stdin | helm | kustomize
+        self.reader = reader
+        self.is_json = is_json
+        # reads at most ``limit`` + 1 bytes (files, stdin): a huge input is refused without loading it
+        self.limited_reader = limited_reader
+        self.detail = detail  # shown beside locations, e.g. the snapshot file:line of a live object
+        # helm/kustomize renders: how to map objects back to files (kongcheck.sources.render.Rendered)
+        self.rendered = rendered
+        self.namespace = namespace  # default namespace for this source's objects (helm --namespace)
 
     def read(self, limit: int | None = None) -> bytes:
         """The bytes of the source; raises TooLarge when there are more than ``limit``."""

@@ -26,8 +26,7 @@ import fnmatch
 import os
 import re
 import sys
-from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from kongcheck.facts.kube import APPLY_EXTENSIONS, CHART_FILE, KUSTOMIZATION_FILES
 from kongcheck.model import ScanError, input_error
@@ -108,8 +107,7 @@ def _stdin_source(data: bytes | None = None, name: str | None = None) -> Source:
                   limited_reader=lambda limit: _read_upto(sys.stdin.buffer.read, limit + 1))
 
 
-@dataclass(frozen=True, slots=True)
-class FoundRoot:
+class FoundRoot(NamedTuple):
     """A folder the walk met that kustomize or helm builds: ``tool`` is "kustomize" or "helm",
     ``marker`` the kustomization file or Chart.yaml that makes it one, ``real`` its real path."""
 
@@ -119,16 +117,18 @@ class FoundRoot:
     real: str
 
 
-@dataclass(slots=True)
 class Collected:
     """What the walk found, in apply order: file and stdin sources and FoundRoots."""
 
-    items: list = field(default_factory=list)
-    keys: list = field(default_factory=list)  # the real path of each item (None for stdin)
-    errors: list[ScanError] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # for --verbose: what was passed over, and why
-    containment: tuple[str, ...] = ()  # real paths of the folders that were named
-    repeats: bool = False  # whether a file may have been reached twice (several paths, a symlinked file)
+    __slots__ = ("items", "keys", "errors", "skipped", "containment", "repeats")
+
+    def __init__(self, containment: tuple[str, ...] = (), repeats: bool = False) -> None:
+        self.items: list = []
+        self.keys: list = []  # the real path of each item (None for stdin)
+        self.errors: list[ScanError] = []
+        self.skipped: list[str] = []  # for --verbose: what was passed over, and why
+        self.containment = containment  # real paths of the folders that were named
+        self.repeats = repeats  # whether a file may have been reached twice (several paths, a symlinked file)
 
     def add(self, item, real: str | None) -> None:
         self.items.append(item)
