@@ -197,6 +197,6 @@ def _kept(obj: dict, refs: set[tuple[str, str]]) -> bool:
     if row.live != "labelled":
         return True
     meta = obj["metadata"]
-    if any(selected(meta["labels"], selector) for selector in row.live_labels):
+    if any(selected(meta.get("labels"), selector) for selector in row.live_labels):
         return True
     return obj["kind"] == "Secret" and (meta.get("namespace") or "default", meta["name"]) in refs

@@ -9,7 +9,7 @@ from kongcheck.sources.kube.reduce import reduce_secret
 
 def credential_type(reduced: dict) -> str | None:
     """The type a reduced Secret declares: the label first, else the legacy kongCredType key."""
-    label = reduced["metadata"]["labels"].get("konghq.com/credential")
+    label = reduced["metadata"].get("labels", {}).get("konghq.com/credential")
     if label:
         return label
     try:

@@ -183,6 +183,7 @@ class KubeApi:
             if not token:
                 return items
             empty = empty + 1 if not found else 0
+            page = found = None  # only the reduced objects are kept while the next page comes
             if token in seen or empty > MAX_EMPTY_PAGES:
                 raise AnswerError(f"the API server keeps paginating {path} (a continue token repeated, or "
                                    f"{MAX_EMPTY_PAGES} pages in a row without an item); aborting")

@@ -19,6 +19,7 @@ import base64
 import binascii
 import datetime
 import re
+from sys import intern
 
 from kongcheck.escape import text_bytes
 from kongcheck.facts.cacerts import CERT_KEYS, ID_KEY
@@ -46,8 +47,15 @@ def _mapping(value, path: tuple, what: str) -> dict:
     return value
 
 
+def _shared(mapping: dict) -> dict:
+    """A copy whose keys and values are the one copy of each text (sys.intern): label and annotation
+    texts repeat on most objects of a cluster, and the reduced objects stay alive for the whole scan."""
+    return {intern(key): intern(value) for key, value in mapping.items()}
+
+
 def reduce_metadata(meta, secret: bool = False) -> dict:
-    """Keep name, namespace, labels, annotations and creationTimestamp."""
+    """Keep name, namespace, labels, annotations (when there are any) and creationTimestamp (the texts that repeat from object
+    to object, all but the name, kept once: _shared)."""
     if not isinstance(meta, dict):
         raise ItemProblem(f"metadata must be a mapping, not {type_name(meta)}", ("metadata",))
     name, namespace = meta.get("name"), meta.get("namespace")
@@ -57,15 +65,17 @@ def reduce_metadata(meta, secret: bool = False) -> dict:
     if namespace is not None:
         if not isinstance(namespace, str):
             raise ItemProblem(f"metadata.namespace must be text, not {type_name(namespace)}", ("metadata", "namespace"))
-        out["namespace"] = namespace
+        out["namespace"] = intern(namespace)
     if meta.get("creationTimestamp") is not None:
-        out["creationTimestamp"] = _timestamp(meta["creationTimestamp"])
-    out["labels"] = dict(_mapping(meta.get("labels"), ("metadata", "labels"), "text"))
+        out["creationTimestamp"] = intern(_timestamp(meta["creationTimestamp"]))
+    labels = _mapping(meta.get("labels"), ("metadata", "labels"), "text")
     annotations = {k: v for k, v in _mapping(meta.get("annotations"), ("metadata", "annotations"), "text").items()
                    if k != LAST_APPLIED}
     if secret:
         annotations = {k: v for k, v in annotations.items() if k.startswith(SECRET_ANNOTATIONS)}
-    out["annotations"] = annotations
+    for key, mapping in (("labels", labels), ("annotations", annotations)):
+        if mapping:  # none is no mapping, as in a manifest that writes none
+            out[key] = _shared(mapping)
     return out
 
 
@@ -95,16 +105,17 @@ def reduce_secret(obj: dict, tls_secret: bool = False) -> dict:
     certificate and whether it has a key."""
     meta = reduce_metadata(obj.get("metadata", {}), secret=True)
     merged = _merged_data(obj)
-    cred_type = meta["labels"].get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
+    labels = meta.get("labels", {})
+    cred_type = labels.get(CREDENTIAL_LABEL) or _decode(merged.get(LEGACY_TYPE_KEY))
     keep = {LEGACY_TYPE_KEY, unique_field(cred_type or "") or ""}
-    if CA_CERT_LABEL in meta["labels"]:
+    if CA_CERT_LABEL in labels:
         keep.update(_CA_KEYS)
     out = {"apiVersion": "v1", "kind": "Secret", "metadata": meta}
     if obj.get("type") is not None:
         if not isinstance(obj["type"], str):
             raise ItemProblem(f"type must be text, not {type_name(obj['type'])}", ("type",))
-        out["type"] = obj["type"]
-    out["data"] = {k: v for k, v in merged.items() if k in keep}
+        out["type"] = intern(obj["type"])
+    out["data"] = {intern(k): v for k, v in merged.items() if k in keep}
     if tls_secret or out.get("type") == tls.SECRET_TYPE:
         out["data"].update(_tls_data(merged))
     return out
