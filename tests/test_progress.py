@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -78,15 +77,3 @@ def test_scan_in_a_pipe_never_shows_progress_nor_imports_rich(tmp_path):
                            text=True)
     assert "MODULES []" in plain.stderr, plain.stderr  # nothing Kong-like: PyYAML is not even imported
 
-
-def test_a_plain_scan_of_one_kong_file_imports_only_what_it_needs():
-    """Start-up: render machinery, origin parsers, the JSON reader, schema, config and
-    cluster libraries are imported only when an input or a flag needs them."""
-    heavy = ("rich", "jsonschema", "ruamel", "kubernetes", "urllib3", "subprocess", "kongcheck.sources.render",
-             "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.parse.jsonfile")
-    script = ("import sys\nfrom kongcheck.cli import main\n"
-              "try:\n    main(['scan', '--no-config'] + sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-              f"print('MODULES', sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)\n")
-    run = subprocess.run([sys.executable, "-c", script, "fixtures/example/consumers.yaml"], capture_output=True,
-                         text=True, cwd=str(Path(__file__).resolve().parent.parent))
-    assert "MODULES []" in run.stderr, run.stderr

@@ -27,7 +27,6 @@ Sources (KIC 3.4 and 3.5, the same code in both):
 """
 from __future__ import annotations
 
-import hashlib
 from typing import NamedTuple
 
 IMPLICIT_PORT = "implicitPort"
@@ -83,6 +82,8 @@ def combined_httproute_service(namespace: str, backends: list[tuple[str, str, in
     full = f"httproute.{namespace}.svc.{'_'.join(names)}"
     if len(full) <= MAX_COMBINED_SERVICE_NAME:
         return full
+    import hashlib  # only for a name over the limit: a plain scan never loads OpenSSL for it
+
     return f"httproute.{namespace}.svc.{names[0]}_combined.{hashlib.sha256(full.encode()).hexdigest()}"
 
 

@@ -11,7 +11,6 @@ kong/db/schema/others/declarative_config.lua (uniqueness checks), kong/runloop/p
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 from kongcheck.facts.outcomes import CONFIG_REJECTED, ONE_ENTRY_WINS, Outcome
@@ -48,6 +47,8 @@ def suffixed_instance_name(name: str, parts: dict[str, str], target: Target, use
     """The instance_name KIC gives a bound plugin (2.12.0+): ``-`` and 9 hex of the sha256 of its combination
     (``parts``: relation kind -> Kong identifier), the whole digest when that name is taken (``used`` grows);
     the digest covers every part from 3.4.0, before only the last one."""
+    import hashlib  # only for a plugin instance that has a name: a plain scan never loads OpenSSL for it
+
     if target.instance_name_hash_covers_every_relation:
         text = "".join(f"_{kind}-{parts[kind]}" for kind in _RELATIONS if kind in parts)
     else:

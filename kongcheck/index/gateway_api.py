@@ -8,7 +8,6 @@ internal/dataplane/translator/subtranslator/httproute.go getSortedItemsString, g
 """
 from __future__ import annotations
 
-import json
 from typing import NamedTuple
 
 from kongcheck.facts.kube import GATEWAY_GROUP
@@ -64,6 +63,8 @@ class RouteRule(NamedTuple):
 
 def canonical(value) -> str:
     """Order-independent text of parsed YAML (mapping keys sorted): equal text, equal objects."""
+    import json  # only once a Gateway API route is read
+
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 

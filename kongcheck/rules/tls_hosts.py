@@ -3,13 +3,17 @@
 Who owns each host comes from index/tls.py, for the target KIC release (facts/tls.py)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kongcheck.facts import outcomes
 from kongcheck.facts import tls as facts
 from kongcheck.facts.versions import show
 from kongcheck.index import KongIndex
-from kongcheck.index import tls as owners
 from kongcheck.model import Participant
 from kongcheck.rules.base import Hit, RuleInfo
+
+if TYPE_CHECKING:
+    from kongcheck.index import tls as owners
 
 WRONG_CERTIFICATE = "wrong-certificate"
 
@@ -109,6 +113,8 @@ def _message(contest: owners.Contest, index: KongIndex) -> tuple[str, outcomes.O
 def check(index: KongIndex):
     if not (index.of("Ingress") or index.of("TCPIngress") or index.all_of("Gateway")):
         return
+    from kongcheck.index import tls as owners  # only when an object of a kind that claims TLS hosts exists
+
     state = owners.build(index)
     for contest in state.contests:
         message, outcome = _message(contest, index)
