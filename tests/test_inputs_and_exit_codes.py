@@ -177,3 +177,20 @@ def test_a_missing_secret_warning_points_at_unreadable_inputs(tmp_path):
     (tmp_path / "other.yaml").write_text("kind: KongConsumer\nmetadata: [\n")
     (finding,) = scan_json(str(tmp_path)).findings("missing-credential-secret")
     assert "or is in one of the 2 inputs that could not be read; see the input errors" in finding["message"]
+
+
+def test_a_document_without_kind_beside_objects_exits_2_and_the_objects_are_still_scanned(tmp_path):
+    manifest = tmp_path / "consumers.yaml"
+    manifest.write_text(open(fixture("consumer-username-conflict.yaml")).read().rstrip("\n")
+                        + "\n---\napiVersion: v1\nmetadata:\n  name: forgotten\n---\n# only a comment\n---\nnull\n")
+    lines = manifest.read_text().splitlines()
+    run = scan_json(str(manifest))
+    assert run.code == 2
+    assert run.rules() == ["consumer-username-conflict"]
+    [error] = run.json["errors"]
+    kindless = len(lines) - lines[::-1].index("apiVersion: v1")  # the kindless document's first line
+    assert lines[kindless] == "metadata:" and (error["file"], error["line"]) == (str(manifest), kindless)
+    assert error["message"].startswith("a mapping without kind: kubectl applies the other objects and refuses "
+                                       "this one (\"Object 'Kind' is missing\"), exiting 1")
+    text = cli("scan", "--no-config", str(manifest))
+    assert text.code == 2 and f"{manifest}:{error['line']}: a mapping without kind" in text.stdout

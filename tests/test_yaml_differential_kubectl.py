@@ -13,7 +13,7 @@ import pytest
 from kongcheck.loading import LoadOptions, LoadResult, iter_pieces, load
 from kongcheck.parse import fast
 from kongcheck.sources import Source
-from kubectl_apply import dry_run_objects
+from kubectl_apply import dry_run_apply, dry_run_objects
 
 HEAD = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
 CONSUMER = ("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\n"
@@ -43,7 +43,8 @@ PLAIN = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  labe
          "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n"
          "    name: listed\n  data:\n    _k: v\n")
 SEPARATORS = (HEAD % "first" + "--- # a comment\n" + HEAD % "second" + "---#no space\n" + HEAD % "third"
-              + "...\n: [ never read\n---   \n" + HEAD % "fourth" + "---\n# only a comment\n---\n~\n")
+              + "...\n: [ never read\n---   \n" + HEAD % "fourth" + "---\n# only a comment\n---\n~\n---\nnull\n"
+              + "---\n---\n" + CONSUMER % "last" + "username: last\n---\n")
 
 
 def _as_go_writes_it(value):
@@ -54,10 +55,15 @@ def _as_go_writes_it(value):
     return value
 
 
-def _kongcheck(path) -> tuple[list[dict], list[str]]:
+def _loaded(path, parse_all: bool = True) -> LoadResult:
     result = LoadResult()
     data = path.read_bytes()
-    load(Source(str(path), reader=lambda: data), LoadOptions(parse_all=True), result)
+    load(Source(str(path), reader=lambda: data), LoadOptions(parse_all=parse_all), result)
+    return result
+
+
+def _kongcheck(path) -> tuple[list[dict], list[str]]:
+    result = _loaded(path)
     objects = [json.loads(json.dumps(d.body, default=str), parse_float=lambda text: _as_go_writes_it(float(text)))
                for d in result.documents]
     return objects, [e.message for e in result.errors]
@@ -122,3 +128,61 @@ def test_a_duplicate_key_is_refused_where_kubectl_keeps_the_last_one(k8s_tools, 
     assert decoded.returncode == 0 and decoded.objects[0]["data"] == {"k": "second"}
     assert _kongcheck(path)[1] == ["duplicate key in a mapping (first at line 5); kubectl would keep the last one "
                                    "without a word, kustomize refuses the document: remove one"]
+
+
+# kubectl applies the other objects of the file, refuses the document ("unable to decode ...") and
+# exits 1; kongcheck reports it (one input error at its line) and reads the others.  (document, what
+# kubectl says, how kongcheck's message starts, the line of the error from the document's separator)
+REFUSED_ALONE = {
+    "no-kind": ("apiVersion: v1\nmetadata: {name: b}\ndata: {x: y}\n", "Object 'Kind' is missing",
+                "a mapping without kind: ", 1),
+    "no-kind-nor-api-version": ("metadata: {name: b}\n", "Object 'Kind' is missing", "a mapping without kind: ", 1),
+    "empty-mapping": ("{}\n", "Object 'Kind' is missing", "a mapping without kind: ", 1),
+    "json-object-without-kind": ('{"apiVersion": "v1", "metadata": {"name": "j"}}\n', "Object 'Kind' is missing",
+                                 "a mapping without kind: ", 1),
+    "scalar": ("just text\n", "cannot unmarshal string", "a scalar, not a Kubernetes object: ", 0),
+    "number": ("0\n", "cannot unmarshal number", "a scalar, not a Kubernetes object: ", 0),
+    "sequence": ("- a\n- b\n", "cannot unmarshal array", "a list, not a Kubernetes object: ", 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_ALONE))
+@pytest.mark.parametrize("first", [CONSUMER % "a" + "username: a\n", HEAD % "a"], ids=["kong-kind", "other-kind"])
+def test_a_document_kubectl_refuses_for_want_of_a_kind_is_an_input_error(k8s_tools, tmp_path, name, first):
+    document, said, message, offset = REFUSED_ALONE[name]
+    path = tmp_path / "in.yaml"
+    path.write_text(first + "---\n" + document + "---\n" + HEAD % "after")
+    applied = dry_run_apply(k8s_tools.kubectl, "-f", str(path))
+    assert applied.returncode == 1 and f'unable to decode "{path}": ' in applied.stderr and said in applied.stderr
+    assert [name.split("/")[1] for name in applied.names] == ["a", "after"]
+    separator = first.count("\n") + 1
+    for parse_all in (False, True):  # the prefilter parses such a document too
+        result = _loaded(path, parse_all)
+        [error] = result.errors
+        assert (error.location.line, error.message[:len(message)]) == (separator + offset, message)
+        assert "kubectl applies the other objects and refuses" in error.message and "exiting 1" in error.message
+    objects, _ = _kongcheck(path)
+    assert [obj["metadata"]["name"] for obj in objects] == ["a", "after"]
+
+
+def test_a_file_without_any_kind_is_no_manifest_and_not_reported(k8s_tools, tmp_path):
+    """kubectl refuses a CI workflow or a values file too, but nobody applies those: a stream that holds no
+    ``kind`` key at all is not read as manifests."""
+    path = tmp_path / "workflow.yaml"
+    path.write_text("name: ci\non: [push]\njobs:\n  test: {runs-on: ubuntu-latest}\n---\n{}\n")
+    applied = dry_run_apply(k8s_tools.kubectl, "-f", str(path))
+    assert applied.returncode == 1 and "Object 'Kind' is missing" in applied.stderr
+    for parse_all in (False, True):
+        result = _loaded(path, parse_all)
+        assert result.errors == [] and result.documents == []
+
+
+def test_a_list_item_without_kind_is_an_input_error(k8s_tools, tmp_path):
+    path = tmp_path / "in.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: x}}\n"
+                    "- {metadata: {name: y}}\n")
+    applied = dry_run_apply(k8s_tools.kubectl, "-f", str(path))
+    assert applied.returncode == 1 and "Object 'Kind' is missing" in applied.stderr
+    errors = [(e.location.line, e.message) for e in _loaded(path).errors]
+    assert (5, "List item 1 has no kind, nor does the List's kind give it one: kubectl refuses it (\"Object 'Kind' "
+               "is missing\"), exiting 1; give it a kind") in errors

@@ -24,6 +24,10 @@ _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[
 _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first non-space is "{"
 _DIRECTIVE = re.compile(rb"^%", re.M)  # a %YAML or %TAG line: parsed, so that kubectl's refusal is reported
 _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
+# a ``kind`` key at the start of a line: a block mapping's top-level key (a piece without one may be a
+# document kubectl refuses for want of a kind; one that has it elsewhere, indented or in flow style, is
+# only parsed to see)
+_TOP_KIND = re.compile(rb"""(?m)^["']?kind["']?[ \t]*:""")
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -184,9 +188,15 @@ def _decode(source: Source, piece: bytes, line: int) -> str:
 
 
 def _what(value) -> str:
+    """The input error for a document kubectl refuses for want of a kind: it applies the other objects of
+    the input, prints ``unable to decode "<file>": ...`` for this one and exits 1 (k8s.io/apimachinery's
+    unstructured decoder: a mapping without kind, or no mapping at all)."""
     if isinstance(value, LMap):
-        return "a mapping without kind"
-    return "a list" if isinstance(value, list) else "a scalar"
+        return ("a mapping without kind: kubectl applies the other objects and refuses this one (\"Object 'Kind' is "
+                "missing\"), exiting 1; give it a kind or remove it")
+    what = "a list" if isinstance(value, list) else "a scalar"
+    return (f"{what}, not a Kubernetes object: kubectl applies the other objects and refuses this document "
+            "(\"cannot unmarshal\"), exiting 1; remove it")
 
 
 def _refused(value, line: int, index: int | None, piece: Document) -> ScanError | None:
@@ -200,21 +210,28 @@ def _refused(value, line: int, index: int | None, piece: Document) -> ScanError 
     return None
 
 
-def _objects(value, result: LoadResult, piece: Document, start: int):
+def _objects(value, result: LoadResult, piece: Document, start: int, objects: bool = True):
     """Yield the Kubernetes objects in a parsed document.
 
     kubectl (k8s.io/apimachinery's unstructured decoder) takes any object with an ``items`` key as a
     list, whatever its kind: the items are applied and the object holding them is not.  An item
     without kind and apiVersion gets the list's apiVersion and its kind less a ``List`` suffix; an
-    item that holds an ``items`` list of its own is refused (kubectl cannot flatten it)."""
+    item that holds an ``items`` list of its own is refused (kubectl cannot flatten it).  A document or
+    item without kind is an input error (``_what``), unless the stream holds no ``kind`` key at all
+    (``objects`` false: no manifest); an empty or null document is skipped, as kubectl does."""
     error = _refused(value, start, None, piece)
     if error is not None:
         result.errors.append(error)
         result.has_manifests = True  # refused manifests, not an empty input
         return
     if not isinstance(value, LMap) or "kind" not in value:
-        if value is not None:
-            result.skipped.append(f"{piece.source.name}:{start}: {_what(value)}, not a Kubernetes object")
+        if value is None:  # an empty document, or only comments or null: kubectl skips it too
+            return
+        if objects:
+            result.errors.append(piece.located_error(getattr(value, "line", None) or start, _what(value)))
+            result.has_manifests = True
+        else:  # a stream without any kind key: no manifest at all (a CI workflow, a values file)
+            result.skipped.append(f"{piece.source.name}:{start}: no kind in the file, not a Kubernetes manifest")
         return
     if "items" not in value:
         yield value
@@ -240,7 +257,10 @@ def _objects(value, result: LoadResult, piece: Document, start: int):
         if not _text(entry.get("kind")) and not _text(entry.get("apiVersion")):
             entry = _inherit(entry, inherited, version)
         if "kind" not in entry:
-            result.skipped.append(f"{piece.source.name}:{line}: {_what(entry)}, not a Kubernetes object")
+            result.errors.append(piece.located_error(line, f"List item {index} has no kind, nor does the List's kind "
+                                                     "give it one: kubectl refuses it (\"Object 'Kind' is missing\"), "
+                                                     "exiting 1; give it a kind"))
+            result.has_manifests = True
             continue
         yield entry
 
@@ -332,13 +352,13 @@ def _first(documents):
 
 
 def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
-                budget: _Budget, where: Document) -> bool:
+                budget: _Budget, where: Document, objects: bool = True) -> bool:
     for start, value in _parse(source, piece, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
                 return False
-        for body in _objects(value, result, where, start):
+        for body in _objects(value, result, where, start, objects):
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
@@ -374,14 +394,15 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         _separators(source, data, result)
     if not options.parse_all and not may_matter(data):  # most files: nothing to parse
         count = count_documents(data, source.is_json)
-        if count <= options.max_documents:  # else: the loop below finds the line where the limit is passed
+        if count <= options.max_documents and not _mixed(data, source.is_json):  # else: the loop below finds
+            # the line where the limit is passed, or the documents kubectl refuses for want of a kind
             _unparsed(source, data, result, budget, 1, count)
             if options.explain:
                 result.skipped.append(f"{source.name}: {plural(count, 'document')}, none of a kind kongcheck reads "
                                       "(not parsed)" if count else f"{source.name}: empty or only comments")
             return
     pieces = [(1, data)] if source.is_json else iter_pieces(data)
-    _load_pieces(source, pieces, options, result, budget)
+    _load_pieces(source, pieces, options, result, budget, _KIND_KEY.search(data) is not None)
     if (result.document_count, len(result.errors)) == before:
         result.skipped.append(f"{source.name}: empty or only comments")
 
@@ -396,9 +417,28 @@ def _separators(source: Source, data: bytes, result: LoadResult) -> None:
             "('invalid Yaml document separator')"))
 
 
-def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
+def _kindless(data: bytes, begin: int = 0, end: int | None = None) -> bool:
+    """A piece with content and no ``kind`` key at the start of a line: it may be a document kubectl refuses
+    for want of a kind (``_what``), so it is parsed, whatever kinds it names."""
+    end = len(data) if end is None else end
+    return _TOP_KIND.search(data, begin, end) is None and _CONTENT.search(data, begin, end) is not None
+
+
+def _mixed(data: bytes, is_json: bool) -> bool:
+    """Whether a YAML stream that holds a ``kind`` key has a ``_kindless`` piece. A stream without any kind
+    key holds no Kubernetes object (a CI workflow, a values file) and is not reported; in one that holds
+    objects, kubectl applies them and refuses each document without kind."""
+    if is_json or _KIND_KEY.search(data) is None:
+        return False  # a JSON file is one document
+    starts = list(_iter_starts(data))
+    return any(_kindless(data, begin, end) for begin, end in zip(starts, starts[1:] + [len(data)]))
+
+
+def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget,
+                 objects: bool) -> None:
+    """``objects``: the stream holds a ``kind`` key, so its documents without kind are parsed and refused."""
     for line, piece in pieces:
-        parse = options.parse_all or _DIRECTIVE.search(piece) is not None
+        parse = options.parse_all or _DIRECTIVE.search(piece) is not None or objects and _kindless(piece)
         found = verdict(piece) if not parse else None
         if found == SKIP or found == DEFER:
             if found == DEFER:
@@ -409,7 +449,7 @@ def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResul
         counted = result.document_count
         where = Document(source, None, line, piece, line)  # locates this piece's errors
         try:
-            if not _load_piece(source, piece, line, options, result, budget, where):
+            if not _load_piece(source, piece, line, options, result, budget, where, objects):
                 return
         except LoadError as exc:
             result.errors.append(where.located_error(exc.line, str(exc)))
