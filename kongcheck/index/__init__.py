@@ -22,7 +22,7 @@ from kongcheck.index.classes import ignored_reason, missing_crd
 from kongcheck.index.objects import FieldError, Obj, identify
 from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
 from kongcheck.loading import Document
-from kongcheck.model import ScanError
+from kongcheck.model import ResourceRef, ScanError
 from kongcheck.parse.values import LMap
 from kongcheck.settings import Settings
 
@@ -62,9 +62,9 @@ class KongIndex:
 
     def __init__(self, settings: Settings, unread: int = 0) -> None:
         self.settings = settings
-        self.records: dict[tuple, Record] = {}  # winning definition per object
-        self.shadowed: dict[tuple, list[Obj]] = {}  # earlier definitions
-        self.replaced: dict[tuple, Record] = {}  # live objects a manifest redefines
+        self.records: dict[ResourceRef, Record] = {}  # winning definition per object
+        self.shadowed: dict[ResourceRef, list[Obj]] = {}  # earlier definitions
+        self.replaced: dict[ResourceRef, Record] = {}  # live objects a manifest redefines
         self.ignored: list[Ignored] = []
         self.refused: list[Refusal] = []  # the API server refuses them (not processed)
         self.processed: dict[str, list[Classed]] = {}  # kind -> processed by the controller
@@ -93,7 +93,7 @@ class KongIndex:
         return self.by_kind.get(kind, [])
 
     def find(self, kind: str, namespace: str, name: str) -> Record | None:
-        return self.records.get((BY_KIND[kind].group, kind, namespace, name))
+        return self.records.get((kind, namespace, name, BY_KIND[kind].group))  # equal to the ResourceRef
 
     def is_kong_relevant(self, record: Record) -> bool:
         """Kong kinds, Secrets that are (or are used as) credentials, and CA certificates; not every
@@ -114,7 +114,7 @@ class KongIndex:
         if record.obj.is_live:
             return record
         ref = record.obj.ref
-        return self.replaced.get((ref.group, ref.kind, ref.namespace, ref.name))
+        return self.replaced.get(ref)
 
     def granted(self, source: tuple[str, str, str], namespace: str, group: str, kind: str, name: str) -> bool:
         """Whether a ReferenceGrant in ``namespace`` lets objects of ``source`` (group, kind, namespace)
@@ -148,7 +148,7 @@ class KongIndex:
 
     def definitions(self, ref) -> list[Obj]:
         """Every definition of the object ``ref`` names, in apply order (the last one wins)."""
-        key = (ref.group, ref.kind, ref.namespace, ref.name)
+        key = ref
         record = self.records.get(key)
         return self.shadowed.get(key, []) + ([record.obj] if record is not None else [])
 
@@ -353,7 +353,7 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         if record is None:
             continue
         ref = record.obj.ref
-        key = (ref.group, ref.kind, ref.namespace, ref.name)
+        key = ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
         previous = index.records.get(key)
         if previous is not None:
             index.shadowed.setdefault(key, []).append(previous.obj)

@@ -26,14 +26,14 @@ class FieldError(Exception):
 class Obj:
     """One definition of a Kubernetes object, with typed, located field access."""
 
-    __slots__ = ("doc", "body", "ref", "metadata", "kind_pos", "kept", "is_live")
+    __slots__ = ("doc", "body", "ref", "metadata", "kind_line", "kind_column", "kept", "is_live")
 
     def __init__(self, doc: Document, ref: ResourceRef, metadata: LMap) -> None:
         self.doc = doc
         self.body = doc.body
         self.ref = ref
         self.metadata = metadata
-        self.kind_pos = doc.body.where("kind")
+        self.kind_line, self.kind_column = doc.body.where("kind")  # where a finding about the whole object points
         self.kept: frozenset | None = None  # once its record is made: the only annotations still read
         self.is_live = doc.source.kind == "cluster"  # a live object (sources/live.py), not a manifest
 
@@ -60,13 +60,9 @@ class Obj:
         return locate(self.doc, *parent.where(key))
 
     @property
-    def kind_line(self) -> int:
-        return self.kind_pos[0]
-
-    @property
     def kind_location(self) -> Location:
         """Where the object is: its ``kind:`` line (what a finding about the whole object points at)."""
-        return locate(self.doc, *self.kind_pos)
+        return locate(self.doc, self.kind_line, self.kind_column)
 
     def _metadata_map(self, field: str, name: str) -> tuple[str, LMap] | None:
         """One entry of metadata.labels/annotations, and its mapping; only text is taken there."""

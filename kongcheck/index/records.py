@@ -216,9 +216,12 @@ def label_value(obj: Obj, name: str) -> Value | None:
     return None if entry is None else Value(entry[0], obj, entry[1])
 
 
-def text_list(obj: Obj, parent, key: str) -> list[Value]:
-    """A list of text at ``parent[key]`` (none when absent); FieldError for any other item."""
-    items = obj.get(parent, key, LSeq, key) or []
+def text_list(obj: Obj, parent, key: str) -> list[Value] | tuple:
+    """A list of text at ``parent[key]`` (a shared empty tuple when absent or empty); FieldError for any
+    other item."""
+    items = obj.get(parent, key, LSeq, key)
+    if not items:
+        return ()
     values = []
     for index, item in enumerate(items):
         if not isinstance(item, str):

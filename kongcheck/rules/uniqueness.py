@@ -35,20 +35,26 @@ class Entity:
         return self.value.obj.is_live
 
 
-def _credential_entities(row: UniqueField, index: KongIndex) -> list[Entity]:
+def _credential_entities(row: UniqueField, index: KongIndex, shared: set[str]) -> list[Entity]:
     by_secret: dict[ResourceRef, Entity] = {}
-    for attachment in _attachments_by_type(index).get(row.credential_type, ()):
-        secret = attachment.secret
-        value = secret.values.get(row.field)
-        if value is None or value.text == "":
+    for attachment, value in _credential_values(row, index):
+        if value.text not in shared:
             continue
-        ref = secret.obj.ref
+        ref = attachment.secret.obj.ref
         entity = by_secret.setdefault(ref, Entity(value, ref, []))
         entity.owners.append(attachment.consumer.obj.ref.id)
         entity.consumers.append(attachment.consumer)
         if attachment.consumer.obj.is_live:
             entity.live_owners.add(attachment.consumer.obj.ref.id)
     return list(by_secret.values())
+
+
+def _credential_values(row: UniqueField, index: KongIndex):
+    """(attachment, value) for each consumer's reference to a Secret of the row's type that holds the field."""
+    for attachment in _attachments_by_type(index).get(row.credential_type, ()):
+        value = attachment.secret.values.get(row.field)
+        if value is not None and value.text != "":
+            yield attachment, value
 
 
 def _attachments_by_type(index: KongIndex) -> dict:
@@ -62,16 +68,38 @@ def _attachments_by_type(index: KongIndex) -> dict:
     return grouped
 
 
-def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
-    if row.credential_type:
-        return _credential_entities(row, index)
+def _kind_values(row: UniqueField, index: KongIndex):
     path = row.dotted_path
-    found = []
     for record in index.of(row.kind):
         value = record.unique.get(path)
         if value is not None and value.text:
-            found.append(Entity(value, record.obj.ref, [], record))
-    return found
+            yield record, value
+
+
+def _shared(row: UniqueField, index: KongIndex) -> set[str]:
+    """The values that more than one object holds: only those can clash (one pass that keeps a text and
+    its first holder per value, so that a scan of 100,000 distinct keys builds no entity for them)."""
+    first: dict[str, object] = {}
+    shared: set[str] = set()
+    if row.credential_type:
+        holders = ((attachment.secret.obj.ref, value) for attachment, value in _credential_values(row, index))
+    else:
+        holders = ((record.obj.ref, value) for record, value in _kind_values(row, index))
+    for holder, value in holders:
+        if first.setdefault(value.text, holder) != holder:
+            shared.add(value.text)
+    return shared
+
+
+def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
+    """The objects holding a value that some other object holds too, in apply order."""
+    shared = _shared(row, index)
+    if not shared:
+        return []
+    if row.credential_type:
+        return _credential_entities(row, index, shared)
+    return [Entity(value, record.obj.ref, [], record) for record, value in _kind_values(row, index)
+            if value.text in shared]
 
 
 def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex,

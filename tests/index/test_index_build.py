@@ -5,12 +5,15 @@ import pytest
 
 from kchelp import consumer, documents_of, index_of, secret, settings, yaml_stream
 from kongcheck.index import build
+from kongcheck.model import ResourceRef
 
 
-def test_records_are_keyed_by_group_kind_namespace_and_name():
+def test_records_are_keyed_by_kind_namespace_name_and_group():
     index = index_of(yaml_stream(consumer("a", username="a"), secret("s", "acl", group="g")))
-    assert sorted(index.records) == [("", "Secret", "default", "s"),
-                                     ("configuration.konghq.com", "KongConsumer", "default", "a")]
+    assert sorted(index.records) == [ResourceRef("KongConsumer", "default", "a", "configuration.konghq.com"),
+                                     ResourceRef("Secret", "default", "s", "")]
+    assert index.find("KongConsumer", "default", "a").obj.ref == ("KongConsumer", "default", "a",
+                                                                  "configuration.konghq.com")
 
 
 def test_the_last_definition_wins_and_earlier_ones_are_kept_as_shadowed():

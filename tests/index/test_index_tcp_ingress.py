@@ -40,7 +40,7 @@ def test_rules_and_tls_entries_are_read_in_order_and_located():
     entry, hostless = record.tls
     assert [host.text for host in entry.hosts] == ["db.example.com", "*.db.example.com"]
     assert entry.secret.text == "db-cert" and entry.hosts[1].location.line == 18
-    assert hostless.hosts == [] and hostless.secret.text == "no-hosts"
+    assert not hostless.hosts and hostless.secret.text == "no-hosts"
 
 
 def test_a_tcp_ingress_of_another_class_is_not_processed():
