@@ -75,6 +75,10 @@ HOSTILE = [
     "- a\n- b: c\n  d:\n  - e\n", "k" * 1100 + ": v\n", "a: " + "v" * 5000 + "\n", "a: b\nb: c\n\n\n",
     "a: yES\n", "a: nULL\n", "oN: b\n", "a: TRUE\n", "NO: b\n", "a: b\n# c\x01d\n", "a: b\n#\x0c\n", "a: b\n# \x7f\n", "a: b\x00\n",
     "".join(f"{'  ' * i}k{i}:\n" for i in range(70)) + "  " * 70 + "x: 1\n",
+    "- a:b\n", "- http://x:80/y\n", "- a:1\n", "- a:'b'\n", "- a:\n    b: c\n", "a:'b'\n", "a:1\n", "a: b  \n",
+    "- a b: c\n", "a: b c: d\n", "a: b :c\n", "a: b:c d\n", "a:  'x'  \n", "a: 1  \n", "a: 'x&y|z>*!'\n",
+    "a: \"*x\"\n", "# a & b | c > *d !e\na: b\n", "a: b\n  \n", "a:\n\n  b: c\n", "a: b\n   # c\nd: e\n",
+    "a: b\n#\u00e9\n", "a: b\n# \t\n", "a: b", "a:", "- a", "- a:", "-", "- ", "a:\n  - b\n  -\n", "a: -\n",
 ]
 
 

@@ -7,10 +7,12 @@ events does, at a fraction of the cost; for anything else it answers None and th
 the piece (so every error, and every construct whose meaning depends on the YAML version or the
 parser, stays the composer's).  What it accepts, all else being refused:
 
-- ASCII text without tabs, carriage returns or other control characters; comment lines, blank lines, one leading ``---``;
+- printable ASCII text (no tabs, carriage returns or other control characters); comment lines,
+  blank lines, one leading ``---``;
 - ``key: value`` and ``key:`` followed by a more indented block (or, for a list, one at the same
   indentation), ``- value`` and ``- key: value`` items;
-- keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``);
+- keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``), of 1000
+  characters at most;
 - values that are plain words (spaces between them; no ``#``, no ``: ``), ``'text'`` without a
   quote inside, ``"text"`` without a quote or backslash inside, and decimal numbers up to nine digits;
 - no word that kubectl reads as a boolean or null (``yes``, ``On``, ``n``, ``NULL``... parse/scalars.py
@@ -28,178 +30,142 @@ from kongcheck.parse.scalars import WORDS
 from kongcheck.parse.values import LMap, LSeq
 
 _DEEPEST = 64  # deeper pieces are the composer's (it applies --max-depth)
+_KEY = r"[A-Za-z_][A-Za-z0-9_./-]{0,999}"  # libyaml: a key of 1024 characters at most
+# a plain value as the line pattern takes it (cheap: one class); one with a colon or a trailing space
+# is then held to the exact form, _PLAIN: words, with spaces between them and no ": " inside
+_PLAIN_WIDE = r"[A-Za-z_/][A-Za-z0-9_./@+=~()\-: ]*"
 _WORD = r"[A-Za-z0-9_./@+=~()-]"
-# a mapping entry: key, then the value's text (empty: a block follows) after ": " or at the end
-_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_./-]*):(?: +|$)")
 _PLAIN = re.compile(rf"[A-Za-z_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
-_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
-_SINGLE = re.compile(r"'[ -&(-~]*'")
-_DOUBLE = re.compile(r'"[ !#-\[\]-~]*"')
-# characters that only constructs outside the subset need (flow collections, block scalars, anchors,
-# aliases, tags), or that it never holds (tabs, carriage returns, and control characters, which kubectl
-# refuses anywhere: 'control characters are not allowed'); in quotes or comments too: refused
-_OUTSIDE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f{}\[\]|>&*!]")
-
+_QUOTED = r"""'[ -&(-~]*'|"[ !#-\[\]-~]*\""""
+_NUMBER = r"0|[1-9][0-9]{0,8}"
+# One line of the subset, as (indent, "- " and the spaces after it, key, the spaces after its colon,
+# a plain value, a quoted one with its quotes, a number).  A blank line or a comment line gives
+# empty texts but the indent; a line outside the subset does not match at all, so that a piece is in
+# the subset exactly when there is one match per line.  (Empty alternatives, not "?": faster.)
+_LINE = re.compile(
+    rf"^( *)(?:(- +|)(?:({_KEY}):( *)|)(?:({_PLAIN_WIDE})|({_QUOTED}) *|({_NUMBER}) *|)|#[ -~]*)(?:\n|\Z)",
+    re.M)
+_MARKER = re.compile(r"--- *(?:\n|\Z)")
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
-
-
-class _Refused(Exception):
-    """The piece is outside the subset: the composer reads it."""
 
 
 def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | None:
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
     when the piece is outside the subset."""
-    if not text.isascii() or _OUTSIDE.search(text) is not None:  # cheap: most refusals end here
-        return None
-    lines = []  # (line number, indent, content) of each content line
+    start = 0
+    number = line_offset  # the number of the line before the one read next
     marker = None
-    for number, line in enumerate(text.split("\n"), line_offset + 1):
-        content = line.lstrip(" ")
-        if not content or content[0] == "#":
-            continue
-        content = content.rstrip(" ")
-        if line[0] in "-.%" and (content == "---" or line.startswith(("---", "...", "%"))):
-            if content != "---" or marker is not None or lines:
-                return None
+    if text.startswith("-"):
+        found = _MARKER.match(text)
+        if found is not None:
+            start = found.end()
+            number += 1
             marker = number
-            continue
-        lines.append((number, len(line) - len(line.lstrip(" ")), content))
-    if not lines:
+    lines = _LINE.findall(text, start)
+    if len(lines) != text.count("\n", start) + 1:  # a line outside the subset
         return None
-    reader = _Reader(lines, min(max_depth, _DEEPEST))
-    try:
-        value = reader.node(0)
-    except _Refused:
-        return None
-    if reader.at != len(lines):
-        return None
-    return [(marker if marker is not None else lines[0][0], value)]
-
-
-def _scalar(content: str):
-    """The value of a scalar's text, or _Refused."""
-    first = content[0]
-    if first.isalpha() or first in "_/":  # the usual case first
-        if _PLAIN.fullmatch(content) and content not in WORDS:  # a boolean or null: the composer's
-            return content
-    elif first == "'":
-        if _SINGLE.fullmatch(content):
-            return content[1:-1]
-    elif first == '"':
-        if _DOUBLE.fullmatch(content):
-            return content[1:-1]
-    elif first.isdigit():
-        if _NUMBER.fullmatch(content):
-            return int(content)
-    raise _Refused
-
-
-def _opened(container, number: int, indent: int, positions):
-    """A mapping or a list that starts at line ``number`` after ``indent`` spaces."""
-    container.line, container.column, container.pos = number, indent + 1, positions
-    return container
-
-
-def _is_item(content: str) -> bool:
-    return content[0] == "-" and (len(content) == 1 or content[1] == " ")
-
-
-class _Reader:
-    __slots__ = ("lines", "at", "deepest", "depth")
-
-    def __init__(self, lines: list, deepest: int) -> None:
-        self.lines = lines
-        self.at = 0
-        self.deepest = deepest
-        self.depth = 0
-
-    def node(self, at: int):
-        """The block node starting at line ``at`` (a mapping or a sequence)."""
-        self.at = at
-        self.depth += 1
-        if self.depth >= self.deepest:
-            raise _Refused
-        number, indent, content = self.lines[at]
-        value = self.sequence(indent) if _is_item(content) else self.mapping(indent)
-        self.depth -= 1
-        return value
-
-    def mapping(self, indent: int) -> LMap:
-        lines = self.lines
-        at = self.at
-        number, _, content = lines[at]
-        found = _opened(LMap(), number, indent, {})
-        positions = found.pos
-        end = len(lines)
-        while True:
-            match = _ENTRY.match(content)
-            if match is None:
-                raise _Refused
-            key = _intern(match.group(1))
-            if key in found or key in WORDS or len(key) > 1000:  # libyaml: keys of 1024 at most
-                raise _Refused
-            rest = match.end()
-            if rest < len(content):
-                column = indent + rest
-                value = _scalar(content[rest:])
-                at += 1
-                if at < end and lines[at][1] > indent:  # a plain scalar's next line, or a stray block
-                    raise _Refused
-                positions[key] = (number, column + 1)
-            else:
-                at += 1
-                if at == end:
-                    raise _Refused  # an empty value: the composer's
-                next_indent, next_content = lines[at][1], lines[at][2]
-                if next_indent > indent or (next_indent == indent and _is_item(next_content)):
-                    value = self.node(at)  # no position kept: LMap.where() reads the value's own
-                    at = self.at
+    deepest = min(max_depth, _DEEPEST) - 1  # containers open below a new one
+    words, intern = WORDS, _intern
+    # The open containers below ``top``, innermost last, as (container, its positions, its indent, is
+    # a mapping); the one below the document is a mapping that no line reaches (indent -1), whose
+    # key "" receives the document.
+    bottom = top = {}
+    positions = None
+    indent = -1
+    is_map = True
+    stack = []
+    pending = ""  # the key of ``top`` whose block value opens on the next content line
+    first = None
+    for width, dash, key, gap, plain, quoted, digits in lines:
+        number += 1
+        if key and not dash and is_map and pending is None and len(width) == indent:
+            column = indent  # the usual line: one more entry of the open mapping
+        elif not (key or dash):
+            if plain or quoted or digits:
+                return None  # a scalar on its own line: a document of its own, or a plain scalar's next line
+            continue  # a blank line or a comment
+        else:
+            width = len(width)
+            if pending is not None:  # a block value opens here: a mapping, or a list (at the key's indent too)
+                if width < indent or (width == indent and not dash) or len(stack) >= deepest:
+                    return None  # an empty value (the composer's), or too deep
+                stack.append((top, positions, indent, is_map))
+                if dash:
+                    opened, positions = LSeq(), []
                 else:
-                    raise _Refused
-            found[key] = value
-            if at == end:
-                break
-            number, next_indent, content = lines[at]
-            if next_indent != indent:
-                if next_indent > indent:
-                    raise _Refused
-                break
-            if _is_item(content):
-                raise _Refused
-        self.at = at
-        return found
-
-    def sequence(self, indent: int) -> LSeq:
-        lines = self.lines
-        at = self.at
-        number, _, content = lines[at]
-        found = _opened(LSeq(), number, indent, [])
-        positions = found.pos
-        end = len(lines)
-        while True:
-            item = content[1:].lstrip(" ")
-            if not item or _is_item(item):
-                raise _Refused
-            column = indent + len(content) - len(item)
-            if _ENTRY.match(item) is not None:  # a mapping starts on the item's line
-                lines[at] = (number, column, item)
-                value = self.node(at)
-                at = self.at
+                    opened, positions = LMap(), {}
+                opened.line, opened.column, opened.pos = number, width + 1, positions
+                top[pending] = opened  # no position kept: LMap.where() reads the value's own
+                if first is None:
+                    first = number
+                top, indent, is_map, pending = opened, width, not dash, None
             else:
-                value = _scalar(item)
-                at += 1
-                if at < end and lines[at][1] > indent:
-                    raise _Refused
-            found.append(value)
-            positions.append((number, column + 1))
-            if at == end:
-                break
-            number, next_indent, content = lines[at]
-            if next_indent != indent or not _is_item(content):
-                if next_indent > indent:
-                    raise _Refused
-                break
-        self.at = at
-        return found
+                while width < indent or (width == indent and not is_map and not dash):
+                    top, positions, indent, is_map = stack.pop()  # never the bottom: no line is below it
+                if width != indent:
+                    return None  # deeper than the entries it follows
+            if is_map:
+                if dash:
+                    return None  # an item among a mapping's entries
+                column = width
+            else:
+                if not dash:
+                    return None
+                column = width + len(dash)
+                if key and not gap and (plain or digits):  # "- a:b" is one plain scalar
+                    plain, key = f"{key}:{plain or digits}", ""
+                if not key:
+                    if plain:
+                        if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
+                            return None
+                        if plain in words:
+                            return None  # a boolean or null: the composer's
+                        top.append(plain)
+                    elif quoted:
+                        top.append(quoted[1:-1])
+                    elif digits:
+                        top.append(int(digits))
+                    else:
+                        return None  # an empty item
+                    positions.append((number, column + 1))
+                    continue
+                if len(stack) >= deepest:  # a mapping opens on the item's line
+                    return None
+                opened = LMap()
+                opened.line, opened.column, opened.pos = number, column + 1, {}
+                top.append(opened)
+                positions.append((number, column + 1))
+                stack.append((top, positions, indent, False))
+                top, positions, indent, is_map = opened, opened.pos, column, True
+        key = intern(key)
+        if key in top or key in words:
+            return None  # a duplicate, or a key that is a boolean or null
+        if plain:
+            if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
+                return None
+            if plain in words or not gap:  # "a:b" is one plain scalar
+                return None
+            top[key] = plain
+        elif quoted:
+            if not gap:
+                return None
+            top[key] = quoted[1:-1]
+        elif digits:
+            if not gap:
+                return None
+            top[key] = int(digits)
+        else:
+            pending = key
+            continue
+        positions[key] = (number, column + len(key) + len(gap) + 2)
+    if pending is not None:
+        return None  # a key without a value at the end, or no content at all
+    return [(marker if marker is not None else first, bottom[""])]
+
+
+def _exact(plain: str) -> str | None:
+    """A plain value the line pattern took widely, without its trailing spaces, or None when it is
+    not one plain scalar (``a: b`` inside it, or a colon at its end)."""
+    plain = plain.rstrip(" ")
+    return plain if _PLAIN.fullmatch(plain) is not None else None
