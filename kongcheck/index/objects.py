@@ -68,9 +68,16 @@ class Obj:
         """One entry of metadata.labels/annotations, and its mapping; only text is taken there."""
         if self.kept is not None and (field != "annotations" or name not in self.kept):
             raise RuntimeError(f"metadata.{field}[{name!r}] is read after the object's tree was released")
-        entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
-        if not entries:
+        entries = self.metadata.get(field)
+        if entries is None:
             return None
+        if entries.__class__ is not LMap:  # the API server's type check, and its error
+            entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
+        text = entries.get(name)
+        if text is None:
+            return None
+        if text.__class__ is str:  # the usual case, without the checks below
+            return text, entries
         try:
             text = self.get(entries, name, str, f"metadata.{field}[{name!r}]")
         except FieldError as exc:
