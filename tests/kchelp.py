@@ -74,12 +74,13 @@ def settings(kic: str | None = None, kong: str | None = None, **fields):
     return Settings(target=target, **fields)
 
 
-def documents_of(text: str, name: str = "t.yaml", kind: str = "file"):
-    """The located documents of a YAML text, as the loading stage gives them (errors raise)."""
+def documents_of(text: str, name: str = "t.yaml", kind: str = "file", digest=None):
+    """The located documents of a YAML text, as the loading stage gives them (errors raise); ``digest``:
+    as a scan loads them, each made into its record and its tree dropped (index.Digester)."""
     from kongcheck.loading import LoadOptions, LoadResult, load
     from kongcheck.sources import Source
 
-    result = LoadResult()
+    result = LoadResult(digest=digest)
     data = text.encode()
     load(Source(name, kind, reader=lambda: data), LoadOptions(parse_all=True), result)
     assert not result.errors, [str(error) for error in result.errors]
@@ -90,9 +91,10 @@ def documents_of(text: str, name: str = "t.yaml", kind: str = "file"):
 
 def index_of(text: str, **kwargs):
     """The Kong index of a YAML text; keyword arguments as for :func:`settings`."""
-    from kongcheck.index import build
+    from kongcheck.index import Digester, build
 
-    return build(documents_of(text), settings(**kwargs))
+    chosen = settings(**kwargs)
+    return build(documents_of(text, digest=Digester(chosen)), chosen)
 
 
 def findings_of(text: str, rule: str | None = None, **kwargs):
