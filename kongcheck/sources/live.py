@@ -53,7 +53,8 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
                 timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class,
                 deadline=options.deadline, max_body=options.max_size, max_objects=options.max_objects,
                 problems=problems, **_kinds_for(settings.target))
-            sources += [_source(f"cluster:{context}", obj) for obj in objects]
+            prefix = f"cluster:{context}"
+            sources += [_source(prefix, obj) for obj in objects]
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, "--cluster") for problem in problems]
@@ -61,7 +62,7 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
         problems = []
         try:
             located = load_snapshot_located(path, refs, options.max_size, problems)
-            sources += [_source(SNAPSHOT_LABEL, obj, f"{path}:{line}") for obj, line in located]
+            sources += [_source(SNAPSHOT_LABEL, obj, path, line) for obj, line in located]
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, path) for problem in problems]
@@ -93,8 +94,29 @@ def snapshot_position(location) -> tuple[str, int | None] | None:
     return path, int(line) if line.isdigit() else None
 
 
-def _source(prefix: str, obj: dict, detail: str | None = None) -> tuple[Source, dict]:
+def _source(prefix: str, obj: dict, path: str | None = None, line: int | None = None) -> tuple[Source, dict]:
     """The Source a live object is located by, and the (reduced) object, loaded as it is."""
     meta = obj["metadata"]
-    name = f"{prefix}/{meta.get('namespace') or ''}/{obj['kind']}/{meta['name']}"
-    return Source(name=name, kind="cluster", is_json=True, detail=detail), obj
+    return LiveSource(prefix, meta.get("namespace") or "", obj["kind"], meta["name"], path, line), obj
+
+
+class LiveSource(Source):
+    """The Source of one live object, named ``<prefix>/<namespace>/<Kind>/<name>``, with the snapshot's
+    ``file:line`` as detail.  Both texts are made when asked (a location, a message): a cluster has
+    many objects and few are ever named, and their parts are texts the objects keep anyway."""
+
+    __slots__ = ("_prefix", "_object_namespace", "_object_kind", "_object_name", "_file", "_line")
+
+    def __init__(self, prefix: str, namespace: str, kind: str, name: str, file: str | None, line: int | None) -> None:
+        self.kind, self.is_json = "cluster", True
+        self.reader = self.limited_reader = self.rendered = self.namespace = None
+        self._prefix, self._object_namespace, self._object_kind, self._object_name = prefix, namespace, kind, name
+        self._file, self._line = file, line
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"{self._prefix}/{self._object_namespace}/{self._object_kind}/{self._object_name}"
+
+    @property
+    def detail(self) -> str | None:  # type: ignore[override]
+        return None if self._file is None else f"{self._file}:{self._line}"
