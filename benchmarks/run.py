@@ -149,7 +149,12 @@ def dense(workdir: str, consumers: int, colliding: int, repeat: int) -> list[boo
     _line("dense", f"{consumers} consumers + Secrets, {found} findings: kongcheck scan {scan.cpu:.2f} s cpu / "
           f"CSafeLoader load_all {base.cpu:.2f} s cpu = {ratio:.2f}x (target <= 0.5x); peak {peak:.0f} MB "
           "(target < 250 MB)", ok)
-    return [ok]
+    half, half_colliding = consumers // 2, colliding // 2
+    half_tree = _tree(workdir, f"consumers-{half}-{half_colliding}",
+                      lambda path: _consumer_tree(path, half, half_colliding))
+    half_peak = max(_scan(half_tree, 1).peak_mb for _ in range(repeat))
+    _line("dense", f"{half} consumers + Secrets: peak {half_peak:.0f} MB (target < 200 MB)", half_peak < 200)
+    return [ok, half_peak < 200]
 
 
 def live(workdir: str, secrets: int, consumers: int, colliding: int, repeat: int) -> list[bool]:
