@@ -194,3 +194,15 @@ def test_a_document_without_kind_beside_objects_exits_2_and_the_objects_are_stil
                                        "this one (\"Object 'Kind' is missing\"), exiting 1")
     text = cli("scan", "--no-config", str(manifest))
     assert text.code == 2 and f"{manifest}:{error['line']}: a mapping without kind" in text.stdout
+
+
+@pytest.mark.parametrize("kind", ["kind:", "kind: \"\"", "kind: ''", "kind: ~  # none", "kind: null", "kind: NULL"])
+def test_a_document_whose_kind_is_null_or_empty_beside_objects_exits_2(tmp_path, kind):
+    manifest = tmp_path / "objects.yaml"
+    manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n---\n"
+                        f"apiVersion: v1\n{kind}\nmetadata:\n  name: forgotten\n")
+    run = scan_json(str(manifest))
+    assert run.code == 2
+    [error] = run.json["errors"]
+    assert (error["file"], error["line"]) == (str(manifest), 6)
+    assert error["message"].startswith("a mapping without kind: kubectl applies the other objects")

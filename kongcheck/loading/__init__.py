@@ -24,10 +24,11 @@ _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[
 _JSON_START = re.compile(r"[ \t\r\n]*\{")  # kubectl's test for JSON: the first non-space is "{"
 _DIRECTIVE = re.compile(rb"^%", re.M)  # a %YAML or %TAG line: parsed, so that kubectl's refusal is reported
 _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
-# a ``kind`` key at the start of a line: a block mapping's top-level key (a piece without one may be a
-# document kubectl refuses for want of a kind; one that has it elsewhere, indented or in flow style, is
-# only parsed to see)
-_TOP_KIND = re.compile(rb"""(?m)^["']?kind["']?[ \t]*:""")
+# a ``kind`` key at the start of a line with a value on its line that is not null or empty: a block
+# mapping's top-level key (a piece without one may be a document kubectl refuses for want of a kind,
+# ``kind:``, ``kind: ""`` and ``kind: ~`` included; one that has it elsewhere, indented, in flow style or
+# on the next line, is only parsed to see)
+_TOP_KIND = re.compile(rb"""(?m)^["']?kind["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -224,7 +225,7 @@ def _objects(value, result: LoadResult, piece: Document, start: int, objects: bo
         result.errors.append(error)
         result.has_manifests = True  # refused manifests, not an empty input
         return
-    if not isinstance(value, LMap) or "kind" not in value:
+    if not isinstance(value, LMap) or value.get("kind") in (None, ""):  # kubectl: no kind, a null or empty one
         if value is None:  # an empty document, or only comments or null: kubectl skips it too
             return
         if objects:
