@@ -79,6 +79,24 @@ HOSTILE = [
     "- a b: c\n", "a: b c: d\n", "a: b :c\n", "a: b:c d\n", "a:  'x'  \n", "a: 1  \n", "a: 'x&y|z>*!'\n",
     "a: \"*x\"\n", "# a & b | c > *d !e\na: b\n", "a: b\n  \n", "a:\n\n  b: c\n", "a: b\n   # c\nd: e\n",
     "a: b\n#\u00e9\n", "a: b\n# \t\n", "a: b", "a:", "- a", "- a:", "-", "- ", "a:\n  - b\n  -\n", "a: -\n",
+    "a: 128Mi\n", "a: 1.5.2\n", "a: 1:20\n", "a: 80 x\n", "- 100m\n", "- 1:b\n", "a: 1 : 2\n", "1: b\n", "- 1: b\n",
+    "a: 0777x\n", "a: 1e3x\n", "a: 1.5\n", "a: 0x1F\n", "a: 1_0\n", "a: 2024-01-02T10:00:00Z\n",
+]
+# one-line flow collections: read when inside the subset, left to the composer otherwise
+FLOW = [
+    "{}", "[]", "{ }", "[ ]", "{a: b}", "{ a: b }", "{a: b }", "{ a: b}", "{a:  b}", "[a,b]", "[a, b]", "[a,  b]",
+    "{a: {b: c}, d: [e, {f: 1}, [g]], h: []}", "['a, b', \"c: d\", 'e}f]g#h', '', \"\"]", "{a: 'b'  }", "{a: 1 }",
+    "[128Mi, 1.2.3, 2x, /x, 0, 123456789]", "[1.5]", "[0777]", "[1e3]", "[1_000]", "[2024-01-02]", "[1:20]",
+    "{a: b,}", "[a,]", "[a,,b]", "[,a]", "{,}", "[a , b]", "{a:b}", "{a: b c}", "{a: http://x}", "{\"a\": b}",
+    "{? a: b}", "{a}", "{a: }", "[a: b]", "{a: b, a: c}", "{y: b}", "{a: no}", "{a: ~}", "{a: null}", "[-a]", "[- a]",
+    "{a: &x b}", "{a: *x}", "{a: !!str b}", "{a: b} # c", "{a: b}}", "[a]]", "[{a: b]", "{a: [b}", "{a: 'x''y'}",
+    '{a: "x\\y"}', "{a: caf\u00e9}", "{a:\tb}", "{a: b}{c: d}", "{a: b} x", "[a] [b]", "{<<: {a: b}}", "{1: a}",
+    "[" * 70 + "a" + "]" * 70, "[" * 30 + "a" + "]" * 30, "{a: " * 40 + "b" + "}" * 40,
+]
+HOSTILE += [f"k: {flow}\n" for flow in FLOW] + [f"- {flow}\n" for flow in FLOW] + [f"a:\n  b: {flow}\n  c: d\n" for flow in FLOW]
+HOSTILE += [
+    "{a: b}\n", "a:\n  {b: c}\n", "a: {b: c}\n  d: e\n", "- {a: b}\n  c: d\n", "a: {b: c,\n  d: e}\n", "a: [b,\n  c]\n",
+    "a: {b: c}\nb: [d]\n", "- a: {b: c}\n  d: [e]\n", "a:{b: c}\n", "a: {b: c}, d\n",
 ]
 
 
@@ -92,6 +110,18 @@ def test_every_yaml_file_of_the_repository_is_read_as_the_composer_reads_it():
     pieces = _pieces()
     read = sum(_same_or_refused(text, offset) for offset, text in pieces)
     assert read >= 100 and len(pieces) >= 150  # the subset is worth having: most real pieces are in it
+
+
+def test_one_line_flow_collections_are_read_as_the_composer_reads_them():
+    read = [flow for flow in FLOW if _same_or_refused(f"k: {flow}\n")]
+    assert {"{}", "[ ]", "{a: {b: c}, d: [e, {f: 1}, [g]], h: []}", "[128Mi, 1.2.3, 2x, /x, 0, 123456789]"} <= set(read)
+    assert not {"{a: b,}", "{a:b}", "{a: http://x}", "[a , b]", "{y: b}"} & set(read)
+
+
+def test_generated_workloads_with_flow_mappings_are_read_without_the_composer():
+    docs = [doc for number in range(40) for doc in _app_docs(random.Random(number), "team-a", f"app-{number}", number)]
+    flows = [doc for doc in docs if "{" in doc and "|" not in doc]
+    assert flows and all(_same_or_refused(doc) for doc in flows)
 
 
 def test_random_mutations_are_read_as_the_composer_reads_them_or_left_to_it():

@@ -42,6 +42,14 @@ PLAIN = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n  labe
          "  double: \"no\"\n  yES: nULL\n  text: True-ish\n  path: /etc/x\n# a comment\n"
          "---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n"
          "    name: listed\n  data:\n    _k: v\n")
+# the one-line flow collections parse/fast.py reads too (the test checks that it does)
+FLOW = ("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: flow, labels: {app.kubernetes.io/name: web}}\n"
+        "data:\n  empty: {}\n  spaced: { }\n  none: []\n  blank: [ ]\n  one: {number: 80}\n"
+        "  two: {cpu: \"1\", memory: 512Mi}\n  inner: { a: b, c: d }\n  tight: [a,b]\n  wide: {a: b,   c: 'x'}\n"
+        "  nested: {a: {b: c}, d: [e, {f: 1}, [g]], h: []}\n  quoted: ['a, b', \"c: d\", 'e}f]g#h', '']\n"
+        "  words: [128Mi, 1.2.3, 2x, /healthz, a.b-c_d, 0, 123456789]\n  time: 2024-01-02\n  clock: 1:20\n"
+        "  version: 1.5.11436\n  path: {type: PathPrefix, value: /api}\n  stamps: [2024-01-02]\n  padded: { a: 'b'  }\n"
+        "  items:\n  - {a: b}\n  - [c, d]\n  - [[e]]\n  - 100m\n")
 SEPARATORS = (HEAD % "first" + "--- # a comment\n" + HEAD % "second" + "---#no space\n" + HEAD % "third"
               + "...\n: [ never read\n---   \n" + HEAD % "fourth" + "---\n# only a comment\n---\n~\n---\nnull\n"
               + "---\n---\n" + CONSUMER % "last" + "username: last\n---\n")
@@ -78,10 +86,10 @@ def _without_defaults(obj: dict) -> dict:
     return {**obj, "metadata": metadata}
 
 
-@pytest.mark.parametrize("text", [SCALARS, KEYS, MERGES, ITEMS, SEPARATORS, PLAIN],
-                         ids=["scalars", "keys", "merges", "items", "separators", "plain-block"])
+@pytest.mark.parametrize("text", [SCALARS, KEYS, MERGES, ITEMS, SEPARATORS, PLAIN, FLOW],
+                         ids=["scalars", "keys", "merges", "items", "separators", "plain-block", "flow"])
 def test_kongcheck_reads_the_objects_kubectl_decodes(k8s_tools, tmp_path, text):
-    if text is PLAIN:  # else the fast reader would go untested against kubectl
+    if text in (PLAIN, FLOW):  # else the fast reader would go untested against kubectl
         assert all(fast.documents(piece.decode()) is not None for _, piece in iter_pieces(text.encode()))
     path = tmp_path / "in.yaml"
     path.write_text(text)

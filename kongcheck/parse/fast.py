@@ -1,11 +1,12 @@
 """A fast reader for the plainest block YAML, with the composer (tree.py) as its fallback.
 
 Most manifests are written in a small part of YAML: block mappings and sequences, one value per
-line, plain words and quoted text without escapes.  For a piece wholly inside that part, this
-module builds the same ``LMap``/``LSeq`` tree, with the same positions, as composing libyaml's
-events does, at a fraction of the cost; for anything else it answers None and the caller composes
-the piece (so every error, and every construct whose meaning depends on the YAML version or the
-parser, stays the composer's).  What it accepts, all else being refused:
+line, plain words and quoted text without escapes, and in generated ones short flow collections on
+one line (``port: {number: 80}``).  For a piece wholly inside that part, this module builds the
+same ``LMap``/``LSeq`` tree, with the same positions, as composing libyaml's events does, at a
+fraction of the cost; for anything else it answers None and the caller composes the piece (so
+every error, and every construct whose meaning depends on the YAML version or the parser, stays
+the composer's).  What it accepts, all else being refused:
 
 - printable ASCII text (no tabs, carriage returns or other control characters); comment lines,
   blank lines, one leading ``---``;
@@ -14,9 +15,15 @@ parser, stays the composer's).  What it accepts, all else being refused:
 - keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``), of 1000
   characters at most;
 - values that are plain words (spaces between them; no ``#``, no ``: ``), ``'text'`` without a
-  quote inside, ``"text"`` without a quote or backslash inside, and decimal numbers up to nine digits;
+  quote inside, ``"text"`` without a quote or backslash inside, and decimal numbers up to nine
+  digits; a plain word that starts with another digit only where kubectl reads it as text
+  (``128Mi``, ``1.5.2``: parse/scalars.py decides, as for the composer);
+- as a value, a flow collection that ends on its line: ``{key: value, ...}`` and ``[value, ...]``,
+  nested, empty (``{}``, ``[ ]``), spaces after the brackets and the commas, before the closing
+  bracket; in it, keys as above after ``: `` and values without spaces or colons (``{url: http://x}``
+  is the composer's), no trailing comma, nothing after the closing bracket but spaces;
 - no word that kubectl reads as a boolean or null (``yes``, ``On``, ``n``, ``NULL``... parse/scalars.py
-  ``WORDS``), as a key or a plain value; no duplicate key; at most 64 levels.
+  ``WORDS``), as a key or a plain value; no duplicate key; at most 64 levels, flow ones included.
 
 ``tests/test_fast_yaml_subset.py`` checks it against the composer on every fixture and on hostile
 pieces: each piece is either refused or read exactly as the composer reads it.
@@ -26,6 +33,7 @@ from __future__ import annotations
 import re
 import sys
 
+from kongcheck.parse import scalars
 from kongcheck.parse.scalars import WORDS
 from kongcheck.parse.values import LMap, LSeq
 
@@ -34,8 +42,9 @@ _KEY = r"[A-Za-z_][A-Za-z0-9_./-]{0,999}"  # libyaml: a key of 1024 characters a
 # a plain value as the line pattern takes it (cheap: one class); one with a colon or a trailing space
 # is then held to the exact form, _PLAIN: words, with spaces between them and no ": " inside
 _PLAIN_WIDE = r"[A-Za-z_/][A-Za-z0-9_./@+=~()\-: ]*"
+_DIGIT_WIDE = r"[0-9][A-Za-z0-9_./@+=~()\-: ]*"  # a plain value that starts with a digit: 128Mi, 1.5.2
 _WORD = r"[A-Za-z0-9_./@+=~()-]"
-_PLAIN = re.compile(rf"[A-Za-z_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
+_PLAIN = re.compile(rf"[A-Za-z0-9_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
 _QUOTED = r"""'[ -&(-~]*'|"[ !#-\[\]-~]*\""""
 _NUMBER = r"0|[1-9][0-9]{0,8}"
 # One line of the subset, as (indent, "- " and the spaces after it, key, the spaces after its colon,
@@ -43,8 +52,13 @@ _NUMBER = r"0|[1-9][0-9]{0,8}"
 # empty texts but the indent; a line outside the subset does not match at all, so that a piece is in
 # the subset exactly when there is one match per line.  (Empty alternatives, not "?": faster.)
 _LINE = re.compile(
-    rf"^( *)(?:(- +|)(?:({_KEY}):( *)|)(?:({_PLAIN_WIDE})|({_QUOTED}) *|({_NUMBER}) *|)|#[ -~]*)(?:\n|\Z)",
-    re.M)
+    rf"^( *)(?:(- +|)(?:({_KEY}):( *)|)(?:({_PLAIN_WIDE})|({_QUOTED}) *|({_NUMBER}) *|({_DIGIT_WIDE})|([{{\[][^\n]*[}}\]]) *|)"
+    r"|#[ -~]*)(?:\n|\Z)", re.M)
+# inside a flow collection: a key and the spaces after its colon; a value (a plain word without
+# spaces or colons, quoted text, a number) or an opening bracket; after a value, a comma or a closing bracket
+_FLOW_KEY = re.compile(rf"({_KEY}): +")
+_FLOW_VALUE = re.compile(rf"(?:([A-Za-z_/]{_WORD}*)|({_QUOTED})|({_NUMBER})|([0-9]{_WORD}*))(?=[ ,}}\]])|([{{\[]) *")
+_FLOW_NEXT = re.compile(r",( *)| *([}\]])")
 _MARKER = re.compile(r"--- *(?:\n|\Z)")
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
@@ -77,12 +91,12 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     stack = []
     pending = ""  # the key of ``top`` whose block value opens on the next content line
     first = None
-    for width, dash, key, gap, plain, quoted, digits in lines:
+    for width, dash, key, gap, plain, quoted, digits, other, flow in lines:
         number += 1
         if key and not dash and is_map and pending is None and len(width) == indent:
             column = indent  # the usual line: one more entry of the open mapping
         elif not (key or dash):
-            if plain or quoted or digits:
+            if plain or quoted or digits or other or flow:
                 return None  # a scalar on its own line: a document of its own, or a plain scalar's next line
             continue  # a blank line or a comment
         else:
@@ -113,8 +127,8 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
                 if not dash:
                     return None
                 column = width + len(dash)
-                if key and not gap and (plain or digits):  # "- a:b" is one plain scalar
-                    plain, key = f"{key}:{plain or digits}", ""
+                if key and not gap and (plain or digits or other):  # "- a:b" is one plain scalar
+                    plain, key = f"{key}:{plain or digits or other}", ""
                 if not key:
                     if plain:
                         if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
@@ -126,6 +140,14 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
                         top.append(quoted[1:-1])
                     elif digits:
                         top.append(int(digits))
+                    elif other:
+                        if (other := _text(other, number)) is None:
+                            return None
+                        top.append(other)
+                    elif flow:
+                        if (found := _flow(flow, number, column, len(stack), deepest)) is None:
+                            return None
+                        top.append(found)
                     else:
                         return None  # an empty item
                     positions.append((number, column + 1))
@@ -155,6 +177,16 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             if not gap:
                 return None
             top[key] = int(digits)
+        elif other:
+            if not gap or (other := _text(other, number)) is None:
+                return None
+            top[key] = other
+        elif flow:
+            if not gap or (found := _flow(flow, number, column + len(key) + len(gap) + 1, len(stack),
+                                          deepest)) is None:
+                return None
+            top[key] = found  # no position kept: LMap.where() reads the value's own
+            continue
         else:
             pending = key
             continue
@@ -169,3 +201,81 @@ def _exact(plain: str) -> str | None:
     not one plain scalar (``a: b`` inside it, or a colon at its end)."""
     plain = plain.rstrip(" ")
     return plain if _PLAIN.fullmatch(plain) is not None else None
+
+
+def _text(plain: str, number: int) -> str | None:
+    """A plain value that starts with a digit, when kubectl reads it as text (``128Mi``, ``1.5.2``,
+    ``1:20``), by the composer's own resolution; None for a number, or outside the subset."""
+    if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
+        return None
+    value = scalars.plain(plain, number)
+    return plain if value.__class__ is str else None
+
+
+def _flow(text: str, number: int, column: int, level: int, deepest: int):
+    """The flow collection ``text`` (one line, from its opening bracket to its closing one, which
+    stands at 0-based ``column``), with ``level`` containers open around it; None when it is outside
+    the subset."""
+    found, end = _collection(text, 0, number, column, level, deepest)
+    return found if end == len(text) else None
+
+
+def _collection(text: str, at: int, number: int, column: int, level: int, deepest: int):
+    """The collection whose opening bracket is ``text[at]``, and where it ends: (None, -1) outside
+    the subset."""
+    if level >= deepest:
+        return None, -1
+    if text[at] == "{":
+        found, positions, closer = LMap(), {}, "}"
+    else:
+        found, positions, closer = LSeq(), [], "]"
+    found.line, found.column, found.pos = number, column + at + 1, positions
+    at += 1
+    while text[at] == " ":  # the text ends with a bracket: never past it
+        at += 1
+    if text[at] == closer:
+        return found, at + 1
+    while True:
+        if closer == "}":
+            match = _FLOW_KEY.match(text, at)
+            if match is None:
+                return None, -1
+            key = _intern(match[1])
+            if key in found or key in WORDS:
+                return None, -1
+            at = match.end()
+        match = _FLOW_VALUE.match(text, at)
+        if match is None:
+            return None, -1
+        plain, quoted, digits, other, opener = match.groups()
+        if opener:
+            value, at = _collection(text, at, number, column, level + 1, deepest)
+            if value is None:
+                return None, -1
+            where = (number, value.column)
+        else:
+            if plain:
+                if plain in WORDS:
+                    return None, -1
+                value = plain
+            elif quoted:
+                value = quoted[1:-1]
+            elif digits:
+                value = int(digits)
+            elif (value := _text(other, number)) is None:
+                return None, -1
+            where = (number, column + at + 1)
+            at = match.end()
+        if closer == "}":
+            found[key] = value
+            if not opener:
+                positions[key] = where
+        else:
+            found.append(value)
+            positions.append(where)
+        match = _FLOW_NEXT.match(text, at)
+        if match is None:
+            return None, -1
+        if match[2] is not None:
+            return (found, match.end()) if match[2] == closer else (None, -1)
+        at = match.end()
