@@ -20,6 +20,7 @@ from kongcheck.facts.kinds import BY_KIND
 
 from .kube.answers import ItemProblem, selected
 from .kube.errors import AnswerError, ClusterError
+from .kube.packed import pack, unpack
 from .kube.reduce import reduce_object, resource_of, secret_refs, tls_part, tls_secret_refs
 from .kube.resources import RESOURCES, read
 
@@ -121,40 +122,71 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
 
     Kinds kongcheck does not read are skipped; Secrets are kept when labelled
     `konghq.com/credential` or named by a consumer (the snapshot's or `referenced_secrets`).
-    Each object is reduced as it is read (kube/snapshot.py): what is known only once every object
-    is read (which Secrets are named, as credentials or TLS certificates) is decided on the
-    reduced objects.
     An object that cannot be used (``labels: [a]``, ``stringData: [a]``) is one ClusterError in
     `problems`, located at the offending field (raised at once when `problems` is None).
     """
+    return [(unpack(packed), line) for packed, line in load_snapshot_packed(path, referenced_secrets, max_size,
+                                                                            problems)]
+
+
+def load_snapshot_packed(path: str, referenced_secrets: Iterable[tuple[str, str]] = (), max_size: int = 64 << 20,
+                         problems: list | None = None) -> list[tuple[object, int]]:
+    """load_snapshot_located(), each object packed (kube/packed.py: ``unpack`` gives it back).
+
+    Each object is reduced and packed as it is read (kube/snapshot.py); what is known only once
+    every object is read (which Secrets are named, as credentials or TLS certificates) is decided
+    on what was noted of each reduced object."""
     from .kube.snapshot import read_snapshot
 
     referenced_secrets = set(referenced_secrets)
     named_tls = set(referenced_secrets)  # Secrets named as TLS certificates, by a manifest or the snapshot
-    located = []  # (reduced object, line, its TLS part while it is not known to be needed)
+    named = set(referenced_secrets)  # Secrets named at all
+    read_objects = []  # (_Read, line) in file order
     found: list = []  # in file order once every item is read
     for read in read_snapshot(path, lambda obj, line: _reduced(obj, line, path), max_size,
                               found if problems is not None else None):
         if isinstance(read, ClusterError):
             found.append(read)
         elif read is not None:
-            obj, line, refs, tls_part = read
-            named_tls |= refs
-            located.append((obj, line, tls_part))
+            read, names, names_tls = read
+            named.update(names)
+            named_tls.update(names_tls)
+            read_objects.append(read)
     if problems is None and found:
         raise found[0]
     if problems is not None:
         problems.extend(sorted(found, key=lambda error: error.line or 0))
-    for obj, _, tls_part in located:
-        if tls_part and _names_tls(obj, named_tls):
-            obj["data"].update(tls_part)
-    refs = secret_refs([o for o, _, _ in located]) | referenced_secrets
-    return [(o, line) for o, line, _ in located if _kept(o, refs)]
+    kept = []
+    for read in read_objects:
+        if not read.listed and (read.secret is None or read.secret not in named):
+            continue
+        packed = read.packed
+        if read.tls_part and read.secret in named_tls:
+            obj = unpack(packed)
+            obj["data"].update(read.tls_part)
+            packed = pack(obj)
+        kept.append((packed, read.line))
+    return kept
+
+
+class _Read:
+    """What the second look at a snapshot needs of one reduced object: the object packed, its line, the
+    key of a Secret, whether a live fetch would list it, and a Secret's TLS part while it is not
+    known to be needed."""
+
+    __slots__ = ("packed", "line", "secret", "listed", "tls_part")
+
+    def __init__(self, reduced: dict, line: int, tls_part: dict | None = None) -> None:
+        meta = reduced["metadata"]
+        self.packed, self.line = pack(reduced), line
+        self.secret = (meta.get("namespace") or "default", meta["name"]) if reduced["kind"] == "Secret" else None
+        self.listed = _listed(reduced)
+        self.tls_part = tls_part or None
 
 
 def _reduced(obj: dict, line: int, path: str):
-    """(reduced object, line, TLS Secrets it names, a Secret's TLS part), None for a kind not read, or
-    the ClusterError that makes it unusable."""
+    """(_Read, the Secrets it names, those it names as TLS certificates) of one object, None for a kind
+    not read, or the ClusterError that makes it unusable."""
     resource = resource_of(obj)
     if resource is None:
         return None
@@ -168,14 +200,8 @@ def _reduced(obj: dict, line: int, path: str):
         return ClusterError(f"{resource.kind}{name} in cluster snapshot: {problem.problem}", path,
                             _line_of(obj, problem.path, line))
     if resource.kind == "Secret":
-        return reduced, line, set(), tls_part(obj) if reduced.get("type") != tls.SECRET_TYPE else None
-    return reduced, line, tls_secret_refs([obj]), None
-
-
-def _names_tls(obj: dict, named: set) -> bool:
-    """Whether a reduced Secret is one that something names as a TLS certificate."""
-    meta = obj["metadata"]
-    return (meta.get("namespace") or "default", meta["name"]) in named
+        return _Read(reduced, line, tls_part(obj) if reduced.get("type") != tls.SECRET_TYPE else None), (), ()
+    return _Read(reduced, line), secret_refs([reduced]), tls_secret_refs([obj])
 
 
 def _line_of(obj, path: tuple, line: int) -> int:
@@ -190,13 +216,10 @@ def _line_of(obj, path: tuple, line: int) -> int:
     return line
 
 
-def _kept(obj: dict, refs: set[tuple[str, str]]) -> bool:
-    """Objects of a kind read by label (facts/kinds.py) are kept when a live fetch would list them,
-    Secrets also when something names them."""
+def _listed(obj: dict) -> bool:
+    """Whether a live fetch would list a reduced object: kinds read by label (facts/kinds.py) when labelled."""
     row = BY_KIND[obj["kind"]]
     if row.live != "labelled":
         return True
-    meta = obj["metadata"]
-    if any(selected(meta.get("labels"), selector) for selector in row.live_labels):
-        return True
-    return obj["kind"] == "Secret" and (meta.get("namespace") or "default", meta["name"]) in refs
+    labels = obj["metadata"].get("labels")
+    return any(selected(labels, selector) for selector in row.live_labels)

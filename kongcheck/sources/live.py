@@ -9,6 +9,7 @@ mean for the run is the verdict stage's (verdict/live.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterator
 
 from kongcheck.facts.kinds import KINDS
 from kongcheck.model import ScanError, input_error
@@ -35,15 +36,15 @@ class LiveOptions:
         return self.cluster or bool(self.snapshots)
 
 
-def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> tuple[list[tuple[Source, dict]],
+def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> tuple["LiveObjects",
                                                                                       list[ScanError]]:
     """The live objects, each with the Source that names it, and the problems met getting them (as
     input errors).
 
     ``refs``: (namespace, name) of the Secrets the manifests reference (fetched when unlabelled)."""
-    from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_located
+    from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_packed
 
-    sources: list[tuple[Source, dict]] = []
+    sources: list[tuple] = []  # (prefix, the object or its packed form, snapshot file, line)
     errors: list[ScanError] = []
     if options.cluster:
         problems: list[ClusterError] = []
@@ -54,19 +55,42 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
                 deadline=options.deadline, max_body=options.max_size, max_objects=options.max_objects,
                 problems=problems, **_kinds_for(settings.target))
             prefix = f"cluster:{context}"
-            sources += [_source(prefix, obj) for obj in objects]
+            sources += [(prefix, obj, None, None) for obj in objects]
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, "--cluster") for problem in problems]
     for path in options.snapshots:
         problems = []
         try:
-            located = load_snapshot_located(path, refs, options.max_size, problems)
-            sources += [_source(SNAPSHOT_LABEL, obj, path, line) for obj, line in located]
+            located = load_snapshot_packed(path, refs, options.max_size, problems)
+            sources += [(SNAPSHOT_LABEL, packed, path, line) for packed, line in located]
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, path) for problem in problems]
-    return sources, errors
+    return LiveObjects(sources), errors
+
+
+class LiveObjects:
+    """(Source, object) of each live object in order, made as they are iterated: a snapshot's object is
+    unpacked (kube/packed.py) only then.  ``objects[at] = None`` lets go of the one at ``at`` (the
+    loader does once it is loaded), so an object is held whole only while it is loaded."""
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: list[tuple]) -> None:
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[tuple[Source, dict]]:
+        from kongcheck.sources.kube.packed import unpack
+
+        for prefix, packed, path, line in self._entries:
+            yield _source(prefix, unpack(packed), path, line)
+
+    def __setitem__(self, at: int, value: None) -> None:
+        self._entries[at] = value
 
 
 def _error(exc, default: str) -> ScanError:

@@ -220,3 +220,21 @@ def test_a_tab_in_a_snapshot_is_named(tmp_path):
     message = snapshot_error(path)
     assert message.startswith(f"{path}:{path.read_text().count(chr(10))}: invalid YAML in cluster snapshot: ")
     assert message.endswith("(a tab? YAML indents with spaces only)")
+
+
+def test_objects_are_read_as_written_however_deep(tmp_path):
+    path = tmp_path / "deep.yaml"
+    deep = "{a: " * 990 + "x" + "}" * 990
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n"
+                    "- {apiVersion: configuration.konghq.com/v1alpha1, kind: KongVault, metadata: {name: v},\n"
+                    f"   spec: {{backend: env, prefix: p, config: {{since: 2025-01-02T03:04:05Z, deep: {deep}}}}}}}\n"
+                    "- {apiVersion: configuration.konghq.com/v1, kind: KongConsumer, metadata: {name: c, namespace: a},\n"
+                    "   username: c, credentials: [k]}\n")
+    vault, consumer = load_snapshot(str(path))
+    assert vault["spec"]["config"]["since"] == "2025-01-02T03:04:05Z"
+    value, depth = vault["spec"]["config"]["deep"], 0
+    while isinstance(value, dict):
+        value, depth = value["a"], depth + 1
+    assert (value, depth) == ("x", 990)
+    assert consumer == {"apiVersion": "configuration.konghq.com/v1", "kind": "KongConsumer",
+                        "metadata": {"name": "c", "namespace": "a"}, "username": "c", "credentials": ["k"]}
