@@ -206,3 +206,17 @@ def test_a_document_whose_kind_is_null_or_empty_beside_objects_exits_2(tmp_path,
     [error] = run.json["errors"]
     assert (error["file"], error["line"]) == (str(manifest), 6)
     assert error["message"].startswith("a mapping without kind: kubectl applies the other objects")
+
+
+@pytest.mark.parametrize("entry", ["annotations:\n    konghq.com/plugins: [rate-limit]",
+                                   "annotations:\n    kongcheck.io/ignore: {rule: all}",
+                                   "labels:\n    team: 7"])
+def test_a_label_or_annotation_that_is_not_text_is_an_input_error_at_its_line(tmp_path, entry):
+    manifest = tmp_path / "consumer.yaml"
+    manifest.write_text("apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\nmetadata:\n  name: alice\n"
+                        f"  {entry}\nusername: alice\n")
+    run = scan_json(str(manifest))
+    assert run.code == 2 and "internal error" not in run.stderr
+    [error] = run.json["errors"]
+    assert (error["file"], error["line"]) == (str(manifest), 6)
+    assert error["message"].startswith("KongConsumer 'alice': metadata.")

@@ -240,6 +240,7 @@ class _Reader:
 
     def record(self, obj: Obj) -> Record:
         row = BY_KIND[obj.ref.kind]
+        obj.check_metadata_text()  # before any of them is read, and those only read later (plugins, suppressions)
         record = self.module(row).parse(obj)
         record.created = _timestamp(obj)
         record.tags = _annotation_value(obj, TAGS_ANNOTATION)

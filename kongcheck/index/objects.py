@@ -86,6 +86,19 @@ class Obj:
             raise FieldError(f"{exc} (quote it)", exc.line) from None
         return None if text is None else (text, entries)
 
+    def check_metadata_text(self) -> None:
+        """FieldError for a label or annotation whose value is not text: the API server refuses the whole
+        object (``map[string]string``), whichever of them kongcheck reads."""
+        for field in ("labels", "annotations"):
+            entries = self.metadata.get(field)
+            if entries is None:
+                continue
+            if entries.__class__ is not LMap:
+                entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
+            for name, text in entries.items():
+                if text is not None and text.__class__ is not str:
+                    self._metadata_map(field, name)  # raises the located FieldError
+
     def annotation(self, name: str) -> str | None:
         found = self._metadata_map("annotations", name)
         return found[0] if found else None
