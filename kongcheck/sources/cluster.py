@@ -24,7 +24,7 @@ from .kube.packed import pack, unpack
 from .kube.reduce import reduce_object, resource_of, secret_refs, tls_part, tls_secret_refs
 from .kube.resources import RESOURCES, read
 
-__all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located"]
+__all__ = ["ClusterError", "fetch_live_objects", "load_snapshot_located", "load_snapshot_packed"]
 
 DEFAULT_DEADLINE = 300.0  # --cluster-deadline
 
@@ -35,8 +35,9 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
                        page_size: int | None = None, ingress_class: str | None = None,
                        skip_kinds: Iterable[str] = (), optional_kinds: Iterable[str] = (),
                        deadline: float = DEFAULT_DEADLINE, max_body: int = 64 << 20, max_objects: int = 100_000,
-                       problems: list | None = None) -> tuple[str, list[dict]]:
-    """(context name, reduced objects) from the cluster of `context` (default: current-context).
+                       problems: list | None = None, packed: bool = False) -> tuple[str, list]:
+    """(context name, reduced objects) from the cluster of `context` (default: current-context); with
+    `packed`, each object as it was packed when read (kube/packed.py: ``unpack`` gives it back).
 
     `namespaces` limits namespaced kinds (KongVaults are cluster-scoped and always read).
     `referenced_secrets` are (namespace, name) of Secrets that manifests name: any of them
@@ -57,13 +58,24 @@ def fetch_live_objects(context: str | None = None, kubeconfig: str | None = None
     with bounded_exec(lambda: min(timeout, clock.left())):
         conn = connect(context=context, kubeconfig=kubeconfig)
         api = KubeApi(conn, timeout, clock, max_body, max_objects)
-        return conn.context, _fetch(api, namespaces, referenced_secrets, page_size or PAGE_SIZE, ingress_class,
-                                    set(skip_kinds), set(optional_kinds), problems)
+        objects = _fetch(api, namespaces, referenced_secrets, page_size or PAGE_SIZE, ingress_class,
+                         set(skip_kinds), set(optional_kinds), problems)
+    return conn.context, objects if packed else [unpack(obj) for obj in objects]
 
 
 def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds, optional_kinds, problems):
     scopes = sorted(set(namespaces)) or [None]
-    objects: list[dict] = []
+    objects: list = []  # packed
+    listed_secrets: set = set()  # (namespace, name) of the Secrets listed
+    named: set = set()  # Secrets the listed objects name
+
+    def kept(reduced: dict) -> tuple:
+        meta = reduced["metadata"]
+        key = (meta.get("namespace"), meta["name"])
+        named.update(secret_refs([reduced]))
+        if reduced["kind"] == "Secret":
+            listed_secrets.add(key)
+        return key, pack(reduced)
     for mode in ("list", "labelled"):
         for row, resource in read(mode):
             if row.kind in skip_kinds:
@@ -72,7 +84,7 @@ def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds,
             for selector in row.live_labels or (None,):
                 for namespace in scopes if resource.namespaced else [None]:
                     try:
-                        found = api.list_objects(resource, namespace, lambda o, r=resource: reduce_object(o, r),
+                        found = api.list_objects(resource, namespace, lambda o, r=resource: kept(reduce_object(o, r)),
                                                  selector, size, missing_ok=row.kind in optional_kinds,
                                                  problems=problems)
                     except AnswerError as error:  # that list is lost; the others are still read
@@ -80,11 +92,11 @@ def _fetch(api, namespaces, referenced_secrets, size, ingress_class, skip_kinds,
                             raise
                         problems.append(error.detached())
                         continue
-                    for obj in found:
-                        listed.setdefault((obj["metadata"].get("namespace"), obj["metadata"]["name"]), obj)
+                    for key, packed in found:
+                        listed.setdefault(key, packed)
             objects.extend(listed.values())
     secrets = RESOURCES["Secret"]
-    for namespace, name in sorted(_unlisted_refs(objects, referenced_secrets, scopes)):
+    for namespace, name in sorted(_unlisted_refs(listed_secrets, named, referenced_secrets, scopes)):
         _get(api, secrets, namespace, name, objects, problems)
     for _row, resource in read("named") if ingress_class else ():
         _get(api, resource, None, ingress_class, objects, problems)
@@ -102,14 +114,13 @@ def _get(api, resource, namespace, name, objects: list, problems) -> None:
     if found is None:
         return
     try:
-        objects.append(reduce_object(found, resource, tls_secret=True))  # fetched because something names it
+        objects.append(pack(reduce_object(found, resource, tls_secret=True)))  # fetched because something names it
     except ItemProblem as problem:
         api.item_problem(problem, f"GET {resource.object_path(namespace, name)}", found, problems)
 
 
-def _unlisted_refs(objects: list[dict], extra: Iterable[tuple[str, str]], scopes: list) -> set[tuple[str, str]]:
-    listed = {(o["metadata"].get("namespace"), o["metadata"]["name"]) for o in objects if o["kind"] == "Secret"}
-    wanted = secret_refs(objects) | {(ns, name) for ns, name in extra}
+def _unlisted_refs(listed: set, named: set, extra: Iterable[tuple[str, str]], scopes: list) -> set[tuple[str, str]]:
+    wanted = named | {(ns, name) for ns, name in extra}
     if scopes != [None]:
         wanted = {(ns, name) for ns, name in wanted if ns in scopes}
     return wanted - listed

@@ -53,7 +53,7 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
                 context=options.context, kubeconfig=options.kubeconfig, namespaces=options.namespaces,
                 timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class,
                 deadline=options.deadline, max_body=options.max_size, max_objects=options.max_objects,
-                problems=problems, **_kinds_for(settings.target))
+                problems=problems, packed=True, **_kinds_for(settings.target))
             prefix = f"cluster:{context}"
             sources += [(prefix, obj, None, None) for obj in objects]
         except ClusterError as exc:
@@ -71,7 +71,7 @@ def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> 
 
 
 class LiveObjects:
-    """(Source, object) of each live object in order, made as they are iterated: a snapshot's object is
+    """(Source, object) of each live object in order, made as they are iterated: an object is
     unpacked (kube/packed.py) only then.  ``objects[at] = None`` lets go of the one at ``at`` (the
     loader does once it is loaded), so an object is held whole only while it is loaded."""
 
