@@ -53,7 +53,7 @@ _NUMBER = r"0|[1-9][0-9]{0,8}"
 # the subset exactly when there is one match per line.  (Empty alternatives, not "?": faster.)
 _LINE = re.compile(
     rf"^( *)(?:(- +|)(?:({_KEY}):( *)|)(?:({_PLAIN_WIDE})|({_QUOTED}) *|({_NUMBER}) *|({_DIGIT_WIDE})|([{{\[][^\n]*[}}\]]) *|)"
-    r"|#[ -~]*)(?:\n|\Z)", re.M)
+    r"|#[ -~]*)\n", re.M)
 # inside a flow collection: a key and the spaces after its colon; a value (a plain word without
 # spaces or colons, quoted text, a number) or an opening bracket; after a value, a comma or a closing bracket
 _FLOW_KEY = re.compile(rf"({_KEY}): +")
@@ -76,8 +76,10 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             start = found.end()
             number += 1
             marker = number
+    if not text.endswith("\n"):
+        text += "\n"
     lines = _LINE.findall(text, start)
-    if len(lines) != text.count("\n", start) + 1:  # a line outside the subset
+    if len(lines) != text.count("\n", start):  # a line outside the subset
         return None
     deepest = min(max_depth, _DEEPEST) - 1  # containers open below a new one
     words, intern = WORDS, _intern
