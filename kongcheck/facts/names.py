@@ -8,8 +8,7 @@ Sources (KIC 3.4 and 3.5, the same code in both):
   (``<namespace>.<service>.<port>``; one Kong service per Service and port), ``intoKongRouteName``
   (``<namespace>.<ingress>.<service>.<host>.<port>``, ``*`` in the host written as ``_``),
   kongstate/types.go ``PortDef.CanonicalString`` (the port's number, else its name, else
-  ``implicitPort``); KongServiceFacade backends ``<namespace>.<facade>.svc.facade`` and
-  ``<namespace>.<ingress>.<host>.<facade>.svc.facade``.
+  ``implicitPort``).
 - Ingress default backend: translator/translate_ingress.go (the oldest Ingress only; service
   ``<namespace>.<service>.<port>``, route ``<namespace>.<ingress>``).
 - HTTPRoute: subtranslator/httproute.go: the rules of one HTTPRoute with equal backendRefs make one
@@ -59,14 +58,6 @@ def ingress_route_key(namespace: str, ingress: str, service: str, host: str, por
 
 def ingress_default_route(namespace: str, ingress: str) -> str:
     return f"{namespace}.{ingress}"
-
-
-def facade_service(namespace: str, facade: str) -> str:
-    return f"{namespace}.{facade}.svc.facade"
-
-
-def facade_route(namespace: str, ingress: str, host: str, facade: str) -> str:
-    return f"{namespace}.{ingress}.{host.replace('*', '_')}.{facade}.svc.facade"
 
 
 def httproute_service(namespace: str, name: str, first_rule: int) -> str:

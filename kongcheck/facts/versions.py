@@ -150,19 +150,11 @@ class Target(NamedTuple):
         return self.kic >= (3, 4)
 
     @property
-    def supports_vaults(self) -> bool:
-        return self.kic >= (3, 1)
-
-    @property
     def honours_control_plane_ref(self) -> bool:  # objects of another control plane are skipped, 3.4.0
         return self.kic >= (3, 4)
 
     @property
     def credential_lists_are_sets(self) -> bool:  # listType=set, 3.2.0
-        return self.kic >= (3, 2)
-
-    @property
-    def webhook_checks_labelled_secrets(self) -> bool:
         return self.kic >= (3, 2)
 
     # --- KIC: CA certificates (internal/dataplane/translator/translate_cacerts.go, internal/store/store.go) ---
