@@ -57,7 +57,7 @@ class Ignored:
 
 class KongIndex:
     __slots__ = ("settings", "records", "shadowed", "replaced", "ignored", "refused", "processed", "attachments",
-                 "errors", "input_refused", "unread", "skipped", "default_class", "attached", "named_by",
+                 "errors", "input_refused", "unread", "skipped", "default_class", "named_by",
                  "ca_certificates", "makers", "memo", "by_kind")
 
     def __init__(self, settings: Settings, unread: int = 0) -> None:
@@ -74,8 +74,8 @@ class KongIndex:
         self.unread = unread  # inputs with load errors: objects in them have no name we could read
         self.skipped: list[str] = []  # for --verbose
         self.default_class = False
-        self.attached: set = set()  # refs of Secrets some processed consumer names
-        self.named_by: dict = {}  # Secret ref -> the attachments that name it, in order
+        self.named_by: dict = {}  # Secret ref -> the attachments that name it, in order (its keys: the Secrets
+        # some processed consumer names, made ones included)
         self.ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
         self.makers: dict = {}  # (namespace, Secret name) -> the SecretMaker that makes it
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
@@ -102,10 +102,10 @@ class KongIndex:
             return True
         kind = record.obj.ref.kind
         if isinstance(record, SecretMaker):
-            return record.type_label is not None or record.obj.ref in self.attached
+            return record.type_label is not None or record.obj.ref in self.named_by
         if kind == "Secret":
             return (record.label_type is not None or record.legacy_type is not None
-                    or record.obj.ref in self.attached)
+                    or record.obj.ref in self.named_by)
         return BY_KIND[kind].classed
 
     def live_version(self, record: Record) -> Record | None:
@@ -148,9 +148,8 @@ class KongIndex:
 
     def definitions(self, ref) -> list[Obj]:
         """Every definition of the object ``ref`` names, in apply order (the last one wins)."""
-        key = ref
-        record = self.records.get(key)
-        return self.shadowed.get(key, []) + ([record.obj] if record is not None else [])
+        record = self.records.get(ref)
+        return self.shadowed.get(ref, []) + ([record.obj] if record is not None else [])
 
     def made_secrets(self) -> list[SecretMaker]:
         """The SealedSecrets and ExternalSecrets that make a Secret some processed consumer names."""
@@ -353,14 +352,13 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         record = digest.record
         if record is None:
             continue
-        ref = record.obj.ref
-        key = ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
-        previous = index.records.get(key)
+        ref = record.obj.ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
+        previous = index.records.get(ref)
         if previous is not None:
-            index.shadowed.setdefault(key, []).append(previous.obj)
+            index.shadowed.setdefault(ref, []).append(previous.obj)
             if previous.obj.is_live and not record.obj.is_live:
-                index.replaced[key] = previous
-        index.records[key] = record
+                index.replaced[ref] = previous
+        index.records[ref] = record
 
 
 def _makers(index: KongIndex) -> None:
@@ -425,13 +423,11 @@ def _attach(index: KongIndex) -> None:
                 attachment = Attachment(owner, name, secret)
                 if secret is not None:
                     attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
-                    index.attached.add(secret.obj.ref)
                     index.named_by.setdefault(secret.obj.ref, []).append(attachment)
                 else:
                     attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
                     attachment.maker = None if attachment.refused else index.makers.get((namespace, name.text))
                     if attachment.maker is not None:
-                        index.attached.add(attachment.maker.obj.ref)
                         index.named_by.setdefault(attachment.maker.obj.ref, []).append(attachment)
                 index.attachments.append(attachment)
 

@@ -172,9 +172,13 @@ def count_documents(data: bytes, is_json: bool = False) -> int:
     """How many non-empty documents a stream holds, without parsing it."""
     if is_json:
         return 1 if _CONTENT.search(data) else 0
+    return sum(1 for begin, end in _bounds(data) if _CONTENT.search(data, begin, end))
+
+
+def _bounds(data: bytes):
+    """(begin, end) of each piece of a stream (``_iter_starts``)."""
     starts = list(_iter_starts(data))
-    ends = starts[1:] + [len(data)]
-    return sum(1 for begin, end in zip(starts, ends) if _CONTENT.search(data, begin, end))
+    return zip(starts, starts[1:] + [len(data)])
 
 
 def _decode(source: Source, piece: bytes, line: int) -> str:
@@ -354,6 +358,8 @@ def _first(documents):
 
 def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
                 budget: _Budget, where: Document, objects: bool = True) -> bool:
+    kept = _kept_text(source, piece)
+    lines = where.lines if kept else _NO_LINES
     for start, value in _parse(source, piece, line, options):
         if value is not None:
             result.document_count += 1
@@ -363,8 +369,7 @@ def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, r
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            kept = _kept_text(source, piece)
-            document = Document(source, body, start, kept, line, lines=where.lines if kept else _NO_LINES)
+            document = Document(source, body, start, kept, line, lines=lines)
             result.documents.append(document)
             if result.digest is not None:
                 result.digest(document)
@@ -431,8 +436,7 @@ def _mixed(data: bytes, is_json: bool) -> bool:
     objects, kubectl applies them and refuses each document without kind."""
     if is_json or _KIND_KEY.search(data) is None:
         return False  # a JSON file is one document
-    starts = list(_iter_starts(data))
-    return any(_kindless(data, begin, end) for begin, end in zip(starts, starts[1:] + [len(data)]))
+    return any(_kindless(data, begin, end) for begin, end in _bounds(data))
 
 
 def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget,

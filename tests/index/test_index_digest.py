@@ -72,3 +72,22 @@ def test_the_index_from_digested_documents_is_the_index_from_whole_trees():
     assert whole.skipped == digested.skipped and digested.skipped
     assert [(a.consumer.obj.ref, a.secret.obj.ref) for a in whole.attachments] == \
         [(a.consumer.obj.ref, a.secret.obj.ref) for a in digested.attachments]
+
+
+def test_a_scan_builds_its_index_from_documents_that_let_go_of_their_trees(tmp_path, monkeypatch):
+    from kongcheck import pipeline
+
+    (tmp_path / "c.yaml").write_text(yaml_stream(consumer("a", username="a", credentials=["s"], plugins="p"),
+                                                 secret("s", "key-auth", key="k")))
+    seen = []
+    build_index = pipeline.kong_index.build
+
+    def recording(documents, *args, **kwargs):
+        seen.extend(documents)
+        return build_index(documents, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.kong_index, "build", recording)
+    pipeline.run(pipeline.Request(paths=(str(tmp_path),)))
+    assert len(seen) == 2 and all(doc.digest is None or doc.digest.record is not None for doc in seen)
+    assert [sorted(doc.body) for doc in seen] == [["metadata"], []]  # the plugins annotation, then nothing
+    assert [sorted(doc.body["metadata"]["annotations"]) for doc in seen[:1]] == [["konghq.com/plugins"]]
