@@ -229,7 +229,7 @@ class _Reader:
     def __init__(self, settings: Settings) -> None:
         self.install = settings.install
         self.modules: dict[str, object] = {}
-        self.paths = {row.kind: [p for p in unique.paths_of(row.kind)] for row in BY_KIND.values()}
+        self.paths: dict[str, list] = {}  # kind -> the unique paths its parser does not read (the record's FIELDS)
 
     def module(self, row: Kind):
         found = self.modules.get(row.kind)
@@ -244,13 +244,17 @@ class _Reader:
         record.created = _timestamp(obj)
         record.tags = _annotation_value(obj, TAGS_ANNOTATION)
         record.to_webhook = webhook.sent(self.install, obj.label)
-        unique = {}
-        for path in self.paths[row.kind]:
+        paths = self.paths.get(row.kind)
+        if paths is None:
+            paths = self.paths[row.kind] = [(path, ".".join(path)) for path in unique.paths_of(row.kind)
+                                            if ".".join(path) not in record.FIELDS]
+        values = {}
+        for path, dotted in paths:
             value = path_value(obj, path)
             if value is not None:
-                unique[".".join(path)] = value
-        if unique:
-            record.unique = unique
+                values[dotted] = value
+        if values:
+            record.unique = values
         if row.classed:
             record.class_annotation = _annotation_value(obj, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
@@ -260,7 +264,8 @@ class _Reader:
 
 
 class Digest(NamedTuple):
-    """What one document gives the index, worked out once (as it is loaded, or when the index is built)."""
+    """What one document gives the index, worked out once (as it is loaded, or when the index is built);
+    a document that gives only a record keeps the record itself (``digest_of``)."""
 
     record: Record | None  # None: skipped or refused
     problems: tuple  # (Obj or None, ScanError): why the API server refuses the object
@@ -290,6 +295,12 @@ def _kept_metadata(metadata, kept: frozenset) -> LMap:
     reduced = LMap(annotations=entries)
     reduced.line, reduced.column, reduced.pos = metadata.line, metadata.column, {"annotations": metadata.where("annotations")}
     return reduced
+
+
+def digest_of(doc: Document) -> Digest | None:
+    """What the index made of a document as it was loaded (None: it was not digested)."""
+    digest = doc.digest
+    return digest if digest is None or digest.__class__ is Digest else Digest(digest, (), None, None)
 
 
 def _release(doc: Document, digest: Digest) -> None:
@@ -336,8 +347,10 @@ class Digester:
         self.references = references
 
     def __call__(self, doc: Document) -> None:
-        doc.digest = _digest(doc, self.namespace, self.reader, self.references)
-        _release(doc, doc.digest)
+        digest = _digest(doc, self.namespace, self.reader, self.references)
+        _release(doc, digest)
+        plain = digest.record is not None and not digest.problems and digest.refs is None
+        doc.digest = digest.record if plain else digest  # most documents: only a record, kept without a Digest
 
 
 def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:
@@ -345,13 +358,16 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
     namespace = index.settings.namespace
     for doc in documents:
         digest = doc.digest if doc.digest is not None else _digest(doc, namespace, reader)
-        for obj, error in digest.problems:
-            _refuse(index, obj, error)
-        if digest.skipped is not None:
-            index.skipped.append(digest.skipped)
-        record = digest.record
-        if record is None:
-            continue
+        if digest.__class__ is Digest:
+            for obj, error in digest.problems:
+                _refuse(index, obj, error)
+            if digest.skipped is not None:
+                index.skipped.append(digest.skipped)
+            record = digest.record
+            if record is None:
+                continue
+        else:
+            record = digest  # a document that gave only its record
         ref = record.obj.ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
         previous = index.records.get(ref)
         if previous is not None:
@@ -463,7 +479,8 @@ def secret_references(documents: list[Document], default_namespace: str) -> set[
     index (a live fetch needs them first)."""
     refs: set[tuple[str, str]] = set()
     for doc in documents:
-        found = doc.digest.refs if doc.digest is not None else None
+        digest = digest_of(doc)
+        found = digest.refs if digest is not None else None
         refs.update(found if found is not None else _references(doc, default_namespace))
     return refs
 

@@ -172,4 +172,4 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
         if not isinstance(namespace, str) or not namespace:
             raise FieldError(f"{kind} {name!r}: metadata.namespace must be non-empty text",
                              metadata.where("namespace")[0])
-    return Obj(doc, ResourceRef(kind, sys.intern(namespace), name, row.group), metadata)
+    return Obj(doc, ResourceRef(row.kind, sys.intern(namespace), name, row.group), metadata)  # one shared kind text

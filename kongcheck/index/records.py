@@ -19,13 +19,13 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 class Value:
     """A string value and where it is written (located on demand)."""
 
-    __slots__ = ("text", "obj", "line", "column", "encoded")
+    __slots__ = ("text", "obj", "line", "column")
+    encoded = False  # decoded from a Secret's base64 `data` (a Decoded value)
 
-    def __init__(self, text: str, obj: Obj, position: tuple[int, int | None], encoded: bool = False) -> None:
+    def __init__(self, text: str, obj: Obj, position: tuple[int, int | None]) -> None:
         self.text = text
         self.obj = obj
         self.line, self.column = position
-        self.encoded = encoded  # decoded from a Secret's base64 `data`
 
     @property
     def location(self) -> Location:
@@ -33,6 +33,13 @@ class Value:
 
     def __repr__(self) -> str:  # never the text: it may be a credential
         return f"Value(<{len(self.text)} chars> at {self.line}:{self.column})"
+
+
+class Decoded(Value):
+    """A value decoded from a Secret's base64 ``data``."""
+
+    __slots__ = ()
+    encoded = True
 
 
 class Part(Value):
@@ -131,17 +138,25 @@ _NO_VALUES = MappingProxyType({})  # shared by the records that have no unique f
 
 class Record:
     """What every record has; a kind's parser module (index/kinds/) subclasses it with the kind's own
-    fields, taken as keywords after the object."""
+    fields, taken as keywords after the object.  ``FIELDS`` names the kind's own fields that hold a
+    unique field's value (dotted path -> attribute, read as the index would read the path), so that
+    the index reads those paths only once."""
 
     __slots__ = ("obj", "created", "tags", "unique", "to_webhook")
+    FIELDS: MappingProxyType = _NO_VALUES
 
     def __init__(self, obj: Obj, created: str | None = None, tags: Value | None = None,
                  unique: dict[str, Value] | None = None, to_webhook: bool = True) -> None:
         self.obj = obj
         self.created = created  # metadata.creationTimestamp (RFC 3339, checked)
         self.tags = tags  # the konghq.com/tags annotation
-        self.unique = _NO_VALUES if unique is None else unique  # dotted path -> value, for facts/unique.py rows
+        self.unique = _NO_VALUES if unique is None else unique  # dotted path -> value, for facts/unique.py rows not in FIELDS
         self.to_webhook = to_webhook  # the install's webhook configuration sends it to KIC's webhook (facts/webhook.py)
+
+    def unique_value(self, path: str) -> Value | None:
+        """The value of the unique field at ``path`` (dotted, a facts/unique.py row's), if it is set."""
+        attribute = self.FIELDS.get(path)
+        return self.unique.get(path) if attribute is None else getattr(self, attribute)
 
 
 class Classed(Record):

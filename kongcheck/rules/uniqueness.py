@@ -71,7 +71,7 @@ def _attachments_by_type(index: KongIndex) -> dict:
 def _kind_values(row: UniqueField, index: KongIndex):
     path = row.dotted_path
     for record in index.of(row.kind):
-        value = record.unique.get(path)
+        value = record.unique_value(path)
         if value is not None and value.text:
             yield record, value
 

@@ -83,7 +83,7 @@ def test_unique_field_values_are_read_for_every_row_of_the_kind():
     vault = ("apiVersion: configuration.konghq.com/v1alpha1\nkind: KongVault\nmetadata:\n  name: v\n"
              "  annotations:\n    kubernetes.io/ingress.class: kong\nspec:\n  backend: env\n  prefix: p\n")
     [record] = index_of(vault).of("KongVault")
-    assert record.unique["spec.prefix"].text == "p"
+    assert record.unique_value("spec.prefix").text == "p"
 
 
 def test_secret_references_are_read_before_the_index_for_a_live_fetch():

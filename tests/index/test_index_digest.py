@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kchelp import consumer, documents_of, secret, settings, yaml_stream
-from kongcheck.index import Digester, build
+from kongcheck.index import Digester, build, digest_of
 
 ANNOTATED = """\
 apiVersion: configuration.konghq.com/v1
@@ -34,7 +34,7 @@ def test_a_digested_document_keeps_only_the_annotations_read_after_its_record_is
     assert list(doc.body) == ["metadata"]
     assert dict(doc.body["metadata"]["annotations"]) == {"konghq.com/plugins": "rate-limit",
                                                          "kongcheck.io/ignore": "tags"}
-    record = doc.digest.record
+    record = digest_of(doc).record
     assert record.username.text == "alice" and [v.text for v in record.credentials] == ["a-key"]
     assert record.class_annotation.text == "kong"
     assert record.obj.annotation_entry("konghq.com/plugins") == ("rate-limit", (10, 25))
@@ -43,7 +43,7 @@ def test_a_digested_document_keeps_only_the_annotations_read_after_its_record_is
 
 def test_reading_a_value_that_was_not_kept_is_an_error_not_a_silent_none():
     [doc] = _digested(ANNOTATED)
-    obj = doc.digest.record.obj
+    obj = digest_of(doc).record.obj
     with pytest.raises(RuntimeError, match="example.com/owner"):
         obj.annotation("example.com/owner")
     with pytest.raises(RuntimeError, match="labels"):
@@ -88,6 +88,6 @@ def test_a_scan_builds_its_index_from_documents_that_let_go_of_their_trees(tmp_p
 
     monkeypatch.setattr(pipeline.kong_index, "build", recording)
     pipeline.run(pipeline.Request(paths=(str(tmp_path),)))
-    assert len(seen) == 2 and all(doc.digest is None or doc.digest.record is not None for doc in seen)
+    assert len(seen) == 2 and all(doc.digest is None or digest_of(doc).record is not None for doc in seen)
     assert [sorted(doc.body) for doc in seen] == [["metadata"], []]  # the plugins annotation, then nothing
     assert [sorted(doc.body["metadata"]["annotations"]) for doc in seen[:1]] == [["konghq.com/plugins"]]

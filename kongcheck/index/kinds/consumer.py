@@ -4,6 +4,8 @@ KIC: pkg/apis/configuration/v1/kongconsumer_types.go; the fields sit at the top 
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from kongcheck.facts.versions import Target
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Refusal, Value, text_list, text_value
@@ -11,6 +13,7 @@ from kongcheck.index.records import Classed, Refusal, Value, text_list, text_val
 
 class Consumer(Classed):
     __slots__ = ("username", "custom_id", "credentials", "groups")
+    FIELDS = MappingProxyType({"username": "username", "custom_id": "custom_id"})
 
     def __init__(self, obj: Obj, *, username: Value | None = None, custom_id: Value | None = None,
                  credentials: list[Value] | None = None, groups: list[Value] | None = None) -> None:

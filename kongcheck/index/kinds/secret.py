@@ -13,7 +13,7 @@ import binascii
 
 from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LEGACY_TYPE_KEY
 from kongcheck.index.objects import FieldError, Obj
-from kongcheck.index.records import BadValue, Record, Value, label_value
+from kongcheck.index.records import BadValue, Decoded, Record, Value, label_value
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
@@ -68,7 +68,7 @@ def parse(obj: Obj) -> Secret:
             raise FieldError(f"Secret {obj.ref.name!r}: {_entry('data', position)} must be base64 text, not "
                              f"{type_name(text)}", position[0])
         try:
-            values[key] = Value(decode_base64(text), obj, position, encoded=True)
+            values[key] = Decoded(decode_base64(text), obj, position)
         except ValueError:
             bad.append(BadValue(position[0], f"{_entry('data', position)} is not valid base64; the API server "
                                              "refuses it"))

@@ -4,6 +4,8 @@ KIC: pkg/apis/configuration/v1alpha1/kong_vault_types.go.
 """
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from kongcheck.index.objects import Obj
 from kongcheck.index.records import Classed, Value, text_value
 from kongcheck.parse.values import LMap
@@ -11,6 +13,7 @@ from kongcheck.parse.values import LMap
 
 class Vault(Classed):
     __slots__ = ("prefix", "backend")
+    FIELDS = MappingProxyType({"spec.prefix": "prefix"})
 
     def __init__(self, obj: Obj, *, prefix: Value | None = None, backend: str | None = None) -> None:
         Classed.__init__(self, obj)
