@@ -74,12 +74,17 @@ class KongIndex:
         self.unread = unread  # inputs with load errors: objects in them have no name we could read
         self.skipped: list[str] = []  # for --verbose
         self.default_class = False
-        self.named_by: dict = {}  # Secret ref -> the attachments that name it, in order (its keys: the Secrets
-        # some processed consumer names, made ones included)
+        self.named_by: dict = {}  # Secret ref -> the attachment that names it, or a list of them in order when
+        # several do (read through naming()); its keys: the Secrets some processed consumer names, made ones included
         self.ca_certificates: object = None  # index/cacerts.py CAState: the CA certificates KIC builds
         self.makers: dict = {}  # (namespace, Secret name) -> the SecretMaker that makes it
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
         self.by_kind: dict[str, list[Record]] | None = None  # the winning records of each kind, once all are known
+
+    def naming(self, ref: ResourceRef) -> list[Attachment] | tuple[Attachment, ...]:
+        """The attachments that name the Secret ``ref`` (one in the input, or one some object makes), in order."""
+        found = self.named_by.get(ref, ())
+        return (found,) if found.__class__ is Attachment else found
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
@@ -438,14 +443,24 @@ def _attach(index: KongIndex) -> None:
                 secret = index.find("Secret", namespace, name.text)
                 attachment = Attachment(owner, name, secret)
                 if secret is not None:
+                    name.text = secret.obj.ref.name  # the same text: one copy of it is kept
                     attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
-                    index.named_by.setdefault(secret.obj.ref, []).append(attachment)
+                    _named(index.named_by, secret.obj.ref, attachment)
                 else:
                     attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
                     attachment.maker = None if attachment.refused else index.makers.get((namespace, name.text))
                     if attachment.maker is not None:
-                        index.named_by.setdefault(attachment.maker.obj.ref, []).append(attachment)
+                        _named(index.named_by, attachment.maker.obj.ref, attachment)
                 index.attachments.append(attachment)
+
+
+def _named(named_by: dict, ref: ResourceRef, attachment: Attachment) -> None:
+    """Note that ``attachment`` names ``ref``: the attachment alone while it is the only one (most Secrets)."""
+    found = named_by.setdefault(ref, attachment)
+    if found is not attachment:
+        if found.__class__ is Attachment:
+            named_by[ref] = found = [found]
+        found.append(attachment)
 
 
 def build(documents: list[Document], settings: Settings, unread: int = 0) -> KongIndex:

@@ -231,9 +231,9 @@ def label_value(obj: Obj, name: str) -> Value | None:
     return None if entry is None else Value(entry[0], obj, entry[1])
 
 
-def text_list(obj: Obj, parent, key: str) -> list[Value] | tuple:
-    """A list of text at ``parent[key]`` (a shared empty tuple when absent or empty); FieldError for any
-    other item."""
+def text_list(obj: Obj, parent, key: str) -> tuple[Value, ...]:
+    """A list of text at ``parent[key]``, as a tuple (the shared empty one when absent or empty);
+    FieldError for any other item."""
     items = obj.get(parent, key, LSeq, key)
     if not items:
         return ()
@@ -242,7 +242,7 @@ def text_list(obj: Obj, parent, key: str) -> list[Value] | tuple:
         if not isinstance(item, str):
             raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: {key}[{index}] must be text", items.where(index)[0])
         values.append(Value(item, obj, items.where(index)))
-    return values
+    return tuple(values)
 
 
 def path_value(obj: Obj, path: tuple[str, ...]) -> Value | None:

@@ -82,7 +82,7 @@ def refusal_location(secret: Secret, fields: tuple[str, ...], kic) -> Location:
 
 def _exact_consumers(secret: Secret, index: KongIndex) -> list:
     """The processed consumers with the exact class annotation that name ``secret``."""
-    return [a.consumer for a in index.named_by.get(secret.obj.ref, ()) if index.exact_class(a.consumer)]
+    return [a.consumer for a in index.naming(secret.obj.ref) if index.exact_class(a.consumer)]
 
 
 def _secret_checked(secret: Secret, index: KongIndex) -> bool:

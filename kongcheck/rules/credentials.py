@@ -110,7 +110,7 @@ def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
     the consumers that name it (a Secret the webhook refuses never reaches KIC)."""
     refused = secret_refusal(secret, index)  # reported by rules/admission.py
     findings: list[Hit] = []
-    attachments = index.named_by.get(secret.obj.ref, [])
+    attachments = index.naming(secret.obj.ref)
     if attachments and not refused:
         cred_type = attachments[0].cred_type
         if cred_type is None:
@@ -135,7 +135,7 @@ def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
     only the label, no label."""
     target = index.settings.target
     ref = maker.obj.ref
-    consumers = sorted({a.consumer.obj.ref.id for a in index.named_by.get(ref, [])})
+    consumers = sorted({a.consumer.obj.ref.id for a in index.naming(ref)})
     if not consumers or not target.reads_label or not maker.labels_known:
         return None  # not a consumer credential; or KIC 2.x types it by kongCredType, a value only the cluster knows
     made = f"{ref.kind} {ref.id} makes Secret {maker.target!r}"

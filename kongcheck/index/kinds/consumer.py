@@ -16,12 +16,12 @@ class Consumer(Classed):
     FIELDS = MappingProxyType({"username": "username", "custom_id": "custom_id"})
 
     def __init__(self, obj: Obj, *, username: Value | None = None, custom_id: Value | None = None,
-                 credentials: list[Value] | None = None, groups: list[Value] | None = None) -> None:
+                 credentials: tuple[Value, ...] = (), groups: tuple[Value, ...] = ()) -> None:
         Classed.__init__(self, obj)
         self.username = username
         self.custom_id = custom_id
-        self.credentials = [] if credentials is None else credentials  # Secret names, in order
-        self.groups = [] if groups is None else groups
+        self.credentials = credentials  # Secret names, in order
+        self.groups = groups
 
 
 def parse(obj: Obj) -> Consumer:
