@@ -97,14 +97,22 @@ def _secret_checked(secret: Secret, index: KongIndex) -> bool:
             and bool(_exact_consumers(secret, index)))
 
 
+def secret_refusals(index: KongIndex) -> dict[int, Hit]:
+    """id(Secret) -> the Secret webhook's refusal, in KIC's words, for each Secret being applied that it
+    refuses (worked out once per scan: several rules ask)."""
+    refusals = index.memo.get("secret_refusals")
+    if refusals is None:
+        refusals = index.memo["secret_refusals"] = {}
+        for secret in index.all_of("Secret"):
+            refused = None if secret.obj.is_live else _secret_refusal(secret, index)
+            if refused is not None:
+                refusals[id(secret)] = refused
+    return refusals
+
+
 def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
-    """The Secret webhook's refusal of a Secret being applied, in KIC's words, or None (worked out once
-    per Secret: several rules ask)."""
-    refusals = index.memo.setdefault("secret_refusal", {})
-    key = id(secret)
-    if key not in refusals:
-        refusals[key] = _secret_refusal(secret, index)
-    return refusals[key]
+    """The Secret webhook's refusal of a Secret being applied, or None."""
+    return secret_refusals(index).get(id(secret))
 
 
 def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
@@ -172,7 +180,7 @@ def _empty_username(consumer, index: KongIndex) -> Hit | None:
 
 
 def refuses_empty_username(consumer, index: KongIndex) -> bool:
-    return consumer_checked(consumer, index) and _empty_username(consumer, index) is not None
+    return _empty_username(consumer, index) is not None and consumer_checked(consumer, index)
 
 
 def _why_not_checked(secret: Secret, index: KongIndex) -> str:
@@ -186,20 +194,22 @@ def _why_not_checked(secret: Secret, index: KongIndex) -> str:
     return f"KIC {show(index.settings.target.kic)} skips a Secret whose konghq.com/credential label is empty"
 
 
-def _consumer_refusal(consumer, attachments: list, index: KongIndex) -> Hit | None:
-    """The consumer handler's verdict on the Secrets a checked consumer names, where the Secret webhook
-    did not already refuse the Secret (that finding names the consumer) and the Secret is typed (an
-    untyped one is invalid-credential's or legacy-credential-ignored's)."""
+def _consumer_refusal(consumer, attachments: list, index: KongIndex, refusals: dict[int, Hit]) -> Hit | None:
+    """The consumer handler's verdict on the Secrets a checked consumer names (``refusals``: the Secret
+    webhook's, secret_refusals()), where the Secret webhook did not already refuse the Secret (that
+    finding names the consumer) and the Secret is typed (an untyped one is invalid-credential's or
+    legacy-credential-ignored's); the caller knows that consumer failures refuse."""
     kic = index.settings.target.kic
-    if not webhook.consumer_failures_refuse(kic, index.settings.install):
-        return None
     for attachment in attachments:
         secret = attachment.secret
-        if secret is None or secret_refusal(secret, index) is not None:
+        if secret is None or id(secret) in refusals:
             return None  # missing-credential-secret, or the Secret's own refusal, says it
-        cred_type = webhook.consumer_secret_type(secret.label_type, secret.legacy_type, kic)
+        label, legacy = secret.label_type, secret.legacy_type
+        cred_type = webhook.consumer_secret_type(label, legacy, kic)
         if cred_type is None:
             return None
+        if cred_type == webhook.secret_type(label, legacy, kic) and _secret_checked(secret, index):
+            continue  # the Secret webhook validated it as this type, and it passed
         problem = webhook.validate(cred_type, secret.data, kic)
         if problem is not None:
             ref = consumer.obj.ref
@@ -234,17 +244,20 @@ def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
 
 
 def check(index: KongIndex) -> list[Hit]:
-    hits = [secret_refusal(secret, index) for secret in index.all_of("Secret") if not secret.obj.is_live]
+    refusals = secret_refusals(index)
+    hits = [refusals.get(id(secret)) for secret in index.all_of("Secret") if not secret.obj.is_live]
     named: dict[int, list] = {}
     for attachment in index.attachments:
         named.setdefault(id(attachment.consumer), []).append(attachment)
-    later = reported(index, _APPLIED_LATER) and webhook.consumer_failures_refuse(index.settings.target.kic,
-                                                                                 index.settings.install)
+    refuse = webhook.consumer_failures_refuse(index.settings.target.kic, index.settings.install)
+    later = refuse and reported(index, _APPLIED_LATER)
     for consumer in index.of("KongConsumer"):
         if not consumer_checked(consumer, index):
             continue
-        refused = _empty_username(consumer, index) or _consumer_refusal(consumer, named.get(id(consumer), []), index)
+        attachments = named.get(id(consumer), [])
+        refused = _empty_username(consumer, index) or (
+            _consumer_refusal(consumer, attachments, index, refusals) if refuse and attachments else None)
         hits.append(refused)
         if refused is None and later:
-            hits += _applied_later(consumer, named.get(id(consumer), []), index)
+            hits += _applied_later(consumer, attachments, index)
     return [hit for hit in hits if hit is not None]

@@ -11,7 +11,7 @@ from kongcheck.index import KongIndex
 from kongcheck.index.kinds.secret import Secret
 from kongcheck.index.records import SecretMaker
 from kongcheck.model import Location, Participant
-from kongcheck.rules.admission import consumer_checked, consumer_failure, secret_refusal
+from kongcheck.rules.admission import consumer_checked, consumer_failure, secret_refusals
 from kongcheck.rules.base import Hit, RuleInfo, said
 
 RULES = [
@@ -62,7 +62,7 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
         return [_problem("invalid-credential", secret, _kind_location(secret),
                          f"unsupported credential type {cred_type!r}", "KIC skips this credential")]
     findings = []
-    for name in dict.fromkeys(row.translator_needs + ((row.unique,) if row.unique else ())):
+    for name in _READ_FIELDS[row.name]:
         value = secret.values.get(name)
         if value is None and name in row.translator_needs:
             findings.append(_problem("invalid-credential", secret, _kind_location(secret),
@@ -74,11 +74,18 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
     return findings + _parsed_fields(secret)
 
 
+# the fields the translator reads of each type: those it needs, then the unique one
+_READ_FIELDS = {row.name: tuple(dict.fromkeys(row.translator_needs + ((row.unique,) if row.unique else ())))
+                for row in CREDENTIAL_TYPES.values()}
+_INTEGER = re.compile(r"[+-]?\d+")
+# (field, whether its text parses, what it must be)
+_PARSED_FIELDS = tuple([(name, GO_BOOLS.__contains__, "true or false") for name in BOOL_FIELDS]
+                       + [(name, lambda t: _INTEGER.fullmatch(t) is not None, "an integer") for name in INT_FIELDS])
+
+
 def _parsed_fields(secret: Secret) -> list[Hit]:
     findings = []
-    checks = [(name, lambda t: t in GO_BOOLS, "true or false") for name in BOOL_FIELDS]
-    checks += [(name, lambda t: re.fullmatch(r"[+-]?\d+", t) is not None, "an integer") for name in INT_FIELDS]
-    for name, valid, want in checks:
+    for name, valid, want in _PARSED_FIELDS:
         value = secret.values.get(name)
         if value is not None and not valid(value.text):
             findings.append(_problem("invalid-credential", secret, value.location,
@@ -105,10 +112,10 @@ def _untyped(secret: Secret, index: KongIndex) -> tuple[str, str, str]:
     return "has no konghq.com/credential label", "but is referenced as a credential; KIC skips it", ", "
 
 
-def _check_secret(secret: Secret, index: KongIndex) -> list[Hit]:
-    """A Secret being applied: the webhook's verdict, then what KIC's translator does with it for
-    the consumers that name it (a Secret the webhook refuses never reaches KIC)."""
-    refused = secret_refusal(secret, index)  # reported by rules/admission.py
+def _check_secret(secret: Secret, index: KongIndex, refused: bool) -> list[Hit]:
+    """A Secret being applied: the webhook's verdict (``refused``: reported by rules/admission.py), then
+    what KIC's translator does with it for the consumers that name it (a Secret the webhook refuses
+    never reaches KIC)."""
     findings: list[Hit] = []
     attachments = index.naming(secret.obj.ref)
     if attachments and not refused:
@@ -178,9 +185,10 @@ def consumer_fates(attachments: list, index: KongIndex) -> str:
 
 def check(index: KongIndex) -> list[Hit]:
     findings: list = []
+    refusals = secret_refusals(index)
     for secret in index.all_of("Secret"):
         if not secret.obj.is_live:
-            findings += _check_secret(secret, index)
+            findings += _check_secret(secret, index, id(secret) in refusals)
     for maker in index.makers.values():
         findings.append(_check_maker(maker, index))
     for consumer in index.of("KongConsumer"):

@@ -37,10 +37,9 @@ class Entity:
 
 def _credential_entities(row: UniqueField, index: KongIndex, shared: set[str]) -> list[Entity]:
     by_secret: dict[ResourceRef, Entity] = {}
-    for attachment, value in _credential_values(row, index):
+    for attachment, ref, value in _holders(row, index):
         if value.text not in shared:
             continue
-        ref = attachment.secret.obj.ref
         entity = by_secret.setdefault(ref, Entity(value, ref, []))
         entity.owners.append(attachment.consumer.obj.ref.id)
         entity.consumers.append(attachment.consumer)
@@ -49,12 +48,23 @@ def _credential_entities(row: UniqueField, index: KongIndex, shared: set[str]) -
     return list(by_secret.values())
 
 
-def _credential_values(row: UniqueField, index: KongIndex):
-    """(attachment, value) for each consumer's reference to a Secret of the row's type that holds the field."""
-    for attachment in _attachments_by_type(index).get(row.credential_type, ()):
-        value = attachment.secret.values.get(row.field)
-        if value is not None and value.text != "":
-            yield attachment, value
+def _holders(row: UniqueField, index: KongIndex):
+    """(item, the object holding the value, value) for each non-empty value of the row's field, in
+    order: for a credential row, the item is each consumer's reference to a Secret of the row's type
+    (a Secret two consumers name comes twice); else each processed object of the row's kind."""
+    if row.credential_type:
+        field = row.field
+        for attachment in _attachments_by_type(index).get(row.credential_type, ()):
+            secret = attachment.secret
+            value = secret.values.get(field)
+            if value is not None and value.text != "":
+                yield attachment, secret.obj.ref, value
+    else:
+        path = row.dotted_path
+        for record in index.of(row.kind):
+            value = record.unique_value(path)
+            if value is not None and value.text:
+                yield record, record.obj.ref, value
 
 
 def _attachments_by_type(index: KongIndex) -> dict:
@@ -68,24 +78,12 @@ def _attachments_by_type(index: KongIndex) -> dict:
     return grouped
 
 
-def _kind_values(row: UniqueField, index: KongIndex):
-    path = row.dotted_path
-    for record in index.of(row.kind):
-        value = record.unique_value(path)
-        if value is not None and value.text:
-            yield record, value
-
-
 def _shared(row: UniqueField, index: KongIndex) -> set[str]:
     """The values that more than one object holds: only those can clash (one pass that keeps a text and
     its first holder per value, so that a scan of 100,000 distinct keys builds no entity for them)."""
     first: dict[str, object] = {}
     shared: set[str] = set()
-    if row.credential_type:
-        holders = ((attachment.secret.obj.ref, value) for attachment, value in _credential_values(row, index))
-    else:
-        holders = ((record.obj.ref, value) for record, value in _kind_values(row, index))
-    for holder, value in holders:
+    for _, holder, value in _holders(row, index):
         if first.setdefault(value.text, holder) != holder:
             shared.add(value.text)
     return shared
@@ -98,8 +96,7 @@ def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
         return []
     if row.credential_type:
         return _credential_entities(row, index, shared)
-    return [Entity(value, record.obj.ref, [], record) for record, value in _kind_values(row, index)
-            if value.text in shared]
+    return [Entity(value, ref, [], record) for record, ref, value in _holders(row, index) if value.text in shared]
 
 
 def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex,

@@ -98,11 +98,11 @@ def _objects(index: KongIndex):
 
 def _comment_warnings(obj: Obj, seen: set) -> list[str]:
     doc = obj.doc
+    if b"kongcheck:" not in doc.chunk:
+        return []
     if (doc.source.name, doc.chunk_line) in seen:  # the items of one List share their piece
         return []
     seen.add((doc.source.name, doc.chunk_line))
-    if b"kongcheck:" not in doc.chunk:
-        return []
     warnings = []
     for offset, text in enumerate(doc.chunk.decode("utf-8", "replace").split("\n")):
         match = _COMMENT.search(text)
