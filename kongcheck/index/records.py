@@ -7,6 +7,7 @@ a finding asks for one: most values never need one.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -134,6 +135,34 @@ class BadValue:
 
 
 _NO_VALUES = MappingProxyType({})  # shared by the records that have no unique field (most): never written
+
+
+class OneValue(Mapping):
+    """A read-only mapping of one key to its value, without a dict's table (most credential Secrets hold
+    one key)."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self, key: str, value: Value) -> None:
+        self.key = key
+        self.value = value
+
+    def __getitem__(self, key: str) -> Value:
+        if key == self.key:
+            return self.value
+        raise KeyError(key)
+
+    def get(self, key: str, default=None):
+        return self.value if key == self.key else default
+
+    def __contains__(self, key: object) -> bool:
+        return key == self.key
+
+    def __iter__(self):
+        yield self.key
+
+    def __len__(self) -> int:
+        return 1
 
 
 class Record:

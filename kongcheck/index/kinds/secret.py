@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 
 from kongcheck.facts.kube import CA_CERT_LABEL, CREDENTIAL_LABEL, LEGACY_TYPE_KEY
 from kongcheck.index.objects import FieldError, Obj
-from kongcheck.index.records import BadValue, Decoded, Record, Value, label_value
+from kongcheck.index.records import BadValue, Decoded, OneValue, Record, Value, label_value
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
 class Secret(Record):
     __slots__ = ("type_label", "values", "bad_values", "ca_label")
 
-    def __init__(self, obj: Obj, *, type_label: Value | None = None, values: dict[str, Value] | None = None,
+    def __init__(self, obj: Obj, *, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
                  bad_values: list[BadValue] | None = None, ca_label: Value | None = None) -> None:
         Record.__init__(self, obj)
         self.type_label = type_label  # konghq.com/credential (its text may be empty)
-        self.values = {} if values is None else values  # stringData merged over decoded data
+        self.values = {} if values is None else values  # stringData merged over decoded data (read-only)
         self.bad_values = () if bad_values is None else bad_values
         self.ca_label = ca_label  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
 
@@ -81,5 +82,7 @@ def parse(obj: Obj) -> Secret:
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
     label = obj.label_entry(CREDENTIAL_LABEL)
+    if len(values) == 1:
+        values = OneValue(*next(iter(values.items())))
     return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad or None,
                   ca_label=label_value(obj, CA_CERT_LABEL))
