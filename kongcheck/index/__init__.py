@@ -19,7 +19,7 @@ from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION, PLUGINS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
-from kongcheck.index.objects import FieldError, Obj, identify
+from kongcheck.index.objects import FieldError, Obj, identify, shared_text
 from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ResourceRef, ScanError
@@ -217,15 +217,19 @@ def _timestamp(obj: Obj) -> str | None:
     return text
 
 
-def _annotation_value(obj: Obj, name: str) -> Value | None:
-    entry = obj.annotation_entry(name)
-    return None if entry is None else Value(entry[0], obj, entry[1])
+def _metadata_value(obj: Obj, entries: LMap | None, name: str) -> Value | None:
+    """A label or annotation of a mapping Obj.check_metadata_text() returned (its values are text or null)."""
+    text = entries.get(name) if entries is not None else None
+    return None if text is None else Value(shared_text(text), obj, entries.where(name))
 
 
 def _control_plane(obj: Obj) -> str | None:
     spec = obj.get(obj.body, "spec", LMap, "spec")
     ref = obj.get(spec, "controlPlaneRef", LMap, "spec.controlPlaneRef") if spec else None
     return obj.get(ref, "type", str, "spec.controlPlaneRef.type") if ref else None
+
+
+_NO_LABELS: dict = {}  # an object without labels (never written)
 
 
 class _Reader:
@@ -235,6 +239,7 @@ class _Reader:
         self.install = settings.install
         self.modules: dict[str, object] = {}
         self.paths: dict[str, list] = {}  # kind -> the unique paths its parser does not read (the record's FIELDS)
+        self.parsers: dict[str, tuple] = {}  # kind -> (its row, its parser)
 
     def module(self, row: Kind):
         found = self.modules.get(row.kind)
@@ -243,12 +248,18 @@ class _Reader:
         return found
 
     def record(self, obj: Obj) -> Record:
-        row = BY_KIND[obj.ref.kind]
-        obj.check_metadata_text()  # before any of them is read, and those only read later (plugins, suppressions)
-        record = self.module(row).parse(obj)
-        record.created = _timestamp(obj)
-        record.tags = _annotation_value(obj, TAGS_ANNOTATION)
-        record.to_webhook = webhook.sent(self.install, obj.label)
+        found = self.parsers.get(obj.ref.kind)
+        if found is None:
+            row = BY_KIND[obj.ref.kind]
+            found = self.parsers[row.kind] = (row, self.module(row).parse)
+        row, parse = found
+        # before any of them is read, and those only read later (plugins, suppressions)
+        labels, annotations = obj.check_metadata_text()
+        record = parse(obj)
+        if "creationTimestamp" in obj.metadata:
+            record.created = _timestamp(obj)
+        record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+        record.to_webhook = webhook.sent(self.install, (labels if labels is not None else _NO_LABELS).get)
         paths = self.paths.get(row.kind)
         if paths is None:
             paths = self.paths[row.kind] = [(path, ".".join(path)) for path in unique.paths_of(row.kind)
@@ -261,7 +272,7 @@ class _Reader:
         if values:
             record.unique = values
         if row.classed:
-            record.class_annotation = _annotation_value(obj, CLASS_ANNOTATION)
+            record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
             if row.class_field is not None:
                 record.class_name = path_value(obj, row.class_field)
@@ -404,9 +415,14 @@ def _sort(index: KongIndex, reader: _Reader) -> None:
     """Split the classed objects into processed, ignored and refused ones."""
     index.default_class = _is_default_class(index)
     target = index.settings.target
+    kinds: dict[str, tuple] = {}  # kind -> (its row, its refusal check, its processed list)
     for record in index.records.values():
-        row = BY_KIND[record.obj.ref.kind]
-        check = getattr(reader.module(row), "refused", None)
+        kind = record.obj.ref.kind
+        found = kinds.get(kind)
+        if found is None:
+            row = BY_KIND[kind]
+            found = kinds[kind] = (row, getattr(reader.module(row), "refused", None), [])
+        row, check, processed = found
         refusal = check(record, target) if check is not None else None
         if refusal is not None:
             index.refused.append(refusal)
@@ -420,7 +436,9 @@ def _sort(index: KongIndex, reader: _Reader) -> None:
         if reason is not None:
             index.ignored.append(Ignored(record, *reason))
         else:
-            index.processed.setdefault(row.kind, []).append(record)
+            if not processed:
+                index.processed[kind] = processed  # in the order kinds are first processed
+            processed.append(record)
 
 
 def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, str | None]:
@@ -434,13 +452,14 @@ def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, st
 
 def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
+    records, group = index.records, BY_KIND["Secret"].group
     for row in BY_KIND.values():
         if row.secret_refs is None:
             continue
         for owner in index.of(row.kind):
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
-                secret = index.find("Secret", namespace, name.text)
+                secret = records.get(("Secret", namespace, name.text, group))  # equal to the ResourceRef
                 attachment = Attachment(owner, name, secret)
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept

@@ -86,18 +86,21 @@ class Obj:
             raise FieldError(f"{exc} (quote it)", exc.line) from None
         return None if text is None else (text, entries)
 
-    def check_metadata_text(self) -> None:
+    def check_metadata_text(self) -> tuple[LMap | None, LMap | None]:
         """FieldError for a label or annotation whose value is not text: the API server refuses the whole
-        object (``map[string]string``), whichever of them kongcheck reads."""
+        object (``map[string]string``), whichever of them kongcheck reads.  Returns the labels and the
+        annotations (None: absent), every value of which is then text or null."""
+        found = []
         for field in ("labels", "annotations"):
             entries = self.metadata.get(field)
-            if entries is None:
-                continue
-            if entries.__class__ is not LMap:
-                entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
-            for name, text in entries.items():
-                if text is not None and text.__class__ is not str:
-                    self._metadata_map(field, name)  # raises the located FieldError
+            if entries is not None:
+                if entries.__class__ is not LMap:
+                    entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
+                for name, text in entries.items():
+                    if text is not None and text.__class__ is not str:
+                        self._metadata_map(field, name)  # raises the located FieldError
+            found.append(entries)
+        return found[0], found[1]
 
     def annotation(self, name: str) -> str | None:
         found = self._metadata_map("annotations", name)
@@ -105,10 +108,7 @@ class Obj:
 
     def _entry(self, field: str, name: str) -> tuple[str, tuple[int, int]] | None:
         found = self._metadata_map(field, name)
-        if not found:
-            return None
-        text = found[0]  # a short label or annotation value (a class, a credential type) is one shared copy
-        return (sys.intern(text) if len(text) <= 64 else text), found[1].where(name)
+        return None if not found else (shared_text(found[0]), found[1].where(name))
 
     def annotation_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
         """An annotation's text and the position of its value."""
@@ -121,6 +121,12 @@ class Obj:
     def label_entry(self, name: str) -> tuple[str, tuple[int, int]] | None:
         """A label's text and the position of its value."""
         return self._entry("labels", name)
+
+
+def shared_text(text: str) -> str:
+    """A label or annotation value as records keep it: a short one (a class, a credential type) is one
+    shared copy."""
+    return sys.intern(text) if len(text) <= 64 else text
 
 
 def _row(kind: str, group: str, body: LMap):

@@ -40,6 +40,8 @@ def refused(record: Consumer, target: Target) -> Refusal | None:
     if not target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
         return None
     for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):
+        if len(values) < 2:
+            continue
         seen = set()
         for value in values:
             if value.text in seen:
