@@ -319,10 +319,14 @@ def digest_of(doc: Document) -> Digest | None:
     return digest if digest is None or digest.__class__ is Digest else Digest(digest, (), None, None)
 
 
-def _release(doc: Document, digest: Digest) -> None:
+def _release(doc: Document, digest: Record | Digest) -> None:
     """Drop a digested document's tree; its record holds every value the rules read (a refused object
     keeps only its name, which its errors carry)."""
-    record = digest.record
+    if digest.__class__ is Digest:
+        record = digest.record
+        objs = [record.obj] if record is not None else [obj for obj, _ in digest.problems if obj is not None]
+    else:
+        record, objs = digest, (digest.obj,)
     kept = _KEPT_CA if getattr(record, "ca_label", None) is not None else _KEPT
     metadata = _kept_metadata(doc.body.get("metadata"), kept)
     if metadata is _RELEASED:
@@ -330,12 +334,13 @@ def _release(doc: Document, digest: Digest) -> None:
     else:
         doc.body = LMap(metadata=metadata)
         doc.body.line, doc.body.column, doc.body.pos = metadata.line, metadata.column, {}
-    for obj in [record.obj] if record is not None else [obj for obj, _ in digest.problems if obj is not None]:
+    for obj in objs:
         obj.release(metadata, kept)
 
 
-def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = False) -> Digest:
-    obj, problems = None, []
+def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = False) -> Record | Digest:
+    """What a document gives the index: its record alone when that is all (most documents), else a Digest."""
+    obj = None
     refs = frozenset(_references(doc, namespace)) if references else None
     try:
         obj = identify(doc, doc.source.namespace or namespace)
@@ -346,9 +351,10 @@ def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = F
     except FieldError as exc:
         return Digest(None, ((obj, doc.located_error(exc.line, str(exc))),), None, refs)
     bad_values = getattr(record, "bad_values", None)
-    for bad in bad_values or ():  # the API server refuses the whole object
-        problems.append((obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: {bad.problem}")))
-    return Digest(None if bad_values else record, tuple(problems), None, refs)
+    if bad_values:  # the API server refuses the whole object
+        return Digest(None, tuple((obj, doc.located_error(bad.line, f"{obj.ref.kind} {obj.ref.name!r}: {bad.problem}"))
+                                  for bad in bad_values), None, refs)
+    return record if refs is None else Digest(record, (), None, refs)
 
 
 class Digester:
@@ -363,10 +369,8 @@ class Digester:
         self.references = references
 
     def __call__(self, doc: Document) -> None:
-        digest = _digest(doc, self.namespace, self.reader, self.references)
+        digest = doc.digest = _digest(doc, self.namespace, self.reader, self.references)
         _release(doc, digest)
-        plain = digest.record is not None and not digest.problems and digest.refs is None
-        doc.digest = digest.record if plain else digest  # most documents: only a record, kept without a Digest
 
 
 def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:

@@ -15,6 +15,9 @@ from kongcheck.model import Location, ResourceRef
 from kongcheck.parse.values import LMap, LSeq, type_name
 
 
+_new_ref = tuple.__new__
+
+
 class FieldError(Exception):
     """A field of the wrong type: the API server would refuse the object."""
 
@@ -178,4 +181,5 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
         if not isinstance(namespace, str) or not namespace:
             raise FieldError(f"{kind} {name!r}: metadata.namespace must be non-empty text",
                              metadata.where("namespace")[0])
-    return Obj(doc, ResourceRef(row.kind, sys.intern(namespace), name, row.group), metadata)  # one shared kind text
+    # one shared kind text; made as NamedTuple's own __new__ makes it, without its call in Python
+    return Obj(doc, _new_ref(ResourceRef, (row.kind, sys.intern(namespace), name, row.group)), metadata)
