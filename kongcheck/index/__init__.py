@@ -229,9 +229,6 @@ def _control_plane(obj: Obj) -> str | None:
     return obj.get(ref, "type", str, "spec.controlPlaneRef.type") if ref else None
 
 
-_NO_LABELS: dict = {}  # an object without labels (never written)
-
-
 class _Reader:
     """Builds records: the kind's parser module, then what every record has."""
 
@@ -259,18 +256,20 @@ class _Reader:
         if "creationTimestamp" in obj.metadata:
             record.created = _timestamp(obj)
         record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
-        record.to_webhook = webhook.sent(self.install, (labels if labels is not None else _NO_LABELS).get)
+        if labels is not None:  # an object without labels matches no label selector: it is sent
+            record.to_webhook = webhook.sent(self.install, labels.get)
         paths = self.paths.get(row.kind)
         if paths is None:
             paths = self.paths[row.kind] = [(path, ".".join(path)) for path in unique.paths_of(row.kind)
                                             if ".".join(path) not in record.FIELDS]
-        values = {}
-        for path, dotted in paths:
-            value = path_value(obj, path)
-            if value is not None:
-                values[dotted] = value
-        if values:
-            record.unique = values
+        if paths:
+            values = {}
+            for path, dotted in paths:
+                value = path_value(obj, path)
+                if value is not None:
+                    values[dotted] = value
+            if values:
+                record.unique = values
         if row.classed:
             record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
