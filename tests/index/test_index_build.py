@@ -92,3 +92,32 @@ def test_secret_references_are_read_before_the_index_for_a_live_fetch():
     docs = documents_of(yaml_stream(consumer("a", namespace="t", username="a", credentials=["s1", "s2"]),
                                     consumer("b", username="b", credentials=["s3"])))
     assert secret_references(docs, "default") == {("t", "s1"), ("t", "s2"), ("default", "s3")}
+
+
+def test_a_unique_field_the_kind_reads_is_the_kinds_own_value_not_a_second_copy():
+    [record] = index_of(consumer("a", username="alice", custom_id="c-1")).of("KongConsumer")
+    assert record.unique_value("username") is record.username and record.unique_value("custom_id") is record.custom_id
+    assert dict(record.unique) == {}  # nothing read twice
+    [bare] = index_of(consumer("b", username="bob")).of("KongConsumer")
+    assert bare.unique_value("custom_id") is None
+
+
+def test_a_secret_with_one_key_reads_as_a_mapping_of_that_key():
+    [record] = index_of(secret("s", "key-auth", key="k")).all_of("Secret")
+    values = record.values
+    assert values["key"].text == "k" and values.get("key") is values["key"] and "key" in values
+    assert values.get("other") is None and "other" not in values and len(values) == 1
+    assert [(k, v.text) for k, v in values.items()] == [("key", "k")] and record.data == {"key": "k"}
+    with pytest.raises(KeyError):
+        values["other"]
+
+
+def test_the_consumers_that_name_a_secret_are_listed_in_order_whether_one_or_several():
+    text = yaml_stream(consumer("a", username="a", credentials=["s", "t"]), consumer("b", username="b", credentials=["s"]),
+                       secret("s", "key-auth", key="k"), secret("t", "key-auth", key="k2"))
+    index = index_of(text)
+    shared, alone = (index.find("Secret", "default", n).obj.ref for n in ("s", "t"))
+    assert [a.consumer.obj.ref.name for a in index.naming(shared)] == ["a", "b"]
+    assert [a.consumer.obj.ref.name for a in index.naming(alone)] == ["a"]
+    assert index.naming(ResourceRef("Secret", "default", "nobody-names-it", "")) == ()
+    assert all(a.name.text == a.secret.obj.ref.name for a in index.attachments)

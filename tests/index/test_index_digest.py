@@ -91,3 +91,10 @@ def test_a_scan_builds_its_index_from_documents_that_let_go_of_their_trees(tmp_p
     assert len(seen) == 2 and all(doc.digest is None or digest_of(doc).record is not None for doc in seen)
     assert [sorted(doc.body) for doc in seen] == [["metadata"], []]  # the plugins annotation, then nothing
     assert [sorted(doc.body["metadata"]["annotations"]) for doc in seen[:1]] == [["konghq.com/plugins"]]
+
+
+def test_a_document_that_gives_only_a_record_keeps_the_record_itself():
+    plain, refused = _digested(yaml_stream(consumer("a", username="a"),
+                                           "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  key: '%%%'\n"))
+    assert plain.digest.__class__.__name__ == "Consumer" and digest_of(plain).record is plain.digest
+    assert digest_of(refused).record is None and len(digest_of(refused).problems) == 1
