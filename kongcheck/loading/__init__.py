@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.loading.locate import RENDERED_STREAMS, locate
-from kongcheck.loading.prefilter import DEFER, SKIP, may_matter, verdict
+from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, Verdicts
 from kongcheck.model import ScanError, input_error, plural
+from kongcheck.parse import fast
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
@@ -170,15 +171,15 @@ def iter_pieces(data: bytes):
 
 def count_documents(data: bytes, is_json: bool = False) -> int:
     """How many non-empty documents a stream holds, without parsing it."""
+    return sum(1 for begin, end in _bounds(data, is_json) if _CONTENT.search(data, begin, end))
+
+
+def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
+    """(begin, end) of each piece of a stream (``_iter_starts``); a JSON file is one piece."""
     if is_json:
-        return 1 if _CONTENT.search(data) else 0
-    return sum(1 for begin, end in _bounds(data) if _CONTENT.search(data, begin, end))
-
-
-def _bounds(data: bytes):
-    """(begin, end) of each piece of a stream (``_iter_starts``)."""
+        return [(0, len(data))]
     starts = list(_iter_starts(data))
-    return zip(starts, starts[1:] + [len(data)])
+    return list(zip(starts, starts[1:] + [len(data)]))
 
 
 def _decode(source: Source, piece: bytes, line: int) -> str:
@@ -204,7 +205,7 @@ def _what(value) -> str:
             "(\"cannot unmarshal\"), exiting 1; remove it")
 
 
-def _refused(value, line: int, index: int | None, piece: Document) -> ScanError | None:
+def _refused(value, line: int, index: int | None, piece: _Piece) -> ScanError | None:
     """The input error for a value kubectl refuses outright: a non-object List item, a JSON array."""
     if index is not None and not isinstance(value, LMap):
         return piece.located_error(line, f"List item {index} is {type_name(value)}, not an object; the API "
@@ -215,8 +216,9 @@ def _refused(value, line: int, index: int | None, piece: Document) -> ScanError 
     return None
 
 
-def _objects(value, result: LoadResult, piece: Document, start: int, objects: bool = True):
-    """Yield the Kubernetes objects in a parsed document.
+def _objects(value, result: LoadResult, piece: _Piece, start: int, objects: bool = True):
+    """The Kubernetes objects in a parsed document (an iterable: a List's items are checked one by one as
+    they are taken).
 
     kubectl (k8s.io/apimachinery's unstructured decoder) takes any object with an ``items`` key as a
     list, whatever its kind: the items are applied and the object holding them is not.  An item
@@ -224,29 +226,35 @@ def _objects(value, result: LoadResult, piece: Document, start: int, objects: bo
     item that holds an ``items`` list of its own is refused (kubectl cannot flatten it).  A document or
     item without kind is an input error (``_what``), unless the stream holds no ``kind`` key at all
     (``objects`` false: no manifest); an empty or null document is skipped, as kubectl does."""
+    if value.__class__ is LMap and "items" not in value and value.get("kind") not in (None, ""):
+        return (value,)  # the usual document: one object
     error = _refused(value, start, None, piece)
     if error is not None:
         result.errors.append(error)
         result.has_manifests = True  # refused manifests, not an empty input
-        return
+        return ()
     if not isinstance(value, LMap) or value.get("kind") in (None, ""):  # kubectl: no kind, a null or empty one
         if value is None:  # an empty document, or only comments or null: kubectl skips it too
-            return
+            return ()
         if objects:
             result.errors.append(piece.located_error(getattr(value, "line", None) or start, _what(value)))
             result.has_manifests = True
         else:  # a stream without any kind key: no manifest at all (a CI workflow, a values file)
             result.skipped.append(f"{piece.source.name}:{start}: no kind in the file, not a Kubernetes manifest")
-        return
+        return ()
     if "items" not in value:
-        yield value
-        return
+        return (value,)
     items = value["items"]
     if items is not None and not isinstance(items, list):
         result.has_manifests = True
         result.errors.append(piece.located_error(value.where("items")[0], f"{_kind_of(value)}: items must be a "
                              f"list, not {type_name(items)}; kubectl refuses the file"))
-        return
+        return ()
+    return _items(value, items, result, piece)
+
+
+def _items(value: LMap, items: list | None, result: LoadResult, piece: _Piece):
+    """Yield the objects of a List (``_objects``)."""
     kind, version = value.get("kind"), value.get("apiVersion")
     inherited = kind.removesuffix("List") if isinstance(kind, str) else ""
     for index, entry in enumerate(items or ()):
@@ -318,14 +326,15 @@ def _read(source: Source, options: LoadOptions, result: LoadResult) -> bytes | N
     return None
 
 
-def _unparsed(source: Source, piece: bytes, result: LoadResult, budget: _Budget, line: int,
+def _unparsed(source: Source, data: bytes, begin: int, end: int, result: LoadResult, budget: _Budget, line: int,
               count: int | None = None) -> bool:
-    """Count a piece the prefilter rules out; False once --max-documents is passed."""
+    """Count the piece ``data[begin:end]`` (``count`` documents, or the one it holds unless it has no
+    content), which is not parsed; False once --max-documents is passed."""
     if count is None:
-        count = count_documents(piece, source.is_json)
+        count = 1 if _CONTENT.search(data, begin, end) is not None else 0
     result.document_count += count
     if not result.has_manifests:  # one is enough: never search again once one is found
-        result.has_manifests = _KIND_KEY.search(piece) is not None
+        result.has_manifests = _KIND_KEY.search(data, begin, end) is not None
     return budget.take(count, line)
 
 
@@ -335,8 +344,6 @@ def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
         from kongcheck.parse import jsonfile
 
         return jsonfile.documents(text, line - 1, options.max_depth)
-    from kongcheck.parse import fast
-
     found = fast.documents(text, line - 1, options.max_depth)  # the plainest YAML, without libyaml
     if found is not None:
         return found
@@ -356,23 +363,36 @@ def _first(documents):
         return
 
 
-def _load_piece(source: Source, piece: bytes, line: int, options: LoadOptions, result: LoadResult,
-                budget: _Budget, where: Document, objects: bool = True) -> bool:
-    kept = _kept_text(source, piece)
-    lines = where.lines if kept else _NO_LINES
-    for start, value in _parse(source, piece, line, options):
+class _Piece(NamedTuple):
+    """A piece being parsed: its errors are located through a Document made for them only."""
+
+    source: Source
+    text: bytes
+    line: int
+
+    def located_error(self, line: int | None, message: str) -> ScanError:
+        return Document(self.source, None, self.line, self.text, self.line).located_error(line, message)
+
+
+def _load_piece(piece: _Piece, options: LoadOptions, result: LoadResult, budget: _Budget, kept: bytes,
+                objects: bool = True) -> bool:
+    """Parse one piece and add its objects; ``kept``: the text its documents keep (``_kept_text``)."""
+    source, line = piece.source, piece.line
+    lines = [] if kept else _NO_LINES  # split once for all the documents of the piece (Document.source_line)
+    digest = result.digest
+    for start, value in _parse(source, piece.text, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
                 return False
-        for body in _objects(value, result, where, start, objects):
+        for body in _objects(value, result, piece, start, objects):
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
             document = Document(source, body, start, kept, line, lines=lines)
             result.documents.append(document)
-            if result.digest is not None:
-                result.digest(document)
+            if digest is not None:
+                digest(document)
     return True
 
 
@@ -380,13 +400,51 @@ _PLUGINS_MARK = PLUGINS_ANNOTATION.encode()
 _NO_LINES = ()  # the lines of a document that keeps no text (shared)
 
 
+def _keeps_text(source: Source, data: bytes) -> bool:
+    """Whether any document of the stream ``data`` may keep its text: only where something reads it later
+    (helm's ``# Source:`` lines of a rendered stream, ``# kongcheck: ignore[...]`` comments, a plugins
+    annotation whose entries are each located at their own text); most streams keep none."""
+    return source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in data or _PLUGINS_MARK in data
+
+
 def _kept_text(source: Source, piece: bytes) -> bytes:
-    """The raw text a document keeps: only where something reads it later (helm's ``# Source:`` lines
-    of a rendered stream, ``# kongcheck: ignore[...]`` comments, a plugins annotation whose entries are
-    each located at their own text); most pieces keep none."""
-    if source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in piece or _PLUGINS_MARK in piece:
-        return piece
-    return b""
+    """The raw text the documents of a piece keep (``_keeps_text``, for the piece alone)."""
+    return piece if _keeps_text(source, piece) else b""
+
+
+class _Stream:
+    """What one source's bytes are, found once for all its pieces."""
+
+    __slots__ = ("source", "data", "bounds", "kinds", "verdicts")
+
+    def __init__(self, source: Source, data: bytes) -> None:
+        self.source, self.data = source, data
+        self.bounds = _bounds(data, source.is_json)  # (begin, end) of each piece
+        self.kinds = _KIND_KEY.search(data) is not None  # whether it holds manifests, its kindless pieces refused
+        self.verdicts = Verdicts(data)
+
+    def pieces(self):
+        """Yield (first line, begin, end) of each piece."""
+        data, line, counted = self.data, 1, 0
+        for begin, end in self.bounds:
+            line += data.count(b"\n", counted, begin)
+            counted = begin
+            yield line, begin, end
+
+    def survey(self, limit: int) -> int | None:
+        """How many documents the stream holds, when it is at most ``limit`` and no piece is ``_kindless``
+        (or the stream holds no ``kind`` key at all: no Kubernetes object, a CI workflow, a values file);
+        else None.  A stream with objects whose documents all name a kind needs no parsing to be counted."""
+        data, count = self.data, 0
+        refuses = self.kinds and not self.source.is_json  # a JSON file is one document, parsed if it matters
+        for begin, end in self.bounds:
+            if refuses and _TOP_KIND.search(data, begin, end) is not None:
+                count += 1  # a kind line is content
+            elif _CONTENT.search(data, begin, end) is not None:
+                if refuses:
+                    return None  # kubectl refuses it for want of a kind: the loop reports it
+                count += 1
+        return count if count <= limit else None
 
 
 def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
@@ -398,17 +456,17 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     before = (result.document_count, len(result.errors))
     if not source.is_json:
         _separators(source, data, result)
-    if not options.parse_all and not may_matter(data):  # most files: nothing to parse
-        count = count_documents(data, source.is_json)
-        if count <= options.max_documents and not _mixed(data, source.is_json):  # else: the loop below finds
-            # the line where the limit is passed, or the documents kubectl refuses for want of a kind
-            _unparsed(source, data, result, budget, 1, count)
+    stream = _Stream(source, data)
+    if not options.parse_all and stream.verdicts.stream() == SKIP:  # most files: nothing to parse
+        count = stream.survey(options.max_documents)
+        if count is not None:  # else: the loop below finds the line where the limit is passed, or the
+            # documents kubectl refuses for want of a kind
+            _unparsed(source, data, 0, len(data), result, budget, 1, count)
             if options.explain:
                 result.skipped.append(f"{source.name}: {plural(count, 'document')}, none of a kind kongcheck reads "
                                       "(not parsed)" if count else f"{source.name}: empty or only comments")
             return
-    pieces = [(1, data)] if source.is_json else iter_pieces(data)
-    _load_pieces(source, pieces, options, result, budget, _KIND_KEY.search(data) is not None)
+    _load_pieces(stream, options, result, budget)
     if (result.document_count, len(result.errors)) == before:
         result.skipped.append(f"{source.name}: empty or only comments")
 
@@ -430,37 +488,35 @@ def _kindless(data: bytes, begin: int = 0, end: int | None = None) -> bool:
     return _TOP_KIND.search(data, begin, end) is None and _CONTENT.search(data, begin, end) is not None
 
 
-def _mixed(data: bytes, is_json: bool) -> bool:
-    """Whether a YAML stream that holds a ``kind`` key has a ``_kindless`` piece. A stream without any kind
-    key holds no Kubernetes object (a CI workflow, a values file) and is not reported; in one that holds
-    objects, kubectl applies them and refuses each document without kind."""
-    if is_json or _KIND_KEY.search(data) is None:
-        return False  # a JSON file is one document
-    return any(_kindless(data, begin, end) for begin, end in _bounds(data))
-
-
-def _load_pieces(source: Source, pieces, options: LoadOptions, result: LoadResult, budget: _Budget,
-                 objects: bool) -> None:
-    """``objects``: the stream holds a ``kind`` key, so its documents without kind are parsed and refused."""
-    for line, piece in pieces:
-        parse = options.parse_all or _DIRECTIVE.search(piece) is not None or objects and _kindless(piece)
-        found = verdict(piece) if not parse else None
-        if found == SKIP or found == DEFER:
+def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
+    """Load each piece of a stream.  A stream that holds a ``kind`` key has its documents without kind
+    parsed and refused; what can be decided for the whole stream is decided once (whether any piece
+    holds a directive, keeps its text)."""
+    source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
+    directives = data.startswith(b"%") or b"\n%" in data  # a line that _DIRECTIVE finds
+    keeps = _keeps_text(source, data)
+    for line, begin, end in stream.pieces():
+        parse = options.parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None \
+            or objects and _kindless(data, begin, end)
+        found = verdicts.piece(begin, end) if not parse else PARSE
+        if found != PARSE:
             if found == DEFER:
+                piece = data[begin:end]
                 result.deferred.append(Deferred(source, piece, line, len(result.documents), _names(piece)))
-            if not _unparsed(source, piece, result, budget, line):
+            if not _unparsed(source, data, begin, end, result, budget, line):
                 return
             continue
         counted = result.document_count
-        where = Document(source, None, line, piece, line)  # locates this piece's errors
+        piece = _Piece(source, data[begin:end], line)
         try:
-            if not _load_piece(source, piece, line, options, result, budget, where, objects):
+            if not _load_piece(piece, options, result, budget, _kept_text(source, piece.text) if keeps else b"",
+                               objects):
                 return
         except LoadError as exc:
-            result.errors.append(where.located_error(exc.line, str(exc)))
+            result.errors.append(piece.located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
-            missed = count_documents(piece, source.is_json) - (result.document_count - counted)
-            if missed > 0 and not _unparsed(source, piece, result, budget, exc.line or line, missed):
+            missed = count_documents(piece.text, source.is_json) - (result.document_count - counted)
+            if missed > 0 and not _unparsed(source, data, begin, end, result, budget, exc.line or line, missed):
                 return
 
 
@@ -504,19 +560,21 @@ def _names(piece: bytes) -> frozenset | None:
 def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> bool:
     """Parse the deferred pieces that may define an object named in ``names`` and put their documents in
     their place in apply order (they were counted when they were read).  True if any document was added."""
-    chosen = [d for d in result.deferred if d.names is None or not d.names.isdisjoint(names)]
+    chosen, left = [], []
+    for entry in result.deferred:
+        (chosen if entry.names is None or not entry.names.isdisjoint(names) else left).append(entry)
     if not chosen:
         return False
-    result.deferred = [d for d in result.deferred if all(d is not c for c in chosen)]
+    result.deferred = left
     inserted = []
     for entry in chosen:
         found = LoadResult(digest=result.digest)
         budget = _Budget(entry.source, options.max_documents, found)
-        where = Document(entry.source, None, entry.line, entry.piece, entry.line)
+        piece = _Piece(entry.source, entry.piece, entry.line)
         try:
-            _load_piece(entry.source, entry.piece, entry.line, options, found, budget, where)
+            _load_piece(piece, options, found, budget, _kept_text(entry.source, entry.piece))
         except LoadError as exc:
-            found.errors.append(where.located_error(exc.line, str(exc)))
+            found.errors.append(piece.located_error(exc.line, str(exc)))
         result.errors += found.errors
         inserted.append((entry.position, found.documents))
     for position, documents in reversed(inserted):  # from the last place back, so earlier places hold

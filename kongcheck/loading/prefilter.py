@@ -42,18 +42,46 @@ SKIP, PARSE, DEFER = 0, 1, 2
 def verdict(chunk: bytes) -> int:
     """PARSE a chunk that may hold an object a rule reads, DEFER one whose only kind is read on demand
     (facts/kinds.py ``deferred_unless``: parsed when a rule names such an object), else SKIP."""
-    if MARKERS.search(chunk) is not None:
-        return PARSE
-    if any(name in chunk and any(text in chunk for text in texts) for name, texts in _REQUIRED):
-        return PARSE
-    found = SKIP
-    for name, texts in _DEFERRED:
-        if name in chunk:
-            if any(text in chunk for text in texts):
-                return PARSE
-            found = DEFER
-    return found
+    return Verdicts(chunk).piece(0, len(chunk))
 
 
 def may_matter(chunk: bytes) -> bool:
     return verdict(chunk) != SKIP
+
+
+class Verdicts:
+    """The verdicts of one stream and of its pieces, the pieces asked for in stream order.  The stream
+    is searched for markers once: a piece ``data[begin:end]`` holds a marker exactly when the first
+    one found at or after ``begin`` starts before ``end`` (no marker spans a line end but an escaped
+    one, which a piece holds whole; a piece ends at a line end or where the stream does).  Only the
+    ``requires`` and ``deferred_unless`` rows whose kind the stream names are tried on its pieces."""
+
+    __slots__ = ("data", "found", "required", "deferred")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.found = MARKERS.search(data)  # the first marker at or after the pieces asked for so far
+        self.required = [(name, texts) for name, texts in _REQUIRED if name in data]
+        self.deferred = [(name, texts) for name, texts in _DEFERRED if name in data]
+
+    def stream(self) -> int:
+        """The verdict of the whole stream (SKIP: no piece of it can matter)."""
+        return self.piece(0, len(self.data))
+
+    def piece(self, begin: int, end: int) -> int:
+        """The verdict of ``data[begin:end]``; ``begin`` is never before that of a piece asked for earlier."""
+        found, data = self.found, self.data
+        if found is not None and found.start() < begin:
+            found = self.found = MARKERS.search(data, begin)
+        if found is not None and found.start() < end:
+            return PARSE
+        if any(data.find(name, begin, end) >= 0 and any(data.find(text, begin, end) >= 0 for text in texts)
+               for name, texts in self.required):
+            return PARSE
+        verdict = SKIP
+        for name, texts in self.deferred:
+            if data.find(name, begin, end) >= 0:
+                if any(data.find(text, begin, end) >= 0 for text in texts):
+                    return PARSE
+                verdict = DEFER
+        return verdict
