@@ -128,13 +128,13 @@ def validate(cred_type: str, data: dict[str, str], kic) -> tuple[str, tuple[str,
     if kic < READS_LABEL_SINCE and set(data) == {LEGACY_TYPE_KEY}:
         return "invalid credentials secret, no data present", ()
     required = jwt_required(data, kic) if cred_type == "jwt" else REQUIRED_FIELDS[cred_type]
-    absent = tuple(name for name in required if name not in data)
+    unmet = [name for name in required if not data.get(name)]  # absent or empty
+    if not unmet:
+        return None
+    absent = tuple(name for name in unmet if name not in data)
     if absent:
         return f"missing required field(s): {', '.join(absent)}", absent  # KIC's own words
-    empty = tuple(name for name in required if data[name] == "")
-    if empty:
-        return f"some fields were invalid due to missing data: {', '.join(empty)}", empty
-    return None
+    return f"some fields were invalid due to missing data: {', '.join(unmet)}", tuple(unmet)
 
 
 def consumer_failures_refuse(kic, install: Install) -> bool:

@@ -1,8 +1,6 @@
 """credential-shared-by-consumers: one credential Secret attached more than once."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from kongcheck.facts import outcomes, unique
 from kongcheck.index import Attachment, KongIndex
 from kongcheck.model import Participant
@@ -57,13 +55,10 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
 
 
 def check(index: KongIndex):
-    by_secret: dict[object, list[Attachment]] = defaultdict(list)
-    for attachment in index.attachments:
-        if attachment.secret is not None and attachment.cred_type:
-            by_secret[attachment.secret.obj.ref].append(attachment)
     rows = unique.by_credential_type()
-    for group in by_secret.values():
-        if len(group) > 1:
-            hit = _hit(group, index, rows)
+    for ref in index.named_by:  # each Secret some processed object names, in the order first named
+        group = index.naming(ref)
+        if len(group) > 1 and group[0].secret is not None and group[0].cred_type:  # one Secret: one type
+            hit = _hit(list(group), index, rows)
             if hit is not None:
                 yield hit
