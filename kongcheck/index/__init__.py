@@ -28,19 +28,31 @@ from kongcheck.settings import Settings
 
 
 class Attachment:
-    """A consumer's reference to a credential Secret, resolved as KIC resolves it."""
+    """A consumer's reference to a credential Secret, resolved as KIC resolves it (a Secret that is not in
+    the input is a Missing attachment)."""
 
-    __slots__ = ("consumer", "name", "secret", "cred_type", "via", "refused", "maker")
+    __slots__ = ("consumer", "name", "secret", "cred_type", "via")
+    refused: ScanError | None = None  # the Secret is in the input, but the API server refuses it
+    maker: SecretMaker | None = None  # the Secret is not in the input, but this object makes it (values unknown)
 
     def __init__(self, consumer: Classed, name: Value, secret: Record | None, cred_type: str | None = None,
-                 via: str | None = None, refused: ScanError | None = None, maker: SecretMaker | None = None) -> None:
+                 via: str | None = None) -> None:
         self.consumer = consumer
         self.name = name  # the entry in the consumer's credentials list
         self.secret = secret  # None: not in the input, or refused (``refused``), or made by ``maker``
         self.cred_type = cred_type
         self.via = via  # "label" or "legacy"
-        self.refused = refused  # the Secret is in the input, but the API server refuses it
-        self.maker = maker  # the Secret is not in the input, but this object makes it (values unknown)
+
+
+class Missing(Attachment):
+    """A reference to a Secret that is not in the input as one the API server accepts."""
+
+    __slots__ = ("refused", "maker")
+
+    def __init__(self, consumer: Classed, name: Value, refused: ScanError | None, maker: SecretMaker | None) -> None:
+        Attachment.__init__(self, consumer, name, None)
+        self.refused = refused
+        self.maker = maker
 
 
 class Ignored:
@@ -84,7 +96,7 @@ class KongIndex:
     def naming(self, ref: ResourceRef) -> list[Attachment] | tuple[Attachment, ...]:
         """The attachments that name the Secret ``ref`` (one in the input, or one some object makes), in order."""
         found = self.named_by.get(ref, ())
-        return (found,) if found.__class__ is Attachment else found
+        return (found,) if isinstance(found, Attachment) else found
 
     def of(self, kind: str) -> list[Classed]:
         """The objects of a classed kind that the controller processes, in apply order."""
@@ -463,16 +475,16 @@ def _attach(index: KongIndex) -> None:
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
                 secret = records.get(("Secret", namespace, name.text, group))  # equal to the ResourceRef
-                attachment = Attachment(owner, name, secret)
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
-                    attachment.cred_type, attachment.via = _credential_type(secret, index.settings)
+                    attachment = Attachment(owner, name, secret, *_credential_type(secret, index.settings))
                     _named(index.named_by, secret.obj.ref, attachment)
                 else:
-                    attachment.refused = index.input_refused.get(("Secret", namespace, name.text))
-                    attachment.maker = None if attachment.refused else index.makers.get((namespace, name.text))
-                    if attachment.maker is not None:
-                        _named(index.named_by, attachment.maker.obj.ref, attachment)
+                    refused = index.input_refused.get(("Secret", namespace, name.text))
+                    maker = None if refused else index.makers.get((namespace, name.text))
+                    attachment = Missing(owner, name, refused, maker)
+                    if maker is not None:
+                        _named(index.named_by, maker.obj.ref, attachment)
                 index.attachments.append(attachment)
 
 
@@ -480,7 +492,7 @@ def _named(named_by: dict, ref: ResourceRef, attachment: Attachment) -> None:
     """Note that ``attachment`` names ``ref``: the attachment alone while it is the only one (most Secrets)."""
     found = named_by.setdefault(ref, attachment)
     if found is not attachment:
-        if found.__class__ is Attachment:
+        if isinstance(found, Attachment):
             named_by[ref] = found = [found]
         found.append(attachment)
 

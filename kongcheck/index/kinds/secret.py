@@ -19,14 +19,14 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 
 
 class Secret(Record):
-    __slots__ = ("type_label", "values", "bad_values", "ca_label")
+    __slots__ = ("type_label", "values", "ca_label")
+    bad_values: tuple | list = ()  # data values the API server refuses (a BadSecret's): it refuses the Secret
 
     def __init__(self, obj: Obj, *, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
-                 bad_values: list[BadValue] | None = None, ca_label: Value | None = None) -> None:
+                 ca_label: Value | None = None) -> None:
         Record.__init__(self, obj)
         self.type_label = type_label  # konghq.com/credential (its text may be empty)
         self.values = {} if values is None else values  # stringData merged over decoded data (read-only)
-        self.bad_values = () if bad_values is None else bad_values
         self.ca_label = ca_label  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
 
     @property
@@ -42,6 +42,16 @@ class Secret(Record):
     def data(self) -> dict[str, str]:
         """The decoded data as KIC reads it (after the API server merged stringData in)."""
         return {key: value.text for key, value in self.values.items()}
+
+
+class BadSecret(Secret):
+    """A Secret with data values the API server refuses (it never exists: the index keeps only its errors)."""
+
+    __slots__ = ("bad_values",)
+
+    def __init__(self, obj: Obj, bad_values: list[BadValue], **fields) -> None:
+        Secret.__init__(self, obj, **fields)
+        self.bad_values = bad_values
 
 
 def decode_base64(text: str) -> str:
@@ -84,5 +94,8 @@ def parse(obj: Obj) -> Secret:
     label = obj.label_entry(CREDENTIAL_LABEL)
     if len(values) == 1:
         values = OneValue(*next(iter(values.items())))
-    return Secret(obj, type_label=Value(label[0], obj, label[1]) if label else None, values=values, bad_values=bad or None,
-                  ca_label=label_value(obj, CA_CERT_LABEL))
+    type_label = Value(label[0], obj, label[1]) if label else None
+    ca_label = label_value(obj, CA_CERT_LABEL)
+    if bad:
+        return BadSecret(obj, bad, type_label=type_label, values=values, ca_label=ca_label)
+    return Secret(obj, type_label=type_label, values=values, ca_label=ca_label)
