@@ -145,3 +145,82 @@ def test_random_mutations_are_read_as_the_composer_reads_them_or_left_to_it():
                 text = "\n".join(lines)
         read += _same_or_refused(text, rng.randrange(3))
     assert read >= 500  # mutations inside the subset were read too, not only refused
+
+
+BLOCK_HEADERS = ["|", ">", "|-", "|+", ">-", ">+", "|1", "|2", ">3", "|2-", "|-2", "|+1", ">1+", "|9", "|0", "|10",
+                 "|++", "|-+", "|#", "| #c", "|  # c", ">- # c: d", "|x", "| x", "|2#", "|\t", "<", "||", "|-0"]
+BLOCK_LINES = ["x", "x y", "x: y", "- x", "# x", "x # y", "'x", "{x", "x  ", "|", ">", "---", "", "", " ", "   "]
+ODD_LINES = ["\tx", "x\ty", "\t", "caf\u00e9", "x\x01", "x\r", "...", "\"x\\n"]
+
+
+def _block_piece(rng: random.Random) -> str:
+    """A block scalar in a random place, with random lines in it and after it."""
+    header = rng.choice(BLOCK_HEADERS)
+    text = rng.choice(["a: {h}", "a:\n  b: {h}", "- {h}", "a:\n- {h}", "a:\n  - b: {h}", "- a: x\n  b: {h}",
+                       "a:\n  - {h}", "k: v\na:\n    b: {h}", "a: b\nc: {h}"]).format(h=header)
+    last = text.rsplit("\n", 1)[-1]
+    parent = len(last) - len(last.lstrip(" -"))
+    body = []
+    indent = parent + rng.choice([0, 1, 2, 2, 2, 4])
+    for _ in range(rng.randint(0, 6)):
+        spaces = max(0, indent + rng.choice([-2, -1, 0, 0, 0, 0, 0, 0, 1, 2]))
+        body.append(" " * spaces + rng.choice(ODD_LINES if rng.random() < 0.05 else BLOCK_LINES))
+    after = rng.choice(["", "", "b: z\n", "# c\n", "  b: z\n", "- z\n", "c: d\ne: f\n", "  # c\n", " x\n"])
+    piece = text + "\n" + "".join(line + "\n" for line in body) + after
+    return piece if rng.random() < 0.9 else piece.rstrip("\n")
+
+
+def test_block_scalars_are_read_as_the_composer_reads_them_or_left_to_it():
+    rng = random.Random(11)
+    read = []
+    for _ in range(8000):
+        text = _block_piece(rng)
+        if _same_or_refused(text, rng.randrange(3)):
+            read.append(text)
+    headers = {line.split(": ", 1)[-1].lstrip("- ") for text in read for line in text.split("\n")[:3]}
+    assert len(read) >= 800 and {"|", ">", "|-", "|+", ">-", ">+", "|2", "|2-", "|  # c"} <= headers
+
+
+def test_block_scalars_in_generated_config_maps_are_read_without_the_composer():
+    docs = [doc for number in range(40) for doc in _app_docs(random.Random(number), "team-a", f"app-{number}", number)]
+    blocks = [doc for doc in docs if ": |\n" in doc]
+    assert blocks and all(_same_or_refused(doc) for doc in blocks)
+    assert all(_same_or_refused(doc.replace(": |\n", f": {header}\n").replace("\n  log-format", "\n\n  log-format"))
+               for doc in blocks[:3] for header in ("|-", "|+", ">", ">-", ">+", "|2", "| # c"))
+
+
+COMMENTED = ["a: b # c", "a: b#c", "a: b  #", "a: b #c # d", "a: b # c: d", "a: b #\u00e9", "a: b\t# c", "a: b #\tc",
+             "a: 'x' # c", "a: 'x'# c", "a: 'x # y'", "a: \"x # y\"  # z", "a: '#'", "a: 1 # c", "a: 1# c", "a: 128Mi # c",
+             "a: 128Mi#c", "a: http://x:1/y # c", "a: http://x:1/y#c", "a: b: c # d", "a: {b: c} # d", "a: {b: c}# d",
+             "a: [b, c]  #d", "a: {b: '#'} # d", "a: {b: c # d}", "a: [b #c]", "a: # c", "a:# c", "a:  #", "- b # c",
+             "- # c", "-# c", "- 'b' # c", "- {b: c} # d", "- a: b # c", "a: yes # c", "a: ~ # c", "a: | # c", "a: |# c",
+             "#a: b", " # a: b", "a: b ## c", "a: b # 'c", "a: b # \"c", "a: b # | c", "a: b # {c", "a: -b # c"]
+
+
+@pytest.mark.parametrize("line", COMMENTED)
+def test_comments_after_values_are_read_as_the_composer_reads_them_or_left_to_it(line):
+    for text in (f"{line}\n", f"x: y\n{line}\n", f"x:\n  {line}\n  z: w\n", f"x:\n- {line}\n", f"{line}\n  z: w\n",
+                 f"- {line}\n- z\n", f"{line}\n  x\n"):
+        _same_or_refused(text)
+        _same_or_refused("---\n" + text, 9)
+
+
+def test_comments_after_values_are_read_without_the_composer():
+    read = [line for line in COMMENTED if _same_or_refused(f"{line}\n")]
+    assert {"a: b # c", "a: 'x' # c", "a: 1 # c", "a: 128Mi # c", "a: http://x:1/y # c", "a: {b: c} # d", "a: # c"
+            } - {"a: # c"} <= set(read)
+    assert not {"a: b#c", "a: 'x'# c", "a: 1# c", "a:# c", "a: b\t# c"} & set(read)
+    assert _same_or_refused("a: # c\n  b: c\n") and _same_or_refused("- b # c\n- a: b  # d\n  c: d\n")
+
+
+def test_random_comments_in_generated_documents_are_read_as_the_composer_reads_them_or_left_to_it():
+    rng = random.Random(5)
+    docs = [doc for number in range(20) for doc in _app_docs(random.Random(number), "team-a", f"app-{number}", number)]
+    read = 0
+    for _ in range(3000):
+        lines = rng.choice(docs).split("\n")
+        for _ in range(rng.randint(1, 4)):
+            index = rng.randrange(len(lines))
+            lines[index] += rng.choice([" # c", "  #", "#c", " #: x", " # - y", "\t# c", " # '", " ## x"])
+        read += _same_or_refused("\n".join(lines))
+    assert read >= 300

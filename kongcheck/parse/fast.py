@@ -22,6 +22,14 @@ the composer's).  What it accepts, all else being refused:
   nested, empty (``{}``, ``[ ]``), spaces after the brackets and the commas, before the closing
   bracket; in it, keys as above after ``: `` and values without spaces or colons (``{url: http://x}``
   is the composer's), no trailing comma, nothing after the closing bracket but spaces;
+- as a value, a block scalar: ``|`` or ``>``, with a chomping indicator (``-``, ``+``) and an
+  indentation indicator (``1``-``9``) or without, its lines of printable ASCII, as libyaml's (and
+  go-yaml's, its port) scanner reads them: the first line with more than spaces sets the indentation
+  (no blank line before it may have more spaces), lines are folded or kept, the last line breaks
+  clipped, stripped or kept; one without any line of content, and one that ends the piece without a
+  line break, are the composer's;
+- after a value, a key without one or a block scalar's header, a comment after at least one space
+  (``a: b # c``; ``a: b#c`` is one plain scalar, and is the composer's);
 - no word that kubectl reads as a boolean or null (``yes``, ``On``, ``n``, ``NULL``... parse/scalars.py
   ``WORDS``), as a key or a plain value; no duplicate key; at most 64 levels, flow ones included.
 
@@ -39,21 +47,32 @@ from kongcheck.parse.values import LMap, LSeq
 
 _DEEPEST = 64  # deeper pieces are the composer's (it applies --max-depth)
 _KEY = r"[A-Za-z_][A-Za-z0-9_./-]{0,999}"  # libyaml: a key of 1024 characters at most
-# a plain value as the line pattern takes it (cheap: one class); one with a colon or a trailing space
-# is then held to the exact form, _PLAIN: words, with spaces between them and no ": " inside
+# a plain value: the usual one, words with spaces between them (_NARROW, its trailing spaces left out);
+# one with a colon, taken widely by one cheap class, then held to the exact form, _PLAIN: words, with
+# spaces between them and no ": " inside
+_WORD = r"[A-Za-z0-9_./@+=~()-]"
+_NARROW = rf"[A-Za-z_/]{_WORD}*+(?: +{_WORD}++)*+"  # possessive: what follows a word is never one
 _PLAIN_WIDE = r"[A-Za-z_/][A-Za-z0-9_./@+=~()\-: ]*"
 _DIGIT_WIDE = r"[0-9][A-Za-z0-9_./@+=~()\-: ]*"  # a plain value that starts with a digit: 128Mi, 1.5.2
-_WORD = r"[A-Za-z0-9_./@+=~()-]"
 _PLAIN = re.compile(rf"[A-Za-z0-9_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
 _QUOTED = r"""'[ -&(-~]*'|"[ !#-\[\]-~]*\""""
 _NUMBER = r"0|[1-9][0-9]{0,8}"
-# One line of the subset, as (indent, "- " and the spaces after it, key, the spaces after its colon,
-# a plain value, a quoted one with its quotes, a number).  A blank line or a comment line gives
-# empty texts but the indent; a line outside the subset does not match at all, so that a piece is in
-# the subset exactly when there is one match per line.  (Empty alternatives, not "?": faster.)
+_HEADER = r"[|>](?:[-+][1-9]|[1-9][-+]|[-+1-9]|)"  # a block scalar's: literal or folded, chomping, indentation
+_AFTER = r"(?: +#[ -~]*| *)"  # after a value: spaces, or a comment after at least one of them
+_COMMENT_AFTER_SPACE = r"(?:(?<= )#[ -~]*|)"  # after a value that takes its trailing spaces
+# One line, as (what stands before its value, its indent with "- " and the spaces after it, key, a
+# usual plain value, a wide plain value, a quoted one with its quotes, a number, a plain value that
+# starts with a digit, a flow collection, a block scalar's header, a line outside the subset).  A key
+# is followed by spaces, or ends the line ("a:b" is one plain scalar); a comment follows a space ("a:
+# b#c" is one plain scalar).  A blank line or a comment line gives empty texts but the indent.  Every
+# line gives one match: a line outside the subset gives only its text, last, and a block scalar's
+# lines are matched as any other (the reader skips them).  (Empty alternatives, not "?", and no
+# value first: faster.)
 _LINE = re.compile(
-    rf"^( *)(?:(- +|)(?:({_KEY}):( *)|)(?:({_PLAIN_WIDE})|({_QUOTED}) *|({_NUMBER}) *|({_DIGIT_WIDE})|([{{\[][^\n]*[}}\]]) *|)"
-    r"|#[ -~]*)\n", re.M)
+    rf"^(?:(( *(?:- +|))(?:({_KEY}):(?: +|(?=\n))|))"
+    rf"(?:(?=\n)|({_NARROW}){_AFTER}|({_PLAIN_WIDE}){_COMMENT_AFTER_SPACE}|({_QUOTED}){_AFTER}|({_NUMBER}){_AFTER}"
+    rf"|({_DIGIT_WIDE}){_COMMENT_AFTER_SPACE}|([{{\[][^\n]*[}}\]]){_AFTER}|({_HEADER}){_AFTER}|(?<= )#[ -~]*)"
+    r"| *#[ -~]*|([^\n]*))\n", re.M)
 # inside a flow collection: a key and the spaces after its colon; a value (a plain word without
 # spaces or colons, quoted text, a number) or an opening bracket; after a value, a comma or a closing bracket
 _FLOW_KEY = re.compile(rf"({_KEY}): +")
@@ -76,11 +95,11 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             start = found.end()
             number += 1
             marker = number
-    if not text.endswith("\n"):
+    ended = text.endswith("\n")
+    if not ended:
         text += "\n"
-    lines = _LINE.findall(text, start)
-    if len(lines) != text.count("\n", start):  # a line outside the subset
-        return None
+    rows = iter(_LINE.findall(text, start))  # one per line
+    raw = None  # the text's lines, once a block scalar needs them
     deepest = min(max_depth, _DEEPEST) - 1  # containers open below a new one
     words, intern = WORDS, _intern
     # The open containers below ``top``, innermost last, as (container, its positions, its indent, is
@@ -92,17 +111,18 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     is_map = True
     stack = []
     pending = ""  # the key of ``top`` whose block value opens on the next content line
+    margin = None  # what stands before the key of the open mapping's next entry; None while a list is open or a value pending
     first = None
-    for width, dash, key, gap, plain, quoted, digits, other, flow in lines:
+    for prefix, lead, key, narrow, plain, quoted, digits, other, flow, block, outside in rows:
         number += 1
-        if key and not dash and is_map and pending is None and len(width) == indent:
-            column = indent  # the usual line: one more entry of the open mapping
-        elif not (key or dash):
-            if plain or quoted or digits or other or flow:
-                return None  # a scalar on its own line: a document of its own, or a plain scalar's next line
-            continue  # a blank line or a comment
-        else:
-            width = len(width)
+        if lead != margin or not key:  # not the usual line: one more entry of the open mapping
+            dash = "-" in lead
+            if not (key or dash):
+                if narrow or plain or quoted or digits or other or flow or block or outside:
+                    return None  # outside the subset, or a scalar on its own line (a document, a plain scalar's next line)
+                continue  # a blank line or a comment
+            margin = None
+            width = lead.index("-") if dash else len(lead)
             if pending is not None:  # a block value opens here: a mapping, or a list (at the key's indent too)
                 if width < indent or (width == indent and not dash) or len(stack) >= deepest:
                     return None  # an empty value (the composer's), or too deep
@@ -124,78 +144,125 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             if is_map:
                 if dash:
                     return None  # an item among a mapping's entries
-                column = width
-            else:
-                if not dash:
+                margin = lead
+            elif not dash:
+                return None
+            elif key:  # a mapping opens on the item's line
+                if len(stack) >= deepest:
                     return None
-                column = width + len(dash)
-                if key and not gap and (plain or digits or other):  # "- a:b" is one plain scalar
-                    plain, key = f"{key}:{plain or digits or other}", ""
-                if not key:
-                    if plain:
-                        if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
-                            return None
-                        if plain in words:
-                            return None  # a boolean or null: the composer's
-                        top.append(plain)
-                    elif quoted:
-                        top.append(quoted[1:-1])
-                    elif digits:
-                        top.append(int(digits))
-                    elif other:
-                        if (other := _text(other, number)) is None:
-                            return None
-                        top.append(other)
-                    elif flow:
-                        if (found := _flow(flow, number, column, len(stack), deepest)) is None:
-                            return None
-                        top.append(found)
-                    else:
-                        return None  # an empty item
-                    positions.append((number, column + 1))
-                    continue
-                if len(stack) >= deepest:  # a mapping opens on the item's line
-                    return None
+                column = len(lead) + 1
                 opened = LMap()
-                opened.line, opened.column, opened.pos = number, column + 1, {}
+                opened.line, opened.column, opened.pos = number, column, {}
                 top.append(opened)
-                positions.append((number, column + 1))
+                positions.append((number, column))
                 stack.append((top, positions, indent, False))
-                top, positions, indent, is_map = opened, opened.pos, column, True
-        key = intern(key)
-        if key in top or key in words:
-            return None  # a duplicate, or a key that is a boolean or null
-        if plain:
-            if (":" in plain or plain[-1] == " ") and (plain := _exact(plain)) is None:
+                top, positions, indent, is_map, margin = opened, opened.pos, column - 1, True, " " * (column - 1)
+        if key:
+            key = intern(key)
+            if key in top or key in words:
+                return None  # a duplicate, or a key that is a boolean or null
+        if narrow:
+            if narrow in words:
+                return None  # a boolean or null: the composer's
+            value = narrow
+        elif plain:
+            if (value := _exact(plain)) is None or value in words:
                 return None
-            if plain in words or not gap:  # "a:b" is one plain scalar
-                return None
-            top[key] = plain
         elif quoted:
-            if not gap:
-                return None
-            top[key] = quoted[1:-1]
+            value = quoted[1:-1]
         elif digits:
-            if not gap:
-                return None
-            top[key] = int(digits)
+            value = int(digits)
         elif other:
-            if not gap or (other := _text(other, number)) is None:
+            if (value := _text(other, number)) is None:
                 return None
-            top[key] = other
         elif flow:
-            if not gap or (found := _flow(flow, number, column + len(key) + len(gap) + 1, len(stack),
-                                          deepest)) is None:
+            if (value := _flow(flow, number, len(prefix), len(stack), deepest)) is None:
                 return None
-            top[key] = found  # no position kept: LMap.where() reads the value's own
+            if key:
+                top[key] = value  # no position kept: LMap.where() reads the value's own
+                continue
+        elif block:
+            if raw is None:
+                raw = text.split("\n")
+            if (found := _block(raw, number - line_offset, block, indent, ended)) is None:
+                return None
+            value, skipped = found
+            if key:
+                top[key] = value
+                positions[key] = (number, len(prefix) + 1)
+            else:
+                top.append(value)
+                positions.append((number, len(prefix) + 1))
+            for _ in range(skipped):  # its lines
+                next(rows)
+            number += skipped
+            continue
+        elif key:
+            pending, margin = key, None
             continue
         else:
-            pending = key
-            continue
-        positions[key] = (number, column + len(key) + len(gap) + 2)
+            return None  # an empty item
+        if key:
+            top[key] = value
+            positions[key] = (number, len(prefix) + 1)
+        else:
+            top.append(value)
+            positions.append((number, len(prefix) + 1))
     if pending is not None:
         return None  # a key without a value at the end, or no content at all
     return [(marker if marker is not None else first, bottom[""])]
+
+
+def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
+    """The block scalar whose header (``|``, ``>-``, ``|2+``...) ends the line before ``raw[at]``, in
+    a collection indented by ``parent``, as libyaml's scanner reads it: (its text, how many lines it
+    takes); None when it is not plainly in the subset (no content line, a first line that is not the
+    most indented of those before it, a tab or a character outside printable ASCII, or a last line
+    without its line break)."""
+    end = len(raw) - 1  # the text ends with a line break: raw[-1] is empty
+    increment = header.strip("|>+-")
+    if increment:
+        indent = parent + int(increment)
+    else:  # the first line that holds more than spaces sets the indentation
+        line = at
+        while line < end and not raw[line].strip(" "):
+            line += 1
+        if line == end:
+            return None
+        indent = len(raw[line]) - len(raw[line].lstrip(" "))
+        if indent <= parent or any(len(raw[blank]) > indent for blank in range(at, line)):
+            return None  # an empty scalar, or the indentation of a blank line before the first
+    margin = " " * indent
+    literal = header[0] == "|"
+    parts = []
+    breaks = ""  # the line breaks of the blank lines read since the last line with content
+    ending = ""  # the line break of the last line with content, unless folded
+    spaced = False  # the last line with content starts with a space (more indented: never folded)
+    line = at
+    while line < end:
+        text = raw[line]
+        if not (text.isascii() and text.isprintable()):
+            return None  # a tab, a control character, or anything else outside printable ASCII
+        if len(text) <= indent and not text.strip(" "):
+            breaks += "\n"
+        elif text.startswith(margin):
+            text = text[indent:]
+            if not literal and ending and not spaced and text[0] != " ":
+                if not breaks:
+                    parts.append(" ")
+                ending = ""
+            parts += (ending, breaks, text)
+            breaks, ending, spaced = "", "\n", text[0] == " "
+        else:
+            break  # less indented: the scalar ended on the line before
+        line += 1
+    if not parts or (line == end and not ended):
+        return None
+    if "-" not in header:
+        parts.append(ending)
+        if "+" in header:
+            parts.append(breaks)
+    return "".join(parts), line - at
 
 
 def _exact(plain: str) -> str | None:
