@@ -98,7 +98,7 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     ended = text.endswith("\n")
     if not ended:
         text += "\n"
-    rows = iter(_LINE.findall(text, start))  # one per line
+    rows = enumerate(_LINE.findall(text, start), number + 1)  # one per line, with its number
     raw = None  # the text's lines, once a block scalar needs them
     deepest = min(max_depth, _DEEPEST) - 1  # containers open below a new one
     words, intern = WORDS, _intern
@@ -113,8 +113,7 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     pending = ""  # the key of ``top`` whose block value opens on the next content line
     margin = None  # what stands before the key of the open mapping's next entry; None while a list is open or a value pending
     first = None
-    for prefix, lead, key, narrow, plain, quoted, digits, other, flow, block, outside in rows:
-        number += 1
+    for number, (prefix, lead, key, narrow, plain, quoted, digits, other, flow, block, outside) in rows:
         if lead != margin or not key:  # not the usual line: one more entry of the open mapping
             dash = "-" in lead
             if not (key or dash):
@@ -187,16 +186,8 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             if (found := _block(raw, number - line_offset, block, indent, ended)) is None:
                 return None
             value, skipped = found
-            if key:
-                top[key] = value
-                positions[key] = (number, len(prefix) + 1)
-            else:
-                top.append(value)
-                positions.append((number, len(prefix) + 1))
             for _ in range(skipped):  # its lines
                 next(rows)
-            number += skipped
-            continue
         elif key:
             pending, margin = key, None
             continue
