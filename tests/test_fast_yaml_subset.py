@@ -1,6 +1,7 @@
 """The fast reader of plain block YAML (parse/fast.py) reads a piece exactly as the composer does
 (values, types and every position), or leaves it to the composer: over every YAML file of the
-repository, the benchmark's documents, hostile pieces and random mutations of all of them."""
+repository, the benchmark's documents, hostile pieces, random mutations of all of them, and block
+scalars and comments generated in every place a value stands."""
 from __future__ import annotations
 
 import random
