@@ -133,11 +133,10 @@ def shared_text(text: str) -> str:
 
 
 def _row(kind: str, group: str, body: LMap):
-    """The kinds-table row of an object, None if kongcheck has no use for it; raises FieldError for a
-    Kong kind written in the core group (``apiVersion: v1``), which kubectl cannot apply."""
-    row = BY_KIND.get(kind)
-    if row is None or row.group == group:
-        return row
+    """The kinds-table row of an object whose group is not its kind's, None if kongcheck has no use for
+    it; raises FieldError for a Kong kind written in the core group (``apiVersion: v1``), which kubectl
+    cannot apply."""
+    row = BY_KIND[kind]
     if group == "" and row.group:
         raise FieldError(f"{kind}: apiVersion {body.get('apiVersion')!r} has no kind {kind}; kubectl refuses "
                          f"it (use {row.group}/{row.versions[0]})", body.where("apiVersion")[0])
@@ -160,7 +159,9 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     if not api_version and kind in BY_KIND and doc.source.kind != "cluster":
         row = BY_KIND[kind]  # checked below, once the name is known
     else:
-        row = _row(kind, group, body)
+        row = BY_KIND.get(kind)
+        if row is not None and row.group != group:
+            row = _row(kind, group, body)
         if row is None:
             return None
     metadata = body.get("metadata")

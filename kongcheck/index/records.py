@@ -232,8 +232,12 @@ class Refusal:
 
 def text_value(obj: Obj, parent, key: str, path: str) -> Value | None:
     """``parent[key]`` as a located Value, if it is set; FieldError if it is not text."""
-    text = obj.get(parent, key, str, path)
-    return None if text is None else Value(text, obj, parent.where(key))
+    text = parent.get(key)
+    if text is None:
+        return None
+    if text.__class__ is not str:
+        text = obj.get(parent, key, str, path)  # the type check and its error
+    return Value(text, obj, parent.where(key))
 
 
 def loose_map(parent, key: str) -> tuple[LMap | None, bool]:
@@ -263,7 +267,9 @@ def label_value(obj: Obj, name: str) -> Value | None:
 def text_list(obj: Obj, parent, key: str) -> tuple[Value, ...]:
     """A list of text at ``parent[key]``, as a tuple (the shared empty one when absent or empty);
     FieldError for any other item."""
-    items = obj.get(parent, key, LSeq, key)
+    items = parent.get(key)
+    if items.__class__ is not LSeq:
+        items = obj.get(parent, key, LSeq, key)  # the type check and its error (None when absent or null)
     if not items:
         return ()
     values = []

@@ -121,3 +121,19 @@ def test_the_consumers_that_name_a_secret_are_listed_in_order_whether_one_or_sev
     assert [a.consumer.obj.ref.name for a in index.naming(alone)] == ["a"]
     assert index.naming(ResourceRef("Secret", "default", "nobody-names-it", "")) == ()
     assert all(a.name.text == a.secret.obj.ref.name for a in index.attachments)
+
+
+@pytest.mark.parametrize("written, what", [('""', "text"), ("{}", "a mapping"), ("0", "a number"), ("false", "a boolean")])
+def test_an_empty_or_false_value_where_a_list_belongs_is_refused_not_read_as_no_entries(written, what):
+    index = index_of(consumer("a", username="a") + f"credentials: {written}\n")
+    assert not index.of("KongConsumer")
+    assert [e.message for e in index.errors] == [f"KongConsumer 'a': credentials must be a list, not {what}"]
+
+
+@pytest.mark.parametrize("written, what", [("''", None), ("[]", "a list"), ("{}", "a mapping"), ("0", "a number")])
+def test_a_text_field_of_another_type_is_refused_and_empty_text_is_kept(written, what):
+    index = index_of(consumer("a") + f"username: {written}\n")
+    if what is None:
+        assert index.of("KongConsumer")[0].username.text == ""
+    else:
+        assert [e.message for e in index.errors] == [f"KongConsumer 'a': username must be text, not {what}"]
