@@ -229,9 +229,9 @@ def _timestamp(obj: Obj) -> str | None:
     return text
 
 
-def _metadata_value(obj: Obj, entries: LMap | None, name: str) -> Value | None:
+def _metadata_value(obj: Obj, entries: LMap, name: str) -> Value | None:
     """A label or annotation of a mapping Obj.check_metadata_text() returned (its values are text or null)."""
-    text = entries.get(name) if entries is not None else None
+    text = entries.get(name)
     return None if text is None else Value(shared_text(text), obj, entries.where(name))
 
 
@@ -267,7 +267,10 @@ class _Reader:
         record = parse(obj)
         if "creationTimestamp" in obj.metadata:
             record.created = _timestamp(obj)
-        record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+        if annotations is not None:  # else the record's defaults: no tags, no class annotation
+            record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+            if row.classed:
+                record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
         if labels is not None:  # an object without labels matches no label selector: it is sent
             record.to_webhook = webhook.sent(self.install, labels.get)
         paths = self.paths.get(row.kind)
@@ -283,7 +286,6 @@ class _Reader:
             if values:
                 record.unique = values
         if row.classed:
-            record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
             record.control_plane = _control_plane(obj)
             if row.class_field is not None:
                 record.class_name = path_value(obj, row.class_field)
