@@ -242,13 +242,15 @@ def _baseline(result: ScanResult, request: Request) -> None:
 
     use = request.baseline
     limit = request.load.max_file_size
+    written = None
     try:
         if request.write_baseline:
-            count = baseline.write(request.write_baseline, result.findings, limit)
-            result.info.append(f"kongcheck: wrote {plural(count, 'finding')} to the baseline {request.write_baseline}")
+            written = baseline.write(request.write_baseline, result.findings, limit)
+            result.info.append(f"kongcheck: wrote {plural(len(written.entries), 'finding')} to the baseline "
+                               f"{request.write_baseline}")
             use = request.write_baseline
         if use:
-            known = baseline.read(use, limit)
+            known = baseline.read(use, limit, written)  # read back: what a later run reads
             if known.outdated:
                 result.warnings.append(
                     f"{use}: this baseline holds plain SHA-256 digests of credential values, against which anyone "

@@ -245,3 +245,20 @@ def test_a_baseline_with_unusable_value_parameters_is_refused(tmp_path, change):
     baseline.write_text(json.dumps(data))
     result = scan(path, "--baseline", str(baseline))
     assert result.exit_code == 2 and "parameters are missing or out of bounds" in result.stderr
+
+
+def test_writing_a_baseline_digests_each_value_once_and_accepts_what_it_wrote(tmp_path, monkeypatch):
+    from kongcheck.verdict import baseline as baseline_module
+
+    digested = []
+    slow = baseline_module.ValueHash.digest
+    monkeypatch.setattr(baseline_module.ValueHash, "digest", lambda self, value: digested.append(value) or slow(self, value))
+    both = write(tmp_path, consumer("a"), consumer("b"), consumer("x").replace("shared", "other"),
+                 consumer("z").replace("shared", "other"))
+    baseline = tmp_path / "b.json"
+    run = scan(both, "--write-baseline", str(baseline))
+    assert run.exit_code == 0 and len(json.loads(baseline.read_text())["findings"]) == 2
+    assert len(digested) == 2  # one scrypt run per clashing value, none again to read the file back
+    digested.clear()
+    assert scan(both, "--baseline", str(baseline)).exit_code == 0
+    assert len(digested) == 2

@@ -132,8 +132,9 @@ class Baseline:
         return self.version < VERSION
 
 
-def document(findings: list[Finding], value_hash: ValueHash) -> dict:
-    digests = Baseline([], value_hash)
+def document(findings: list[Finding], value_hash: ValueHash, digests: "Baseline | None" = None) -> dict:
+    """The baseline file's content; ``digests`` keeps the value digests made (one scrypt run each)."""
+    digests = Baseline([], value_hash) if digests is None else digests
     entries = []
     for finding in findings:
         if finding.suppressed_by == "baseline":
@@ -146,22 +147,24 @@ def document(findings: list[Finding], value_hash: ValueHash) -> dict:
             "findings": entries}
 
 
-def write(path: str, findings: list[Finding], max_size: int) -> int:
-    """Write the baseline; a baseline already at ``path`` keeps its salt, so rewriting it after a fix
-    changes only the entries that changed."""
+def write(path: str, findings: list[Finding], max_size: int) -> Baseline:
+    """Write the baseline and return it as written, with the value digests made for it; a baseline
+    already at ``path`` keeps its salt, so rewriting it after a fix changes only the entries that changed."""
     try:
         known = read(path, max_size)
     except BaselineError:
         known = None
     value_hash = known.value_hash if known is not None and known.value_hash is not None else ValueHash.new()
-    data = document(findings, value_hash)
+    written = Baseline([], value_hash)
+    data = document(findings, value_hash, written)
     try:
         with open(path, "w", encoding="utf-8") as stream:
             json.dump(data, stream, indent=2)
             stream.write("\n")
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write baseline: {exc.strerror or exc}") from None
-    return len(data["findings"])
+    written.entries = _entries(data["findings"])
+    return written
 
 
 def _read_bounded(path: str, max_size: int) -> bytes:
@@ -185,7 +188,9 @@ def _read_bounded(path: str, max_size: int) -> bytes:
     return data
 
 
-def read(path: str, max_size: int) -> Baseline:
+def read(path: str, max_size: int, written: Baseline | None = None) -> Baseline:
+    """The baseline at ``path``; ``written``: the baseline just written there (write()), whose value
+    digests are used again when the file states the same value parameters."""
     raw = _read_bounded(path, max_size)
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -205,8 +210,14 @@ def read(path: str, max_size: int) -> Baseline:
             raise BaselineError(f"{path}: not a kongcheck baseline this version can read (version {version!r}, "
                                 "or its 'values' parameters are missing or out of bounds); write it again with "
                                 "--write-baseline")
-    return Baseline([Entry(e["fingerprint"], e.get("clash"), Counter(e.get("resources", ()))) for e in entries],
-                    value_hash, version)
+    known = Baseline(_entries(entries), value_hash, version)
+    if written is not None and value_hash is not None and written.value_hash == value_hash:
+        known._cache.update(written._cache)
+    return known
+
+
+def _entries(entries: list[dict]) -> list[Entry]:
+    return [Entry(e["fingerprint"], e.get("clash"), Counter(e.get("resources", ()))) for e in entries]
 
 
 def _valid(entry) -> bool:
