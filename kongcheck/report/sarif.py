@@ -49,14 +49,19 @@ def artifact_location(path: str, base: str | None = None, must_exist: bool = Tru
     return {"uri": quote(path_bytes(path.replace(os.sep, "/")), safe="/")}
 
 
-def _physical(where: Anchor) -> dict:
+def _physical(where: Anchor, uris: dict) -> dict:
     """A physicalLocation as GitHub requires it: an artifact URI and a region from line 1 on (a
-    whole input or a live object without a line starts at line 1)."""
+    whole input or a live object without a line starts at line 1).  ``uris``: the artifact
+    locations made so far in this document, by file (each path is resolved on disk once)."""
     line = where.line if where.line and where.line > 0 else 1
     region = {"startLine": line, "endLine": line}
     if where.column and where.line:
         region["startColumn"] = where.column
-    return {"artifactLocation": artifact_location(where.file, must_exist=not where.local), "region": region}
+    key = (where.file, where.local)
+    artifact = uris.get(key)
+    if artifact is None:
+        artifact = uris[key] = artifact_location(where.file, must_exist=not where.local)
+    return {"artifactLocation": dict(artifact), "region": region}
 
 
 def link_text(text: str) -> str:
@@ -65,12 +70,12 @@ def link_text(text: str) -> str:
     return _LINK_CHARS.sub(lambda match: "\\" + match.group(), safe(text))
 
 
-def _location(participant: Participant, where: Anchor | None, index: int | None = None) -> dict:
+def _location(participant: Participant, where: Anchor | None, uris: dict, index: int | None = None) -> dict:
     entry: dict = {}
     if index is not None:
         entry["id"] = index
     if where is not None:
-        entry["physicalLocation"] = _physical(where)
+        entry["physicalLocation"] = _physical(where, uris)
     entry["logicalLocations"] = [{"fullyQualifiedName": safe(participant.ref.id), "kind": "resource"}]
     entry["message"] = {"text": link_text(f"{participant.ref.id} ({participant.location})")}
     return entry
@@ -104,7 +109,7 @@ def _message(finding: Finding, related: list[tuple[int, Participant, Anchor | No
     return text
 
 
-def _results(finding: Finding, rule_index: int, limit: int) -> list[dict]:
+def _results(finding: Finding, rule_index: int, limit: int, uris: dict) -> list[dict]:
     """One result per participant that has a file (at most ``limit``, 0: all), each naming at most
     ``limit`` others (never more than GitHub shows): linear in the findings."""
     participants = finding.participants
@@ -133,13 +138,13 @@ def _results(finding: Finding, rule_index: int, limit: int) -> list[dict]:
             "ruleIndex": rule_index,
             "level": _LEVEL[finding.severity],
             "message": {"text": _message(finding, others, left)},
-            "locations": [_location(participant, anchors[position])],
+            "locations": [_location(participant, anchors[position], uris)],
             "partialFingerprints": {FINGERPRINT_KEY: prints[position],
                                     "primaryLocationLineHash": f"{prints[position][:16]}:1"},
             "properties": {"resource": safe(participant.ref.id), "outcome": finding.outcome,
                            "valueFingerprint": finding.value_fingerprint, "participants": len(participants)},
         }
-        related = [_location(p, where, i) for i, p, where in others if where is not None]
+        related = [_location(p, where, uris, i) for i, p, where in others if where is not None]
         if related:
             result["relatedLocations"] = related
         if suppressions:
@@ -160,13 +165,13 @@ def _rule(info, severity: str) -> dict:
     }
 
 
-def _notification(error: ScanError) -> dict:
+def _notification(error: ScanError, uris: dict) -> dict:
     location = error.location
     note: dict = {"level": "error", "message": {"text": link_text(error.message if location.is_file
                                                            else f"{location}: {error.message}")}}
     where = anchor(location) if location.is_file else None
     if where is not None:
-        note["locations"] = [{"physicalLocation": _physical(where)}]
+        note["locations"] = [{"physicalLocation": _physical(where, uris)}]
     return note
 
 
@@ -203,8 +208,10 @@ def document(result, options) -> dict:
     severities = options.rule_severity
     position = {rule_id: i for i, rule_id in enumerate(CATALOG)}
     rules = [_rule(info, severities.get(rule_id, info.severity)) for rule_id, info in CATALOG.items()]
-    per_finding = [_results(finding, position[finding.rule], options.max_locations) for finding in result.findings]
-    notifications = [_notification(e) for e in result.errors]
+    uris: dict = {}
+    per_finding = [_results(finding, position[finding.rule], options.max_locations, uris)
+                   for finding in result.findings]
+    notifications = [_notification(e, uris) for e in result.errors]
     notifications += [_unplaced(f, options.max_locations) for f, results in zip(result.findings, per_finding)
                       if not results]
     results, left_out = _within_limit(result.findings, per_finding)
