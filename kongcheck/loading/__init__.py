@@ -51,22 +51,41 @@ class LoadOptions(NamedTuple):
     explain: bool = True  # record why files were not parsed (for --verbose; costs a line per file)
 
 
+class Text:
+    """The raw text of a document piece, kept where something reads it (``_kept_text``); shared by every
+    document of the piece (the items of one List)."""
+
+    __slots__ = ("chunk", "line", "lines")
+
+    def __init__(self, chunk: bytes, line: int) -> None:
+        self.chunk = chunk
+        self.line = line  # line number of the piece's first line
+        self.lines: list[bytes] = []  # the piece's lines, split once when one is read
+
+
 class Document:
     """One Kubernetes object as written in a source."""
 
-    __slots__ = ("source", "body", "line", "chunk", "chunk_line", "order", "origin", "lines", "digest")
+    __slots__ = ("source", "body", "line", "text", "order", "origin", "digest")
 
-    def __init__(self, source: Source, body: LMap | None, line: int, chunk: bytes = b"", chunk_line: int = 1,
-                 order: int = 0, origin: object = None, lines: list | None = None) -> None:
+    def __init__(self, source: Source, body: LMap | None, line: int, text: Text | None = None) -> None:
         self.source = source
         self.body = body  # None: a piece that did not parse (its errors are located through it)
         self.line = line  # first line of the document in the stream
-        self.chunk = chunk  # the raw text of the document piece
-        self.chunk_line = chunk_line  # line number of the piece's first line
-        self.order = order  # position in apply order across the whole scan
-        self.origin = origin  # cache for loading.locate: the helm/kustomize origin, or False
-        self.lines = [] if lines is None else lines  # the piece's lines, split once for all its documents
+        self.text = text  # its piece's raw text, or None: nothing reads it
+        self.order = 0  # position in apply order across the whole scan
+        self.origin = None  # cache for loading.locate: the helm/kustomize origin, or False
         self.digest = None  # what the index made of it, as it was loaded (LoadResult.digest)
+
+    @property
+    def chunk(self) -> bytes:
+        """The raw text of the document's piece (empty when it was not kept)."""
+        return b"" if self.text is None else self.text.chunk
+
+    @property
+    def chunk_line(self) -> int:
+        """The line number of the piece's first line (of the document's own, when its text was not kept)."""
+        return self.line if self.text is None else self.text.line
 
     def located_error(self, line: int | None, message: str, column: int | None = None) -> ScanError:
         """An input error at ``line`` of this document, located as findings are (its template, its
@@ -75,12 +94,13 @@ class Document:
 
     def source_line(self, line: int) -> str:
         """The raw text of one line of this document (for suppression comments)."""
-        if not self.chunk:  # its text was not kept: nothing reads it (_kept_text)
+        text = self.text
+        if text is None:  # its text was not kept: nothing reads it (_kept_text)
             return ""
-        if not self.lines:  # shared by every document of the piece (the items of one List)
-            self.lines.extend(self.chunk.split(b"\n"))
-        lines = self.lines
-        index = line - self.chunk_line
+        lines = text.lines
+        if not lines:
+            lines.extend(text.chunk.split(b"\n"))
+        index = line - text.line
         return lines[index].decode("utf-8", "replace") if 0 <= index < len(lines) else ""
 
 
@@ -367,20 +387,20 @@ class _Piece(NamedTuple):
     """A piece being parsed: its errors are located through a Document made for them only."""
 
     source: Source
-    text: bytes
+    chunk: bytes
     line: int
 
     def located_error(self, line: int | None, message: str) -> ScanError:
-        return Document(self.source, None, self.line, self.text, self.line).located_error(line, message)
+        return Document(self.source, None, self.line, Text(self.chunk, self.line)).located_error(line, message)
 
 
 def _load_piece(piece: _Piece, options: LoadOptions, result: LoadResult, budget: _Budget, kept: bytes,
                 objects: bool = True) -> bool:
     """Parse one piece and add its objects; ``kept``: the text its documents keep (``_kept_text``)."""
     source, line = piece.source, piece.line
-    lines = [] if kept else _NO_LINES  # split once for all the documents of the piece (Document.source_line)
+    text = Text(kept, line) if kept else None
     digest = result.digest
-    for start, value in _parse(source, piece.text, line, options):
+    for start, value in _parse(source, piece.chunk, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
@@ -389,7 +409,7 @@ def _load_piece(piece: _Piece, options: LoadOptions, result: LoadResult, budget:
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            document = Document(source, body, start, kept, line, lines=lines)
+            document = Document(source, body, start, text)
             result.documents.append(document)
             if digest is not None:
                 digest(document)
@@ -397,7 +417,6 @@ def _load_piece(piece: _Piece, options: LoadOptions, result: LoadResult, budget:
 
 
 _PLUGINS_MARK = PLUGINS_ANNOTATION.encode()
-_NO_LINES = ()  # the lines of a document that keeps no text (shared)
 
 
 def _keeps_text(source: Source, data: bytes) -> bool:
@@ -476,7 +495,7 @@ def _separators(source: Source, data: bytes, result: LoadResult) -> None:
     if data.find(b"---") == -1:
         return
     for line in bad_separators(data):
-        result.errors.append(Document(source, None, line, data, 1).located_error(
+        result.errors.append(Document(source, None, line, Text(data, 1)).located_error(
             line, "a line that starts with --- holds more than a comment; kubectl refuses the file "
             "('invalid Yaml document separator')"))
 
@@ -509,13 +528,13 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
         counted = result.document_count
         piece = _Piece(source, data[begin:end], line)
         try:
-            if not _load_piece(piece, options, result, budget, _kept_text(source, piece.text) if keeps else b"",
+            if not _load_piece(piece, options, result, budget, _kept_text(source, piece.chunk) if keeps else b"",
                                objects):
                 return
         except LoadError as exc:
             result.errors.append(piece.located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
-            missed = count_documents(piece.text, source.is_json) - (result.document_count - counted)
+            missed = count_documents(piece.chunk, source.is_json) - (result.document_count - counted)
             if missed > 0 and not _unparsed(source, data, begin, end, result, budget, exc.line or line, missed):
                 return
 
