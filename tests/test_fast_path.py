@@ -204,3 +204,18 @@ def test_a_service_read_on_demand_is_found_by_its_name_however_the_name_key_is_w
     assert result.documents == [] and len(result.deferred) == 1
     assert load_deferred(result, {"foo"}, options)
     assert [d.body["metadata"]["name"] for d in result.documents] == ["foo"]
+
+
+@pytest.mark.parametrize("text, names", [
+    (b"metadata:\n  name: foo\n", {"foo"}),
+    (b"metadata:\n  'name': foo\nspec:\n  ports: [{\"name\": \"http\"}]\n", {"foo", "http"}),
+    (b"metadata:\n  name: foo\n  labels: {hostname: bar, app_name: baz, name2: qux}\n", {"foo"}),
+    (b"metadata:\n  name: foo\n  labels: {x.name: bar, a-name: baz}\n", {"foo", "bar", "baz"}),
+    (b"metadata:\n  name: &n foo\n", None),
+    (b"metadata:\n  name:\n    foo\n", None),
+    (b"metadata: {? name : foo}\n", None),
+])
+def test_a_deferred_piece_lists_every_name_written_in_it(text, names):
+    from kongcheck.loading import _names
+
+    assert _names(b"apiVersion: v1\nkind: Service\n" + text) == (None if names is None else frozenset(names))

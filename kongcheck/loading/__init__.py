@@ -559,14 +559,15 @@ def load_object(source: Source, obj: dict, options: LoadOptions, result: LoadRes
 
 
 # A `name:` key (YAML or JSON) and the value after it; a value that starts an anchor, alias, tag or
-# block scalar, or sits on the next line, cannot be read from the bytes.
-_NAME = re.compile(rb"""["']?\bname["']?[ \t]*:[ \t]*(["']?)([^\s"'{},#\[\]]*)""")
+# block scalar, or sits on the next line, cannot be read from the bytes.  (The pattern starts with the
+# word itself, its word boundary checked behind it, so that the search looks for the word's bytes.)
+_NAME = re.compile(rb"""name(?<!\wname)["']?[ \t]*:[ \t]*(["']?)([^\s"'{},#\[\]]*)""")
 # a key written as an explicit ``? key`` or as an alias: its text is not before its colon
 _HIDDEN_KEY = re.compile(rb"\?(?:[ \t\r\n]|$)|(?:^|[ \t\r\n\[{,])\*", re.M)
 
 
 def _names(piece: bytes) -> frozenset | None:
-    if _HIDDEN_KEY.search(piece) is not None:
+    if (b"?" in piece or b"*" in piece) and _HIDDEN_KEY.search(piece) is not None:  # found fast when absent
         return None
     names = set()
     for quote, value in _NAME.findall(piece):
