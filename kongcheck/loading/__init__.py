@@ -156,10 +156,11 @@ def _iter_starts(data: bytes):
         found = data.find(b"\n---", found + 4)
 
 
-def bad_separators(data: bytes) -> list[int]:
-    """The 1-based lines that start with ``---`` but are no separator to kubectl."""
+def bad_separators(data: bytes, starts=None) -> list[int]:
+    """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: the
+    offsets of the stream's pieces, when they are known)."""
     lines, line, counted = [], 1, 0
-    for start in _iter_starts(data):
+    for start in _iter_starts(data) if starts is None else starts:
         if data.startswith(b"---", start) and not _is_separator(data, start):
             line += data.count(b"\n", counted, start)  # from the last one on: linear in the file
             counted = start
@@ -473,9 +474,9 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         return
     budget = _Budget(source, options.max_documents, result)
     before = (result.document_count, len(result.errors))
-    if not source.is_json:
-        _separators(source, data, result)
     stream = _Stream(source, data)
+    if not source.is_json:
+        _separators(stream, result)
     if not options.parse_all and stream.verdicts.stream() == SKIP:  # most files: nothing to parse
         count = stream.survey(options.max_documents)
         if count is not None:  # else: the loop below finds the line where the limit is passed, or the
@@ -490,11 +491,12 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
         result.skipped.append(f"{source.name}: empty or only comments")
 
 
-def _separators(source: Source, data: bytes, result: LoadResult) -> None:
+def _separators(stream: _Stream, result: LoadResult) -> None:
     """One error for each ``---`` line that kubectl takes for a broken separator."""
-    if data.find(b"---") == -1:
+    source, data, bounds = stream.source, stream.data, stream.bounds
+    if len(bounds) == 1 and not data.startswith(b"---"):  # no line starts with ---
         return
-    for line in bad_separators(data):
+    for line in bad_separators(data, [begin for begin, _ in bounds]):
         result.errors.append(Document(source, None, line, Text(data, 1)).located_error(
             line, "a line that starts with --- holds more than a comment; kubectl refuses the file "
             "('invalid Yaml document separator')"))
