@@ -245,7 +245,7 @@ def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
 
 def check(index: KongIndex) -> list[Hit]:
     refusals = secret_refusals(index)
-    hits = [refusals.get(id(secret)) for secret in index.all_of("Secret") if not secret.obj.is_live]
+    hits = [refusals[id(secret)] for secret in index.all_of("Secret") if id(secret) in refusals] if refusals else []
     named: dict[int, list] = {}
     for attachment in index.attachments:
         named.setdefault(id(attachment.consumer), []).append(attachment)
@@ -257,7 +257,8 @@ def check(index: KongIndex) -> list[Hit]:
         attachments = named.get(id(consumer), [])
         refused = _empty_username(consumer, index) or (
             _consumer_refusal(consumer, attachments, index, refusals) if refuse and attachments else None)
-        hits.append(refused)
-        if refused is None and later:
+        if refused is not None:
+            hits.append(refused)
+        elif later:
             hits += _applied_later(consumer, attachments, index)
-    return [hit for hit in hits if hit is not None]
+    return hits

@@ -95,14 +95,17 @@ def _refused(refusal: Refusal, index: KongIndex) -> Hit:
 
 def check(index: KongIndex) -> list[Hit]:
     findings = [_refused(refusal, index) for refusal in index.refused if isinstance(refusal.record, Consumer)]
-    processed = {id(consumer) for consumer in index.of("KongConsumer")}
+    processed = None
     for consumer in index.all_of("KongConsumer"):
-        if consumer.obj.is_live or refuses_empty_username(consumer, index):  # webhook-rejects says it
+        if (consumer.obj.is_live or _has(consumer.username)  # a username: no finding of these rules
+                or refuses_empty_username(consumer, index)):  # webhook-rejects says it
             continue
+        if processed is None:
+            processed = {id(record) for record in index.of("KongConsumer")}
         counted = id(consumer) in processed
-        if not _has(consumer.username) and not _has(consumer.custom_id):
+        if not _has(consumer.custom_id):
             if counted or _refused_by_crd(consumer, index):  # the API server checks whatever the class
                 findings.append(_no_identity(consumer, index))
-        elif not _has(consumer.username) and counted and index.settings.target.kic < (3, 4):
+        elif counted and index.settings.target.kic < (3, 4):
             findings.append(_no_username(consumer, index))
     return findings

@@ -25,12 +25,16 @@ RULES = [
 
 
 def _tagged(index: KongIndex) -> list[Record]:
-    """The records whose tags reach Kong: processed objects of classed kinds, attached Secrets."""
-    records = {id(r): r for kind_records in index.processed.values() for r in kind_records}
+    """The records with tags that reach Kong: processed objects of classed kinds, attached Secrets (a
+    Secret is of no classed kind, so it is never among the processed objects)."""
+    records = [r for kind_records in index.processed.values() for r in kind_records
+               if r.tags is not None and not r.obj.is_live]
+    secrets: dict[int, Record] = {}
     for attachment in index.attachments:
-        if attachment.secret is not None and attachment.cred_type:
-            records.setdefault(id(attachment.secret), attachment.secret)
-    return [record for record in records.values() if not record.obj.is_live]
+        secret = attachment.secret
+        if secret is not None and secret.tags is not None and attachment.cred_type and not secret.obj.is_live:
+            secrets.setdefault(id(secret), secret)
+    return records + list(secrets.values())
 
 
 def _check(record: Record) -> Hit | None:
