@@ -12,6 +12,7 @@ webhook's ``failurePolicy``: ``Ignore`` lets the object through, ``Fail`` refuse
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from kongcheck.facts.kube import LEGACY_TYPE_KEY
@@ -103,7 +104,7 @@ def is_hmac(algorithm: str | None) -> bool:
     return algorithm in HMAC_ALGORITHMS
 
 
-def jwt_required(data: dict[str, str], kic) -> tuple[str, ...]:
+def jwt_required(data: Mapping[str, str], kic) -> tuple[str, ...]:
     """The jwt fields the webhook requires: the skips need the `algorithm` key to be present."""
     algorithm = data.get("algorithm")
     fields = REQUIRED_FIELDS["jwt"]
@@ -118,7 +119,7 @@ def knows(cred_type: str, kic) -> bool:
     return cred_type in CHECKED_TYPES or (cred_type == "konnect" and kic >= KONNECT_ACCEPTED_SINCE)
 
 
-def validate(cred_type: str, data: dict[str, str], kic) -> tuple[str, tuple[str, ...]] | None:
+def validate(cred_type: str, data: Mapping[str, str], kic) -> tuple[str, tuple[str, ...]] | None:
     """KIC's ValidateCredentials on a Secret's decoded data: None if it passes, else (KIC's error
     without CREDENTIAL_FAILED, the fields it names)."""
     if not knows(cred_type, kic):
