@@ -194,15 +194,61 @@ def _live_documents(live, loaded: LoadResult, settings: Settings) -> list:
     from kongcheck.sources.live import live_sources
 
     refs = kong_index.secret_references(loaded.documents, settings.namespace)
-    sources, errors = live_sources(live, refs, settings)
-    loaded.errors.extend(errors)
-    live_loaded = LoadResult(digest=kong_index.Digester(settings))
-    options = LoadOptions(parse_all=True)
-    for at, (source, obj) in enumerate(sources):
-        sources[at] = None  # each fetched object is let go once it is loaded
-        load_object(source, obj, options, live_loaded)
-    loaded.errors.extend(live_loaded.errors)
-    return live_loaded.documents
+    live_loaded = _LiveLoad(settings)
+    loaded.errors.extend(live_sources(live, refs, settings, live_loaded))
+    return live_loaded.finish(loaded.errors)
+
+
+class _LiveLoad:
+    """Loads each live object as it is read (sources/live.py), so that it is only ever held as its
+    record: ``(source, obj, order)`` takes one, ``order`` its place in `kubectl apply` order;
+    ``mark()``/``back_to(mark)`` take back what a failed list or an unreadable snapshot gave.  Objects
+    are loaded ``BATCH`` at a time: records made together sit together in memory, which keeps
+    reading the next objects as fast as reading them all first."""
+
+    BATCH = 1000
+
+    def __init__(self, settings: Settings) -> None:
+        self.result = LoadResult(digest=kong_index.Digester(settings))
+        self.options = LoadOptions(parse_all=True)
+        self.orders: list[int] = []  # of each error of result.errors
+        self.waiting: list[tuple] = []  # (source, obj, order) not loaded yet
+        self.next = 0
+
+    def __call__(self, source, obj: dict, order: int) -> None:
+        self.waiting.append((source, obj, order))
+        if len(self.waiting) >= self.BATCH:
+            self._load()
+
+    def _load(self) -> None:
+        documents, errors = self.result.documents, self.result.errors
+        for source, obj, order in self.waiting:
+            before = len(documents), len(errors)
+            load_object(source, obj, self.options, self.result)
+            for document in documents[before[0]:]:
+                document.order = order
+            self.orders += [order] * (len(errors) - before[1])
+        self.waiting.clear()
+
+    def reserve(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+    def mark(self) -> tuple[int, int, int]:
+        self._load()
+        return len(self.result.documents), len(self.result.errors), self.result.document_count
+
+    def back_to(self, mark: tuple[int, int, int]) -> None:
+        self._load()
+        documents, errors, self.result.document_count = mark
+        del self.result.documents[documents:], self.result.errors[errors:], self.orders[errors:]
+
+    def finish(self, errors: list) -> list:
+        """The live documents in their order; their errors are added to ``errors``."""
+        self._load()
+        at = {id(error): order for error, order in zip(self.result.errors, self.orders)}
+        errors += sorted(self.result.errors, key=lambda error: at[id(error)])
+        return sorted(self.result.documents, key=lambda document: document.order)
 
 
 def _inputs(request: Request) -> list[str]:

@@ -9,8 +9,6 @@ mean for the run is the verdict stage's (verdict/live.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
-
 from kongcheck.facts.kinds import KINDS
 from kongcheck.model import ScanError, input_error
 from kongcheck.sources import Source
@@ -36,61 +34,61 @@ class LiveOptions:
         return self.cluster or bool(self.snapshots)
 
 
-def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings) -> tuple["LiveObjects",
-                                                                                      list[ScanError]]:
-    """The live objects, each with the Source that names it, and the problems met getting them (as
-    input errors).
+def live_sources(options: LiveOptions, refs: set[tuple[str, str]], settings, load) -> list[ScanError]:
+    """Give ``load`` each live object with the Source that names it, as it is read; the problems met
+    getting them, as input errors.
 
-    ``refs``: (namespace, name) of the Secrets the manifests reference (fetched when unlabelled)."""
-    from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_packed
+    ``refs``: (namespace, name) of the Secrets the manifests reference (fetched when unlabelled).
+    ``load`` takes ``(Source, object, order)``: the objects are in `kubectl apply` order once sorted
+    by ``order``; ``reserve()``, ``mark()`` and ``back_to(mark)`` are those of a
+    ``sources.cluster.Feed`` (what a failed list or an unreadable snapshot gave is taken back)."""
+    from kongcheck.sources.cluster import ClusterError, fetch_live_objects, load_snapshot_located
 
-    sources: list[tuple] = []  # (prefix, the object or its packed form, snapshot file, line)
     errors: list[ScanError] = []
     if options.cluster:
         problems: list[ClusterError] = []
         try:
-            context, objects = fetch_live_objects(
+            fetch_live_objects(
                 context=options.context, kubeconfig=options.kubeconfig, namespaces=options.namespaces,
                 timeout=options.timeout, referenced_secrets=refs, ingress_class=settings.ingress_class,
                 deadline=options.deadline, max_body=options.max_size, max_objects=options.max_objects,
-                problems=problems, packed=True, **_kinds_for(settings.target))
-            prefix = f"cluster:{context}"
-            sources += [(prefix, obj, None, None) for obj in objects]
+                problems=problems, feed=_Feed(load), **_kinds_for(settings.target))
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, "--cluster") for problem in problems]
     for path in options.snapshots:
         problems = []
         try:
-            located = load_snapshot_packed(path, refs, options.max_size, problems)
-            sources += [(SNAPSHOT_LABEL, packed, path, line) for packed, line in located]
+            load_snapshot_located(path, refs, options.max_size, problems, feed=_Feed(load, SNAPSHOT_LABEL, path))
         except ClusterError as exc:
             problems.append(exc.detached())
         errors += [_error(problem, path) for problem in problems]
-    return LiveObjects(sources), errors
+    return errors
 
 
-class LiveObjects:
-    """(Source, object) of each live object in order, made as they are iterated: an object is
-    unpacked (kube/packed.py) only then.  ``objects[at] = None`` lets go of the one at ``at`` (the
-    loader does once it is loaded), so an object is held whole only while it is loaded."""
+class _Feed:
+    """A ``sources.cluster.Feed`` that gives ``load`` each object with its Source: one of the cluster
+    (``cluster:<context>``, named once connected) or of the snapshot ``path``."""
 
-    __slots__ = ("_entries",)
+    __slots__ = ("load", "prefix", "path")
 
-    def __init__(self, entries: list[tuple]) -> None:
-        self._entries = entries
+    def __init__(self, load, prefix: str = "", path: str | None = None) -> None:
+        self.load, self.prefix, self.path = load, prefix, path
 
-    def __len__(self) -> int:
-        return len(self._entries)
+    def connected(self, context: str) -> None:
+        self.prefix = f"cluster:{context}"
 
-    def __iter__(self) -> Iterator[tuple[Source, dict]]:
-        from kongcheck.sources.kube.packed import unpack
+    def add(self, obj: dict, line: int | None = None, order: int | None = None) -> None:
+        self.load(*_source(self.prefix, obj, self.path, line), self.load.reserve() if order is None else order)
 
-        for prefix, packed, path, line in self._entries:
-            yield _source(prefix, unpack(packed), path, line)
+    def reserve(self) -> int:
+        return self.load.reserve()
 
-    def __setitem__(self, at: int, value: None) -> None:
-        self._entries[at] = value
+    def mark(self):
+        return self.load.mark()
+
+    def back_to(self, mark) -> None:
+        self.load.back_to(mark)
 
 
 def _error(exc, default: str) -> ScanError:

@@ -16,11 +16,12 @@ from kongcheck.rules import CATALOG
 
 def apply(findings: list[Finding], fail_on_live: bool, index: KongIndex) -> list[Finding]:
     """Mark findings no manifest object contributes to; keep collisions (as warnings unless --fail-on-live)."""
-    is_live = _live_ids(index)
-    owners = _secret_owners(index)
+    owners = _secret_owners(index, {p.ref for finding in findings for p in finding.participants})
+    behind = [contributors(finding, owners) for finding in findings]
+    is_live = _live_ids(index, set().union(*behind))
     kept = []
-    for finding in findings:
-        if not finding.participants or not all(is_live(ref_id) for ref_id in contributors(finding, owners)):
+    for finding, ids in zip(findings, behind):
+        if not finding.participants or not all(is_live(ref_id) for ref_id in ids):
             kept.append(finding)
         elif CATALOG[finding.rule].collision:
             finding.live_only = True
@@ -30,11 +31,12 @@ def apply(findings: list[Finding], fail_on_live: bool, index: KongIndex) -> list
     return kept
 
 
-def _secret_owners(index: KongIndex) -> dict:
-    """Secret ref -> ids of the consumers it is attached to (built once for all findings)."""
+def _secret_owners(index: KongIndex, refs: set) -> dict:
+    """Secret ref -> ids of the consumers it is attached to, for the Secrets of ``refs`` (the findings'
+    participants: a cluster has many more, and no finding asks about them)."""
     owners: dict = {}
     for attachment in index.attachments:
-        if attachment.secret is not None:
+        if attachment.secret is not None and attachment.secret.obj.ref in refs:
             owners.setdefault(attachment.secret.obj.ref, set()).add(attachment.consumer.obj.ref.id)
     return owners
 
@@ -48,8 +50,13 @@ def contributors(finding: Finding, owners: dict) -> set[str]:
     return ids
 
 
-def _live_ids(index: KongIndex):
-    """is_live(id): the definition the index keeps for that object came from the cluster.
-    An id the index does not know counts as not live, so such a finding is never hidden."""
-    live = {record.obj.ref.id: record.obj.is_live for record in index.records.values()}
+def _live_ids(index: KongIndex, ids: set[str]):
+    """is_live(id) for the ``ids`` asked about: the definition the index keeps for that object came from
+    the cluster (of two kept objects with one id, the later).  An id the index does not know counts as
+    not live, so such a finding is never hidden."""
+    live = {}
+    for record in index.records.values():
+        ref_id = record.obj.ref.id
+        if ref_id in ids:
+            live[ref_id] = record.obj.is_live
     return lambda ref_id: live.get(ref_id, False)

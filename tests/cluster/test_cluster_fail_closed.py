@@ -70,6 +70,18 @@ def test_a_broken_list_is_one_error_and_the_other_lists_still_take_part(fake_ser
         == [2, 2]  # the manifests' own clash, and the clash with the live consumer
 
 
+def test_a_list_that_fails_on_a_later_page_gives_none_of_its_objects(fake_server, token_kubeconfig):
+    def second_page_broken(body):
+        names = [item["metadata"]["name"] for item in body.get("items") or []]
+        return {} if names == ["bob"] else body
+    fake_server.mangle[CONSUMERS] = second_page_broken
+    problems: list = []
+    _, objects = fetch_live_objects(kubeconfig=str(token_kubeconfig), problems=problems, page_size=1)
+    assert len(problems) == 1 and f"answered GET {LIST_PATH} with kind null" in str(problems[0])
+    assert not [o for o in objects if o["kind"] == "KongConsumer"]  # not even alice, of the first page
+    assert [o for o in objects if o["kind"] == "KongConsumerGroup"]  # the other lists take part
+
+
 def _first_item(change):
     def mangle(body):
         body["items"][0] = change(body["items"][0])

@@ -145,15 +145,16 @@ def _secrets_list(count: int) -> str:
 def test_a_list_is_read_one_item_at_a_time(tmp_path):
     import tracemalloc
 
-    from kongcheck.sources.kube.snapshot import read_snapshot
+    from kongcheck.sources.kube.snapshot import ITEM, read_snapshot
 
     path = tmp_path / "many.yaml"
     path.write_text(_secrets_list(1500))  # about 3.5 MB of text, several times that composed
     seen = []
     tracemalloc.start()
     try:
-        for line in read_snapshot(str(path), lambda obj, line: line, max_size=1 << 30):
-            seen.append(line)
+        for what, line, _ in read_snapshot(str(path), lambda obj, line: line, max_size=1 << 30):
+            if what == ITEM:
+                seen.append(line)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -193,6 +194,31 @@ def test_items_a_merge_key_writes_are_the_ones_read(tmp_path):
     path.write_text(f"apiVersion: v1\nkind: List\nitems: &all [{consumer.format('listed')}]\n"
                     "again: *all\n")
     assert [o["metadata"]["name"] for o in load_snapshot(str(path))] == ["listed"]
+
+
+def test_a_secret_decided_on_once_the_snapshot_is_read_keeps_its_place(tmp_path):
+    path = tmp_path / "order.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n"
+                    "- {apiVersion: v1, kind: Secret, metadata: {name: unlabelled, namespace: x}, data: {key: a2V5}}\n"
+                    "- {apiVersion: v1, kind: Secret, metadata: {name: labelled, namespace: x,\n"
+                    "   labels: {konghq.com/credential: key-auth}}, data: {key: a2V5}}\n"
+                    "- {apiVersion: configuration.konghq.com/v1, kind: KongConsumer, username: c,\n"
+                    "   metadata: {name: c, namespace: x}, credentials: [unlabelled]}\n")
+    assert [(o["metadata"]["name"], line) for o, line in load_snapshot_located(str(path))] == [
+        ("unlabelled", 4), ("labelled", 5), ("c", 7)]
+
+
+def test_a_snapshot_unreadable_past_its_first_objects_takes_back_what_it_gave(tmp_path):
+    from kongcheck.sources.cluster import Collected
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("apiVersion: v1\nkind: List\nitems:\n"
+                    "- {apiVersion: configuration.konghq.com/v1, kind: KongConsumer, metadata: {name: a, namespace: x}}\n"
+                    "---\nkind: [\n")
+    feed = Collected()
+    with pytest.raises(ClusterError, match="invalid YAML in cluster snapshot"):
+        load_snapshot_located(str(path), problems=[], feed=feed)
+    assert feed.located() == []
 
 
 def test_a_json_snapshot_on_one_line(tmp_path, live_objects_master):

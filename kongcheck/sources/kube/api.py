@@ -10,10 +10,11 @@ that come from the server are scrubbed of credentials before they reach a messag
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlencode
 
 import urllib3
@@ -52,6 +53,15 @@ class Clock:
 
     def left(self) -> float:
         return self.end - time.monotonic()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside is not the fetch's (the caller taking an object it was given)."""
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.end += time.monotonic() - started
 
 
 class _TooLarge(Exception):
@@ -154,51 +164,58 @@ class KubeApi:
         response.release_conn()
         return body
 
-    def list_objects(self, resource: Resource, namespace: str | None, reduce: Callable[[dict], dict],
+    def list_objects(self, resource: Resource, namespace: str | None, take: Callable[[dict], None],
                      label_selector: str | None = None, page_size: int = PAGE_SIZE,
-                     missing_ok: bool = False, problems: list | None = None) -> list[dict]:
-        """All objects of `resource` (in `namespace`, or all), checked and reduced page by page.
+                     missing_ok: bool = False, problems: list | None = None,
+                     restart: Callable[[], None] = lambda: None) -> None:
+        """Give `take` each object of `resource` (in `namespace`, or all), checked, page by page.
 
         Pages with limit/continue; if a continue token expires (410), fall back to
-        one full list without limit, as kubectl's pager does. `missing_ok`: a 404
-        (CRD not installed) means no objects. An item that cannot be used is one entry of
-        `problems` (raised when None); an answer that cannot be used is a ClusterError.
+        one full list without limit, as kubectl's pager does (`restart` is called first: what
+        `take` was given so far is given again). `missing_ok`: a 404 (CRD not installed) means
+        no objects. An item that cannot be used is one entry of `problems` (raised when None);
+        an answer that cannot be used is a ClusterError.
         """
         path = resource.list_path(namespace)
         query = {"limit": page_size, **({"labelSelector": label_selector} if label_selector else {})}
         shown = _listed(path, label_selector)
-        items: list[dict] = []
-        token, seen, empty = None, set(), 0
+        taken, token, seen, empty = 0, None, set(), 0
         while True:
             try:
                 page = self.get_json(path, {**query, "continue": token} if token else query)
             except StatusError as exc:
                 if exc.code == 410 and token:
-                    return self._full_list(resource, namespace, reduce, label_selector, problems)
+                    restart()
+                    self._full_list(resource, namespace, take, label_selector, problems)
+                    return
                 if exc.code == 404 and missing_ok and not token:
-                    return []
+                    return
                 raise self.status_error(exc, "list", resource, namespace) from None
             found, token = answers.list_page(page, resource, f"GET {shown}")
-            self._keep(found, items, resource, namespace, label_selector, reduce, problems, shown)
+            page = None  # each item is let go once it is taken
+            taken = self._keep(found, taken, resource, namespace, label_selector, take, problems, shown)
             if not token:
-                return items
+                return
             empty = empty + 1 if not found else 0
-            page = found = None  # only the reduced objects are kept while the next page comes
+            found = None
             if token in seen or empty > MAX_EMPTY_PAGES:
                 raise AnswerError(f"the API server keeps paginating {path} (a continue token repeated, or "
                                    f"{MAX_EMPTY_PAGES} pages in a row without an item); aborting")
             seen.add(token)
 
-    def _keep(self, found: list, items: list, resource, namespace, label, reduce, problems, path) -> None:
-        for position, item in enumerate(found, len(items) + 1):
-            if len(items) >= self.max_objects:
+    def _keep(self, found: list, taken: int, resource, namespace, label, take, problems, path) -> int:
+        """Give ``take`` each usable item of one page; the number of items taken from the list so far."""
+        for position, item in enumerate(found, taken + 1):
+            if taken >= self.max_objects:
                 raise AnswerError(f"GET {path} lists more than {self.max_objects} objects (--max-documents); "
                                    "kongcheck does not read such a list")
             try:
                 answers.list_item(item, resource, namespace, label)
-                items.append(reduce(item))
+                take(item)
+                taken += 1
             except ItemProblem as problem:
                 self.item_problem(problem, f"GET {path}: item {position}", item, problems)
+        return taken
 
     def item_problem(self, problem: ItemProblem, where: str, item, problems: list | None) -> None:
         """Record (or raise, without a list) one object of an answer that cannot be used."""
@@ -208,7 +225,7 @@ class KubeApi:
             raise error
         problems.append(error)
 
-    def _full_list(self, resource, namespace, reduce, label_selector, problems) -> list[dict]:
+    def _full_list(self, resource, namespace, take, label_selector, problems) -> None:
         path = resource.list_path(namespace)
         try:
             page = self.get_json(path, {"labelSelector": label_selector} if label_selector else None)
@@ -219,9 +236,8 @@ class KubeApi:
         if token:
             raise AnswerError(f"the API server paginated {path} after its continue token expired (410) although "
                                "kongcheck asked for the whole list; aborting")
-        items: list[dict] = []
-        self._keep(found, items, resource, namespace, label_selector, reduce, problems, shown)
-        return items
+        page = None
+        self._keep(found, 0, resource, namespace, label_selector, take, problems, shown)
 
     def get_object(self, resource: Resource, namespace: str | None, name: str, problems: list | None = None):
         """One object, or None when it does not exist (404) or cannot be used (then one of `problems`)."""

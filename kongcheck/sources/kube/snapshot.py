@@ -13,19 +13,25 @@ _PIECE = 1 << 16  # bytes read at a time
 _KEPT_PIECES = 4  # pieces kept for a parser message's tab hint: the parser never reads that far ahead
 
 
+ITEM, SETTLED, OBJECT = "item", "settled", "object"  # what read_snapshot() yields
+
+
 def read_snapshot(path: str, reduce: Callable[[dict, int], object], max_size: int = 64 << 20,
-                  problems: list | None = None) -> Iterator:
-    """Yield ``reduce(object, 1-based line)`` for each object of each document (List items unpacked).
+                  problems: list | None = None) -> Iterator[tuple]:
+    """Yield ``(OBJECT, reduce(object, line), line)`` for each object of each document (1-based lines);
+    the items of a List come as ``(ITEM, reduce(item, line), line)`` as soon as each is composed, and
+    ``(SETTLED, counts, None)`` at the end of their document says whether they count (a merge key
+    could still replace the List): take them on trust, and take them back when they do not.
 
     Documents are composed from parser events by kongcheck's own composer (parse/tree.py),
     like manifests: libyaml's recursive composer would crash on a deeply nested file, and the
     same depth, alias and duplicate-key rules apply.  The file is read in pieces and each item of
     a List is reduced as soon as it is composed, so no more than one item is whole at a time
-    (JSON, a flow mapping to the parser, is read the same way).  What ``reduce`` gives is held
-    until the item's document ends (its List could still be replaced by a merge key).  At most
-    ``max_size`` bytes are read (a snapshot may be a pipe, so it is not refused for not being a
-    regular file).  A list item that is not an object is one ClusterError in ``problems`` (raised
-    when None); the others are read.
+    (JSON, a flow mapping to the parser, is read the same way).  At most ``max_size`` bytes are
+    read (a snapshot may be a pipe, so it is not refused for not being a regular file).  An item
+    that is not an object comes as ``NOT_OBJECT`` for the caller to hand to ``not_an_object()``;
+    of a document's own objects it is one ClusterError in ``problems`` (raised when None); the
+    others are read.
     """
     from kongcheck.parse.tree import DOCUMENT, Composer
     from kongcheck.parse.values import LoadError
@@ -36,30 +42,27 @@ def read_snapshot(path: str, reduce: Callable[[dict, int], object], max_size: in
         raise ClusterError(f"cannot read cluster snapshot: {exc.strerror}", path) from None
     with handle:
         stream = _Stream(handle, path, max_size)
-        pending: list = []  # (list, line, what reduce gave) of the items of the document being read
+        streamed = None  # the List whose items the document being read has yielded
         try:
             for kind, line, value, items in Composer(stream).entries("items"):
                 if kind != DOCUMENT:
-                    pending.append((items, line, reduce(value, line) if isinstance(value, dict) else _NOT_OBJECT))
+                    streamed = items
+                    yield ITEM, reduce(value, line) if isinstance(value, dict) else NOT_OBJECT, line
                     continue
-                listed = value.get("items") if isinstance(value, dict) else None
-                for items, item_line, reduced in pending:
-                    if items is listed:
-                        yield from _kept(reduced, path, item_line, problems)
-                pending.clear()
+                if streamed is not None:
+                    yield SETTLED, (value.get("items") if isinstance(value, dict) else None) is streamed, None
+                    streamed = None
                 for obj, obj_line in _objects(value, getattr(value, "line", line), path, problems):
-                    yield reduce(obj, obj_line)
+                    yield OBJECT, reduce(obj, obj_line), obj_line
         except LoadError as exc:
             raise ClusterError(_problem(str(exc)), path, exc.line) from None
 
 
-_NOT_OBJECT = object()
+NOT_OBJECT = object()
 
 
-def _kept(reduced, path: str, line: int, problems: list | None) -> Iterator:
-    if reduced is not _NOT_OBJECT:
-        yield reduced
-        return
+def not_an_object(path: str, line: int, problems: list | None) -> None:
+    """A list item that is not an object: one ClusterError in ``problems`` (raised when None)."""
     error = ClusterError("cluster snapshot: list item is not an object", path, line)
     if problems is None:
         raise error
@@ -146,9 +149,6 @@ def _objects(doc, line: int, path: str, problems: list | None) -> Iterator[tuple
     for index, item in enumerate(items):
         item_line = items.where(index)[0] if hasattr(items, "where") else line
         if not isinstance(item, dict):
-            error = ClusterError("cluster snapshot: list item is not an object", path, item_line)
-            if problems is None:
-                raise error
-            problems.append(error)
+            not_an_object(path, item_line, problems)
             continue
         yield item, item_line
