@@ -225,3 +225,14 @@ def test_random_comments_in_generated_documents_are_read_as_the_composer_reads_t
             lines[index] += rng.choice([" # c", "  #", "#c", " #: x", " # - y", "\t# c", " # '", " ## x"])
         read += _same_or_refused("\n".join(lines))
     assert read >= 300
+
+
+def test_booleans_and_nulls_as_values_are_read_as_kubectl_reads_them():
+    words = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", "n", "N", "no", "No", "NO", "false",
+             "False", "FALSE", "off", "Off", "OFF", "null", "Null", "NULL"]
+    for word in words:
+        for text in (f"a: {word}\n", f"- {word}\n", f"a:\n  b: {word} # c\n", f"a: {{b: {word}}}\n", f"a: [{word}, x]\n"):
+            assert _same_or_refused(text), text
+    assert fast.documents("a: yes\nb: [off, null]\n")[0][1] == {"a": True, "b": [False, None]}
+    for text in ("yes: b\n", "{on: b}\n", "a: {n: b}\n", "a: yEs\n", "a: yes no\n", "a: ~\n", "a: [~]\n"):
+        assert not _same_or_refused(text) or isinstance(fast.documents(text)[0][1]["a"], str), text

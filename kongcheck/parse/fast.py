@@ -31,7 +31,8 @@ the composer's).  What it accepts, all else being refused:
 - after a value, a key without one or a block scalar's header, a comment after at least one space
   (``a: b # c``; ``a: b#c`` is one plain scalar, and is the composer's);
 - no word that kubectl reads as a boolean or null (``yes``, ``On``, ``n``, ``NULL``... parse/scalars.py
-  ``WORDS``), as a key or a plain value; no duplicate key; at most 64 levels, flow ones included.
+  ``WORDS``) as a key; as a plain value, such a word is the boolean or null that table gives, as for the
+  composer; no duplicate key; at most 64 levels, flow ones included.
 
 ``tests/test_fast_yaml_subset.py`` checks it against the composer on every fixture and on hostile
 pieces: each piece is either refused or read exactly as the composer reads it.
@@ -161,9 +162,7 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             if key in top or key in words:
                 return None  # a duplicate, or a key that is a boolean or null
         if narrow:
-            if narrow in words:
-                return None  # a boolean or null: the composer's
-            value = narrow
+            value = words[narrow] if narrow in words else narrow  # a boolean or null as kubectl reads it
         elif plain:
             if (value := _exact(plain)) is None or value in words:
                 return None
@@ -315,9 +314,7 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
             where = (number, value.column)
         else:
             if plain:
-                if plain in WORDS:
-                    return None, -1
-                value = plain
+                value = WORDS[plain] if plain in WORDS else plain
             elif quoted:
                 value = quoted[1:-1]
             elif digits:
