@@ -233,6 +233,23 @@ def test_booleans_and_nulls_as_values_are_read_as_kubectl_reads_them():
     for word in words:
         for text in (f"a: {word}\n", f"- {word}\n", f"a:\n  b: {word} # c\n", f"a: {{b: {word}}}\n", f"a: [{word}, x]\n"):
             assert _same_or_refused(text), text
-    assert fast.documents("a: yes\nb: [off, null]\n")[0][1] == {"a": True, "b": [False, None]}
-    for text in ("yes: b\n", "{on: b}\n", "a: {n: b}\n", "a: yEs\n", "a: yes no\n", "a: ~\n", "a: [~]\n"):
+    assert fast.documents("a: yes\nb: [off, null]\nc: ~\n")[0][1] == {"a": True, "b": [False, None], "c": None}
+    for text in ("yes: b\n", "{on: b}\n", "a: {n: b}\n", "a: yEs\n", "a: yes no\n", "a: [~]\n"):
         assert not _same_or_refused(text) or isinstance(fast.documents(text)[0][1]["a"], str), text
+
+
+PLAIN_CHARS = list("abz09_./@+=~()$\\^*?&%!|<>;,[]{}'\"`-:# ") + [": ", " #", "\t", "\u00e9"]
+
+
+def test_plain_values_with_brackets_quotes_and_signs_are_read_as_the_composer_reads_them_or_left_to_it():
+    rng = random.Random(3)
+    read = 0
+    for _ in range(6000):
+        value = rng.choice(["~", "a", "/", "x", "0", "_"]) + "".join(rng.choice(PLAIN_CHARS) for _ in range(rng.randint(0, 8)))
+        text = rng.choice(["a: {v}\n", "- {v}\n", "a:\n  - {v}\n  - b\n", "a:\n  b: {v}\nc: d\n", "- a: {v}\n  b: c\n",
+                           "a: {{b: {v}}}\n", "a: [{v}]\n"]).format(v=value)
+        read += _same_or_refused(text)
+    assert read >= 2000
+    for text in ("path: ~/api/v[0-9]+$\n", "a: x,y\n", "a: it's\n", "- ~/grpcbin.GRPCBin/Get\n", "a: ~\n", "a: b | c > d\n",
+                 "url: http://x/cb?a=b&c=%20\n"):
+        assert _same_or_refused(text), text

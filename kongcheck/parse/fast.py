@@ -14,10 +14,11 @@ the composer's).  What it accepts, all else being refused:
   indentation), ``- value`` and ``- key: value`` items;
 - keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``), of 1000
   characters at most;
-- values that are plain words (spaces between them; no ``#``, no ``: ``), ``'text'`` without a
-  quote inside, ``"text"`` without a quote or backslash inside, and decimal numbers up to nine
-  digits; a plain word that starts with another digit only where kubectl reads it as text
-  (``128Mi``, ``1.5.2``: parse/scalars.py decides, as for the composer);
+- values that are plain words (spaces between them; no ``#``, no ``: ``), starting with a letter,
+  ``_``, ``/`` or ``~`` and holding any other printable character but ``#`` (``~/api/v[0-9]+$``,
+  ``it's``), ``'text'`` without a quote inside, ``"text"`` without a quote or backslash inside, and
+  decimal numbers up to nine digits; a plain word that starts with another digit only where kubectl
+  reads it as text (``128Mi``, ``1.5.2``: parse/scalars.py decides, as for the composer);
 - as a value, a flow collection that ends on its line: ``{key: value, ...}`` and ``[value, ...]``,
   nested, empty (``{}``, ``[ ]``), spaces after the brackets and the commas, before the closing
   bracket; in it, keys as above after ``: `` and values without spaces or colons (``{url: http://x}``
@@ -50,12 +51,15 @@ _DEEPEST = 64  # deeper pieces are the composer's (it applies --max-depth)
 _KEY = r"[A-Za-z_][A-Za-z0-9_./-]{0,999}"  # libyaml: a key of 1024 characters at most
 # a plain value: the usual one, words with spaces between them (_NARROW, its trailing spaces left out);
 # one with a colon, taken widely by one cheap class, then held to the exact form, _PLAIN: words, with
-# spaces between them and no ": " inside
-_WORD = r"[A-Za-z0-9_./@+=~()-]"
-_NARROW = rf"[A-Za-z_/]{_WORD}*+(?: +{_WORD}++)*+"  # possessive: what follows a word is never one
-_PLAIN_WIDE = r"[A-Za-z_/][A-Za-z0-9_./@+=~()\-: ]*"
-_DIGIT_WIDE = r"[0-9][A-Za-z0-9_./@+=~()\-: ]*"  # a plain value that starts with a digit: 128Mi, 1.5.2
-_PLAIN = re.compile(rf"[A-Za-z0-9_/]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
+# spaces between them and no ": " inside.  In a block, a word may hold brackets, commas and quotes
+# (``~/api/v[0-9]+$``, ``a,b``); in a flow collection (_FLOW_WORD) those end it.
+_CHARS = r"A-Za-z0-9_./@+=~()$\\^*?&%!|<>;,\[\]{}'\"`\-"
+_WORD = rf"[{_CHARS}]"
+_NARROW = rf"[A-Za-z_/~]{_WORD}*+(?: +{_WORD}++)*+"  # possessive: what follows a word is never one
+_PLAIN_WIDE = rf"[A-Za-z_/~][{_CHARS}: ]*"
+_DIGIT_WIDE = rf"[0-9][{_CHARS}: ]*"  # a plain value that starts with a digit: 128Mi, 1.5.2
+_PLAIN = re.compile(rf"[A-Za-z0-9_/~]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
+_FLOW_WORD = r"[A-Za-z0-9_./@+=~()-]"
 _QUOTED = r"""'[ -&(-~]*'|"[ !#-\[\]-~]*\""""
 _NUMBER = r"0|[1-9][0-9]{0,8}"
 _HEADER = r"[|>](?:[-+][1-9]|[1-9][-+]|[-+1-9]|)"  # a block scalar's: literal or folded, chomping, indentation
@@ -77,7 +81,7 @@ _LINE = re.compile(
 # inside a flow collection: a key and the spaces after its colon; a value (a plain word without
 # spaces or colons, quoted text, a number) or an opening bracket; after a value, a comma or a closing bracket
 _FLOW_KEY = re.compile(rf"({_KEY}): +")
-_FLOW_VALUE = re.compile(rf"(?:([A-Za-z_/]{_WORD}*)|({_QUOTED})|({_NUMBER})|([0-9]{_WORD}*))(?=[ ,}}\]])|([{{\[]) *")
+_FLOW_VALUE = re.compile(rf"(?:([A-Za-z_/]{_FLOW_WORD}*)|({_QUOTED})|({_NUMBER})|([0-9]{_FLOW_WORD}*))(?=[ ,}}\]])|([{{\[]) *")
 _FLOW_NEXT = re.compile(r",( *)| *([}\]])")
 _MARKER = re.compile(r"--- *(?:\n|\Z)")
 
