@@ -253,3 +253,10 @@ def test_plain_values_with_brackets_quotes_and_signs_are_read_as_the_composer_re
     for text in ("path: ~/api/v[0-9]+$\n", "a: x,y\n", "a: it's\n", "- ~/grpcbin.GRPCBin/Get\n", "a: ~\n", "a: b | c > d\n",
                  "url: http://x/cb?a=b&c=%20\n"):
         assert _same_or_refused(text), text
+
+
+def test_a_comment_after_the_leading_marker_is_read_as_the_composer_reads_it_or_left_to_it():
+    for text in ("--- # c\na: b\n", "---  #\na: b\n", "--- #c\n# d\na: b\n"):
+        assert _same_or_refused(text, 4), text
+    for text in ("---# c\na: b\n", "--- a # c\nb: c\n", "--- #\u00e9\na: b\n", "--- #\tc\na: b\n", "--- # c"):
+        _same_or_refused(text, 4)

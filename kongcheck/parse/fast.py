@@ -9,7 +9,7 @@ every error, and every construct whose meaning depends on the YAML version or th
 the composer's).  What it accepts, all else being refused:
 
 - printable ASCII text (no tabs, carriage returns or other control characters); comment lines,
-  blank lines, one leading ``---``;
+  blank lines, one leading ``---`` (a comment after it too);
 - ``key: value`` and ``key:`` followed by a more indented block (or, for a list, one at the same
   indentation), ``- value`` and ``- key: value`` items;
 - keys that are plain words starting with a letter or ``_`` (``app.kubernetes.io/name``), of 1000
@@ -83,7 +83,7 @@ _LINE = re.compile(
 _FLOW_KEY = re.compile(rf"({_KEY}): +")
 _FLOW_VALUE = re.compile(rf"(?:([A-Za-z_/]{_FLOW_WORD}*)|({_QUOTED})|({_NUMBER})|([0-9]{_FLOW_WORD}*))(?=[ ,}}\]])|([{{\[]) *")
 _FLOW_NEXT = re.compile(r",( *)| *([}\]])")
-_MARKER = re.compile(r"--- *(?:\n|\Z)")
+_MARKER = re.compile(r"---(?: +#[ -~]*| *)(?:\n|\Z)")  # a comment after a space, as after a value
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
 
