@@ -260,3 +260,12 @@ def test_a_comment_after_the_leading_marker_is_read_as_the_composer_reads_it_or_
         assert _same_or_refused(text, 4), text
     for text in ("---# c\na: b\n", "--- a # c\nb: c\n", "--- #\u00e9\na: b\n", "--- #\tc\na: b\n", "--- # c"):
         _same_or_refused(text, 4)
+
+
+def test_quotes_doubled_in_single_quoted_values_are_read_as_the_composer_reads_them():
+    for text in ("a: 'it''s'\n", "a: ''''\n", "a: 'a'''\n", "a: '''a'\n", "a: 'a'' b'  # c\n", "- 'x''''y'\n",
+                 "a: {b: 'x''y', c: ''''}\n", "a: [''' ''']\n", "a: \"it''s\"\n"):
+        assert _same_or_refused(text), text
+    for text in ("a: 'a' 'b'\n", "a: 'a''\n", "a: '''\n", "a: 'a'''b'\n", "a: 'a'#'\n", "{a: 'b''}\n"):
+        _same_or_refused(text)
+    assert fast.documents("a: 'it''s'\nb: \"x''y\"\n")[0][1] == {"a": "it's", "b": "x''y"}

@@ -16,7 +16,7 @@ the composer's).  What it accepts, all else being refused:
   characters at most;
 - values that are plain words (spaces between them; no ``#``, no ``: ``), starting with a letter,
   ``_``, ``/`` or ``~`` and holding any other printable character but ``#`` (``~/api/v[0-9]+$``,
-  ``it's``), ``'text'`` without a quote inside, ``"text"`` without a quote or backslash inside, and
+  ``it's``), ``'text'`` (``''`` in it is one quote), ``"text"`` without a quote or backslash inside, and
   decimal numbers up to nine digits; a plain word that starts with another digit only where kubectl
   reads it as text (``128Mi``, ``1.5.2``: parse/scalars.py decides, as for the composer);
 - as a value, a flow collection that ends on its line: ``{key: value, ...}`` and ``[value, ...]``,
@@ -60,7 +60,7 @@ _PLAIN_WIDE = rf"[A-Za-z_/~][{_CHARS}: ]*"
 _DIGIT_WIDE = rf"[0-9][{_CHARS}: ]*"  # a plain value that starts with a digit: 128Mi, 1.5.2
 _PLAIN = re.compile(rf"[A-Za-z0-9_/~]{_WORD}*(?::{_WORD}+)*(?: +{_WORD}+(?::{_WORD}+)*)*")
 _FLOW_WORD = r"[A-Za-z0-9_./@+=~()-]"
-_QUOTED = r"""'[ -&(-~]*'|"[ !#-\[\]-~]*\""""
+_QUOTED = r"""'(?:[ -&(-~]|'')*'|"[ !#-\[\]-~]*\""""  # in single quotes, '' is one quote
 _NUMBER = r"0|[1-9][0-9]{0,8}"
 _HEADER = r"[|>](?:[-+][1-9]|[1-9][-+]|[-+1-9]|)"  # a block scalar's: literal or folded, chomping, indentation
 _AFTER = r"(?: +#[ -~]*| *)"  # after a value: spaces, or a comment after at least one of them
@@ -171,7 +171,7 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             if (value := _exact(plain)) is None or value in words:
                 return None
         elif quoted:
-            value = quoted[1:-1]
+            value = _unquoted(quoted)
         elif digits:
             value = int(digits)
         elif other:
@@ -259,6 +259,12 @@ def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
     return "".join(parts), line - at
 
 
+def _unquoted(quoted: str) -> str:
+    """The text of a quoted value the line pattern took: in single quotes, ``''`` is one quote."""
+    text = quoted[1:-1]
+    return text.replace("''", "'") if quoted[0] == "'" and "''" in text else text
+
+
 def _exact(plain: str) -> str | None:
     """A plain value the line pattern took widely, without its trailing spaces, or None when it is
     not one plain scalar (``a: b`` inside it, or a colon at its end)."""
@@ -320,7 +326,7 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
             if plain:
                 value = WORDS[plain] if plain in WORDS else plain
             elif quoted:
-                value = quoted[1:-1]
+                value = _unquoted(quoted)
             elif digits:
                 value = int(digits)
             elif (value := _text(other, number)) is None:
