@@ -157,6 +157,29 @@ def test_files_are_read_whole(tmp_path):
     os.close(read_end)
 
 
+def test_files_are_read_whole_up_to_the_limit_and_refused_past_it(tmp_path):
+    from kongcheck.sources import TooLarge
+
+    path = tmp_path / "big.yaml"
+    data = b"a: 1\n" * 300_000
+    path.write_bytes(data)
+    assert files.FileSource(str(path)).read(len(data)) == data
+    with pytest.raises(TooLarge, match="1.4 MiB, more than"):
+        files.FileSource(str(path)).read(len(data) - 1)
+    for text in (b"kind: Secret\n", b"a: 1\n" * 100):  # a pipe: no size to refuse it by
+        read_end, write_end = os.pipe()
+        os.write(write_end, text)
+        os.close(write_end)
+        try:
+            if len(text) <= 100:
+                assert files.read_file_limited(f"/proc/self/fd/{read_end}", 100) == text
+            else:
+                with pytest.raises(TooLarge, match="more than the 100 bytes limit"):
+                    files.read_file_limited(f"/proc/self/fd/{read_end}", 100)
+        finally:
+            os.close(read_end)
+
+
 def test_services_without_kong_annotations_wait_until_a_rule_names_them():
     from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, verdict
 

@@ -136,6 +136,8 @@ def _is_separator(data: bytes, start: int) -> bool:
     holds only white space or a comment (k8s.io/apimachinery's YAML reader refuses the file for
     anything else: ``invalid Yaml document separator``)."""
     end = data.find(b"\n", start)
+    if end == start + 3 or end == -1 and len(data) == start + 3:  # a bare ``---`` line, the usual one
+        return True
     rest = data[start + 3:end if end != -1 else len(data)]
     rest = rest.decode("utf-8", "replace").strip(_GO_SPACE)
     return not rest or rest.startswith("#")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import errno
 import fnmatch
+import operator
 import os
 import re
 import sys
@@ -66,16 +67,21 @@ def read_file(path: str) -> bytes:
 
 
 def read_file_limited(path: str, limit: int) -> bytes:
-    """Like read_file, but never reads more than ``limit`` + 1 bytes; a regular file over the
-    limit is refused from its size alone."""
+    """Like read_file, but never reads more than ``limit`` + 1 bytes: a regular file over the limit is
+    refused from its size alone, any other once more than the limit is read (TooLarge)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
         if size > limit:
             raise TooLarge(limit, size)
-        return _read_upto(lambda count: os.read(fd, count), limit + 1)
+        data = os.read(fd, size + 1)
+        if size == 0 or len(data) > size:  # a pipe or special file, or one that grew: read the rest
+            data += _read_upto(lambda count: os.read(fd, count), limit + 1 - len(data))
     finally:
         os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(limit)
+    return data
 
 
 def _read_upto(read, count: int) -> bytes:
@@ -86,14 +92,16 @@ def _read_upto(read, count: int) -> bytes:
     return b"".join(chunks)
 
 
-def _file_source(path: str) -> Source:
-    return Source(
-        name=path,
-        kind="file",
-        reader=lambda: read_file(path),
-        is_json=path.lower().endswith(".json"),
-        limited_reader=lambda limit: read_file_limited(path, limit),
-    )
+class FileSource(Source):
+    """A file on disk, read when it is loaded; its name is its path as given."""
+
+    __slots__ = ()
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, "file", is_json=path.lower().endswith(".json"))
+
+    def read(self, limit: int | None = None) -> bytes:
+        return read_file(self.name) if limit is None else read_file_limited(self.name, limit)
 
 
 def _stdin_source(data: bytes | None = None, name: str | None = None) -> Source:
@@ -149,19 +157,16 @@ def inside(path: str, folders: Iterable[str]) -> bool:
 
 
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes of a name that is not UTF-8, as os.scandir gives them
+_NAME = operator.attrgetter("name")  # of an os.DirEntry
 
 
 def _sorted(entries: list[os.DirEntry]) -> list[os.DirEntry]:
     """In byte order, as Go sorts names. str order is the same for UTF-8 names, so names are
     encoded only when one of them is not UTF-8."""
     entries.sort(key=_NAME)
-    if _UNDECODED.search("".join(entry.name for entry in entries)):
+    if _UNDECODED.search("".join(map(_NAME, entries))):
         entries.sort(key=lambda entry: os.fsencode(entry.name))
     return entries
-
-
-def _NAME(entry: os.DirEntry) -> str:
-    return entry.name
 
 
 def _root_of(names: list[str]) -> tuple[str, str] | None:
@@ -245,7 +250,7 @@ class _Walker:
                 if linked:
                     self.linked_file(entry, path, containment)
                 elif _regular(entry):
-                    add(_file_source(path), prefix + entry.path[cut:])
+                    add(FileSource(path), prefix + entry.path[cut:])
                 else:  # a FIFO would block the scan forever; sockets and devices are no manifests
                     self.out.errors.append(input_error(path, NOT_REGULAR))
 
@@ -298,7 +303,7 @@ class _Walker:
         except OSError:
             regular = True  # vanished or unreadable: reading it reports why
         if regular:
-            self.out.add(_file_source(path), target)
+            self.out.add(FileSource(path), target)
             self.out.repeats = True
         else:
             self.out.errors.append(input_error(path, NOT_REGULAR))
@@ -389,7 +394,7 @@ def collect(paths: Iterable[str], excludes: Iterable[str] = (), roots: bool = Tr
             walker.walk(path, collected.containment)
         elif os.path.exists(path) or os.path.islink(path):
             if not _excluded(path, excludes):
-                collected.add(_file_source(path), os.path.realpath(path))
+                collected.add(FileSource(path), os.path.realpath(path))
         else:
             collected.errors.append(input_error(path, "no such file or folder"))
     _keep_last(collected)
