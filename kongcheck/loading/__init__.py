@@ -148,21 +148,22 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2028\u2029\u202f\u205f\u3000"
 
 
-def _iter_starts(data: bytes):
+def _starts(data: bytes) -> list[int]:
     """Offsets of the pieces of a stream: 0 and every line that starts with ``---``, as kubectl
     splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it)."""
-    yield 0  # a stream that starts with ``---`` starts its first piece there
+    starts = [0]  # a stream that starts with ``---`` starts its first piece there
     found = data.find(b"\n---")
     while found != -1:
-        yield found + 1
+        starts.append(found + 1)
         found = data.find(b"\n---", found + 4)
+    return starts
 
 
 def bad_separators(data: bytes, starts=None) -> list[int]:
     """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: the
     offsets of the stream's pieces, when they are known)."""
     lines, line, counted = [], 1, 0
-    for start in _iter_starts(data) if starts is None else starts:
+    for start in _starts(data) if starts is None else starts:
         if data.startswith(b"---", start) and not _is_separator(data, start):
             line += data.count(b"\n", counted, start)  # from the last one on: linear in the file
             counted = start
@@ -182,9 +183,9 @@ def parser_text(text: str) -> str:
 def iter_pieces(data: bytes):
     """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
     line = 1
-    starts = _iter_starts(data)
-    begin = next(starts)
-    for end in starts:
+    starts = _starts(data)
+    begin = starts[0]
+    for end in starts[1:]:
         piece = data[begin:end]
         yield line, piece
         line += piece.count(b"\n")
@@ -198,10 +199,12 @@ def count_documents(data: bytes, is_json: bool = False) -> int:
 
 
 def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
-    """(begin, end) of each piece of a stream (``_iter_starts``); a JSON file is one piece."""
+    """(begin, end) of each piece of a stream (``_starts``); a JSON file is one piece."""
     if is_json:
         return [(0, len(data))]
-    starts = list(_iter_starts(data))
+    starts = _starts(data)
+    if len(starts) == 1:
+        return [(0, len(data))]
     return list(zip(starts, starts[1:] + [len(data)]))
 
 
@@ -517,7 +520,7 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     holds a directive, keeps its text)."""
     source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
     directives = data.startswith(b"%") or b"\n%" in data  # a line that _DIRECTIVE finds
-    keeps = _keeps_text(source, data)
+    keeps = None  # whether any piece may keep its text: asked once a piece is parsed
     for line, begin, end in stream.pieces():
         parse = options.parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None \
             or objects and _kindless(data, begin, end)
@@ -531,6 +534,8 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
             continue
         counted = result.document_count
         piece = _Piece(source, data[begin:end], line)
+        if keeps is None:
+            keeps = _keeps_text(source, data)
         try:
             if not _load_piece(piece, options, result, budget, _kept_text(source, piece.chunk) if keeps else b"",
                                objects):
