@@ -9,9 +9,9 @@ mean for the run is the verdict stage's (verdict/live.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from kongcheck.facts.kinds import KINDS
 from kongcheck.model import ScanError, input_error
-from kongcheck.sources import Source
 
 SNAPSHOT_LABEL = "cluster:snapshot"
 
@@ -70,16 +70,16 @@ class _Feed:
     """A ``sources.cluster.Feed`` that gives ``load`` each object with its Source: one of the cluster
     (``cluster:<context>``, named once connected) or of the snapshot ``path``."""
 
-    __slots__ = ("load", "prefix", "path")
+    __slots__ = ("load", "origin")
 
     def __init__(self, load, prefix: str = "", path: str | None = None) -> None:
-        self.load, self.prefix, self.path = load, prefix, path
+        self.load, self.origin = load, (prefix, path)
 
     def connected(self, context: str) -> None:
-        self.prefix = f"cluster:{context}"
+        self.origin = (f"cluster:{context}", None)
 
     def add(self, obj: dict, line: int | None = None, order: int | None = None) -> None:
-        self.load(*_source(self.prefix, obj, self.path, line), self.load.reserve() if order is None else order)
+        self.load(*_source(self.origin, obj, line), self.load.reserve() if order is None else order)
 
     def reserve(self) -> int:
         return self.load.reserve()
@@ -116,29 +116,36 @@ def snapshot_position(location) -> tuple[str, int | None] | None:
     return path, int(line) if line.isdigit() else None
 
 
-def _source(prefix: str, obj: dict, path: str | None = None, line: int | None = None) -> tuple[Source, dict]:
+def _source(origin: tuple[str, str | None], obj: dict, line: int | None = None) -> tuple["LiveSource", dict]:
     """The Source a live object is located by, and the (reduced) object, loaded as it is."""
     meta = obj["metadata"]
-    return LiveSource(prefix, meta.get("namespace") or "", obj["kind"], meta["name"], path, line), obj
+    return LiveSource(origin, meta.get("namespace") or "", obj["kind"], meta["name"], line), obj
 
 
-class LiveSource(Source):
+class LiveSource:
     """The Source of one live object, named ``<prefix>/<namespace>/<Kind>/<name>``, with the snapshot's
     ``file:line`` as detail.  Both texts are made when asked (a location, a message): a cluster has
-    many objects and few are ever named, and their parts are texts the objects keep anyway."""
+    many objects and few are ever named, and their parts are texts the objects keep anyway.  It has
+    what a Source has but no bytes to read, and holds only its own parts: what every live source
+    shares (kind, no reader, no render, no default namespace) is the class's, and (prefix, file) is
+    one pair for all the objects of a fetch or a snapshot."""
 
-    __slots__ = ("_prefix", "_object_namespace", "_object_kind", "_object_name", "_file", "_line")
+    __slots__ = ("_origin", "_object_namespace", "_object_kind", "_object_name", "_line")
 
-    def __init__(self, prefix: str, namespace: str, kind: str, name: str, file: str | None, line: int | None) -> None:
-        self.kind, self.is_json = "cluster", True
-        self.reader = self.limited_reader = self.rendered = self.namespace = None
-        self._prefix, self._object_namespace, self._object_kind, self._object_name = prefix, namespace, kind, name
-        self._file, self._line = file, line
+    kind, is_json = "cluster", True
+    reader = limited_reader = rendered = namespace = None
+
+    def __init__(self, origin: tuple[str, str | None], namespace: str, kind: str, name: str,
+                 line: int | None) -> None:
+        self._origin = origin  # (prefix, snapshot file or None)
+        self._object_namespace, self._object_kind, self._object_name = namespace, kind, name
+        self._line = line
 
     @property
-    def name(self) -> str:  # type: ignore[override]
-        return f"{self._prefix}/{self._object_namespace}/{self._object_kind}/{self._object_name}"
+    def name(self) -> str:
+        return f"{self._origin[0]}/{self._object_namespace}/{self._object_kind}/{self._object_name}"
 
     @property
-    def detail(self) -> str | None:  # type: ignore[override]
-        return None if self._file is None else f"{self._file}:{self._line}"
+    def detail(self) -> str | None:
+        file = self._origin[1]
+        return None if file is None else f"{file}:{self._line}"
