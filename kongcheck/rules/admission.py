@@ -4,6 +4,7 @@ problems (KIC: internal/admission/handler.go, validator.go; facts/webhook.py).""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from kongcheck.facts import webhook
 from kongcheck.facts.kube import LEGACY_TYPE_KEY
@@ -125,17 +126,35 @@ def _secret_checked(secret: Secret, index: KongIndex) -> bool:
             and bool(_exact_consumers(secret, index)))
 
 
-def secret_refusals(index: KongIndex) -> dict[int, Hit]:
-    """id(Secret) -> the Secret webhook's refusal, in KIC's words, for each Secret being applied that it
-    refuses (worked out once per scan: several rules ask)."""
-    refusals = index.memo.get("secret_refusals")
-    if refusals is None:
-        refusals = index.memo["secret_refusals"] = {}
+class _Verdicts(NamedTuple):
+    """The Secret webhook's verdicts on the scan's Secrets (worked out once per scan: several rules ask)."""
+
+    refused: dict[int, Hit]  # id(Secret) -> its refusal, in KIC's words, for each Secret being applied it refuses
+    unchecked: set  # the Secrets it did not pass as the type the consumer handler reads: that handler checks them
+
+
+def _verdicts(index: KongIndex) -> _Verdicts:
+    verdicts = index.memo.get("secret_verdicts")
+    if verdicts is None:
+        kic = index.settings.target.kic
+        verdicts = index.memo["secret_verdicts"] = _Verdicts({}, set())
         for secret in index.all_of("Secret"):
-            refused = None if secret.obj.is_live else _secret_refusal(secret, index)
-            if refused is not None:
-                refusals[id(secret)] = refused
-    return refusals
+            label, legacy = secret.label_type, secret.legacy_type
+            cred_type = None if secret.obj.is_live else webhook.secret_type(label, legacy, kic)
+            if cred_type is not None and _secret_checked(secret, index):
+                refused = _secret_refusal(secret, cred_type, index)
+                if refused is not None:
+                    verdicts.refused[id(secret)] = refused
+                    continue
+                if webhook.consumer_secret_type(label, legacy, kic) == cred_type:
+                    continue  # validated as the type the consumer handler reads, and passed
+            verdicts.unchecked.add(secret)
+    return verdicts
+
+
+def secret_refusals(index: KongIndex) -> dict[int, Hit]:
+    """id(Secret) -> the Secret webhook's refusal, in KIC's words, for each Secret being applied that it refuses."""
+    return _verdicts(index).refused
 
 
 def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
@@ -143,11 +162,9 @@ def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
     return secret_refusals(index).get(id(secret))
 
 
-def _secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
+def _secret_refusal(secret: Secret, cred_type: str, index: KongIndex) -> Hit | None:
+    """The refusal of a Secret the webhook checks as ``cred_type``, or None."""
     target = index.settings.target
-    cred_type = webhook.secret_type(secret.label_type, secret.legacy_type, target.kic)
-    if cred_type is None or not _secret_checked(secret, index):
-        return None
     problem = webhook.validate(cred_type, _Texts(secret.values), target.kic)
     if problem is None:
         return None
@@ -222,22 +239,21 @@ def _why_not_checked(secret: Secret, index: KongIndex) -> str:
     return f"KIC {show(index.settings.target.kic)} skips a Secret whose konghq.com/credential label is empty"
 
 
-def _consumer_refusal(consumer, attachments: list, index: KongIndex, refusals: dict[int, Hit]) -> Hit | None:
-    """The consumer handler's verdict on the Secrets a checked consumer names (``refusals``: the Secret
-    webhook's, secret_refusals()), where the Secret webhook did not already refuse the Secret (that
-    finding names the consumer) and the Secret is typed (an untyped one is invalid-credential's or
+def _consumer_refusal(consumer, attachments: list, index: KongIndex, verdicts: _Verdicts) -> Hit | None:
+    """The consumer handler's verdict on the Secrets a checked consumer names (``verdicts``: the Secret
+    webhook's), where the Secret webhook did not already refuse the Secret (that finding names the
+    consumer) and the Secret is typed (an untyped one is invalid-credential's or
     legacy-credential-ignored's); the caller knows that consumer failures refuse."""
     kic = index.settings.target.kic
     for attachment in attachments:
         secret = attachment.secret
-        if secret is None or id(secret) in refusals:
+        if secret is None or id(secret) in verdicts.refused:
             return None  # missing-credential-secret, or the Secret's own refusal, says it
-        label, legacy = secret.label_type, secret.legacy_type
-        cred_type = webhook.consumer_secret_type(label, legacy, kic)
+        if secret not in verdicts.unchecked:
+            continue  # the Secret webhook validated it as the type this handler reads, and it passed
+        cred_type = webhook.consumer_secret_type(secret.label_type, secret.legacy_type, kic)
         if cred_type is None:
             return None
-        if cred_type == webhook.secret_type(label, legacy, kic) and _secret_checked(secret, index):
-            continue  # the Secret webhook validated it as this type, and it passed
         problem = webhook.validate(cred_type, _Texts(secret.values), kic)
         if problem is not None:
             ref = consumer.obj.ref
@@ -272,7 +288,8 @@ def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
 
 
 def check(index: KongIndex) -> list[Hit]:
-    refusals = secret_refusals(index)
+    verdicts = _verdicts(index)
+    refusals = verdicts.refused
     hits = [refusals[id(secret)] for secret in index.all_of("Secret") if id(secret) in refusals] if refusals else []
     named: dict[int, list] = {}
     for attachment in index.attachments:
@@ -284,7 +301,7 @@ def check(index: KongIndex) -> list[Hit]:
             continue
         attachments = named.get(id(consumer), [])
         refused = _empty_username(consumer, index) or (
-            _consumer_refusal(consumer, attachments, index, refusals) if refuse and attachments else None)
+            _consumer_refusal(consumer, attachments, index, verdicts) if refuse and attachments else None)
         if refused is not None:
             hits.append(refused)
         elif later:
