@@ -242,3 +242,21 @@ def test_a_deferred_piece_lists_every_name_written_in_it(text, names):
     from kongcheck.loading import _names
 
     assert _names(b"apiVersion: v1\nkind: Service\n" + text) == (None if names is None else frozenset(names))
+
+
+def _streams():
+    yield from (path.read_bytes() for path in sorted(FIXTURES.rglob("*")) if path.suffix in (".yaml", ".yml", ".json"))
+    yield b"kind: Deployment\n---\nkind: Service\n---\nkind: Secret\n---\nkind: ConfigMap\nx: konghq.com/ca-cert\n---\n" \
+          b"a: \"\\\n  b\"\n---\nkind: Deployment\n"
+    yield b"kind: Deployment\n---\nkind: KongPlugin\n---\n---\nkind: Deployment\nx: 1\\"  # escape at the very end
+
+
+def test_each_piece_gets_the_verdict_it_gets_alone_from_one_search_of_its_stream():
+    from kongcheck.loading import _bounds
+    from kongcheck.loading.prefilter import Verdicts, verdict
+
+    for data in _streams():
+        verdicts = Verdicts(data)
+        assert verdicts.stream() == verdict(data)
+        assert [verdicts.piece(begin, end) for begin, end in _bounds(data)] == \
+               [verdict(data[begin:end]) for begin, end in _bounds(data)]
