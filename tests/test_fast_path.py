@@ -180,6 +180,19 @@ def test_files_are_read_whole_up_to_the_limit_and_refused_past_it(tmp_path):
             os.close(read_end)
 
 
+def test_a_file_the_system_returns_in_short_reads_is_still_read_whole(tmp_path, monkeypatch):
+    from kongcheck.sources import TooLarge
+
+    path = tmp_path / "consumers.yaml"
+    data = b"kind: KongConsumer\n" * 1000
+    path.write_bytes(data)
+    real_read = os.read
+    monkeypatch.setattr(files.os, "read", lambda fd, count: real_read(fd, min(count, 4096)))
+    assert files.FileSource(str(path)).read(len(data)) == data
+    with pytest.raises(TooLarge):
+        files.FileSource(str(path)).read(len(data) - 1)
+
+
 def test_services_without_kong_annotations_wait_until_a_rule_names_them():
     from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, verdict
 

@@ -56,7 +56,7 @@ def read_file(path: str) -> bytes:
     try:
         size = os.fstat(fd).st_size
         data = os.read(fd, size + 1)
-        if size == 0 or len(data) > size:  # a pipe or special file, or one that grew: read the rest
+        if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
             chunks = [data]
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)
@@ -75,7 +75,7 @@ def read_file_limited(path: str, limit: int) -> bytes:
         if size > limit:
             raise TooLarge(limit, size)
         data = os.read(fd, size + 1)
-        if size == 0 or len(data) > size:  # a pipe or special file, or one that grew: read the rest
+        if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
             data += _read_upto(lambda count: os.read(fd, count), limit + 1 - len(data))
     finally:
         os.close(fd)
