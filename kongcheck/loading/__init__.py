@@ -182,15 +182,17 @@ def parser_text(text: str) -> str:
 
 def iter_pieces(data: bytes):
     """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
-    line = 1
-    starts = _starts(data)
-    begin = starts[0]
-    for end in starts[1:]:
-        piece = data[begin:end]
-        yield line, piece
-        line += piece.count(b"\n")
-        begin = end
-    yield line, data[begin:]
+    for line, begin, end in _piece_lines(data, _bounds(data)):
+        yield line, data[begin:end]
+
+
+def _piece_lines(data: bytes, bounds: list[tuple[int, int]]):
+    """Yield (first line, begin, end) of each piece of ``bounds`` (``_bounds``)."""
+    line, counted = 1, 0
+    for begin, end in bounds:
+        line += data.count(b"\n", counted, begin)
+        counted = begin
+        yield line, begin, end
 
 
 def count_documents(data: bytes, is_json: bool = False) -> int:
@@ -450,11 +452,7 @@ class _Stream:
 
     def pieces(self):
         """Yield (first line, begin, end) of each piece."""
-        data, line, counted = self.data, 1, 0
-        for begin, end in self.bounds:
-            line += data.count(b"\n", counted, begin)
-            counted = begin
-            yield line, begin, end
+        return _piece_lines(self.data, self.bounds)
 
     def survey(self, limit: int) -> int | None:
         """How many documents the stream holds, when it is at most ``limit`` and no piece is ``_kindless``

@@ -3,7 +3,6 @@ webhook does with a KongConsumer being applied, for the rules that report a cons
 problems (KIC: internal/admission/handler.go, validator.go; facts/webhook.py)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import NamedTuple
 
 from kongcheck.facts import webhook
@@ -83,32 +82,6 @@ def refusal_location(secret: Secret, fields: tuple[str, ...], kic) -> Location:
     return value.location if value is not None else _kind_location(secret)
 
 
-class _Texts(Mapping):
-    """A Secret's values as the texts KIC reads (what webhook.validate looks at), read through
-    instead of copied into a dict for each check."""
-
-    __slots__ = ("values",)
-
-    def __init__(self, values: Mapping) -> None:
-        self.values = values
-
-    def __getitem__(self, key: str) -> str:
-        return self.values[key].text
-
-    def get(self, key: str, default=None):
-        value = self.values.get(key)
-        return default if value is None else value.text
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.values
-
-    def __iter__(self):
-        return iter(self.values)
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-
 def _exact_consumers(secret: Secret, index: KongIndex) -> list:
     """The processed consumers with the exact class annotation that name ``secret``."""
     return [a.consumer for a in index.naming(secret.obj.ref) if index.exact_class(a.consumer)]
@@ -165,7 +138,7 @@ def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
 def _secret_refusal(secret: Secret, cred_type: str, index: KongIndex) -> Hit | None:
     """The refusal of a Secret the webhook checks as ``cred_type``, or None."""
     target = index.settings.target
-    problem = webhook.validate(cred_type, _Texts(secret.values), target.kic)
+    problem = webhook.validate(cred_type, secret.data, target.kic)
     if problem is None:
         return None
     text, fields = problem
@@ -254,7 +227,7 @@ def _consumer_refusal(consumer, attachments: list, index: KongIndex, verdicts: _
         cred_type = webhook.consumer_secret_type(secret.label_type, secret.legacy_type, kic)
         if cred_type is None:
             return None
-        problem = webhook.validate(cred_type, _Texts(secret.values), kic)
+        problem = webhook.validate(cred_type, secret.data, kic)
         if problem is not None:
             ref = consumer.obj.ref
             answer = webhook.CREDENTIAL_FAILED + problem[0]

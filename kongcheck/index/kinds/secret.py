@@ -39,9 +39,35 @@ class Secret(Record):
         return value.text if value is not None else None
 
     @property
-    def data(self) -> dict[str, str]:
-        """The decoded data as KIC reads it (after the API server merged stringData in)."""
-        return {key: value.text for key, value in self.values.items()}
+    def data(self) -> Mapping[str, str]:
+        """The decoded data as KIC reads it (after the API server merged stringData in): the values'
+        texts, read through rather than copied."""
+        return Texts(self.values)
+
+
+class Texts(Mapping):
+    """The texts of a mapping of Values, read through (a Secret's data as the webhook checks it)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: Mapping) -> None:
+        self.values = values
+
+    def __getitem__(self, key: str) -> str:
+        return self.values[key].text
+
+    def get(self, key: str, default=None):
+        value = self.values.get(key)
+        return default if value is None else value.text
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.values
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 class BadSecret(Secret):
