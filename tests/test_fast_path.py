@@ -189,6 +189,10 @@ def test_a_file_the_system_returns_in_short_reads_is_still_read_whole(tmp_path, 
     real_read = os.read
     monkeypatch.setattr(files.os, "read", lambda fd, count: real_read(fd, min(count, 4096)))
     assert files.FileSource(str(path)).read(len(data)) == data
+    assert files.read_file(str(path)) == data
+    # a file whose size the system does not tell (as /proc gives): the limit holds over short reads
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat_result((0,) * 10))
+    assert files.FileSource(str(path)).read(len(data)) == data
     with pytest.raises(TooLarge):
         files.FileSource(str(path)).read(len(data) - 1)
 
@@ -264,12 +268,32 @@ def _streams():
     yield b"kind: Deployment\n---\nkind: KongPlugin\n---\n---\nkind: Deployment\nx: 1\\"  # escape at the very end
 
 
+def _verdict_of_bytes(chunk: bytes) -> int:
+    """The prefilter's verdict worked out from the piece's own bytes alone, its tables read directly."""
+    from kongcheck.loading.prefilter import _DEFERRED, _REQUIRED, DEFER, MARKERS, PARSE, SKIP
+
+    if MARKERS.search(chunk) is not None:
+        return PARSE
+    if any(name in chunk and any(text in chunk for text in texts) for name, texts in _REQUIRED):
+        return PARSE
+    found = SKIP
+    for name, texts in _DEFERRED:
+        if name in chunk:
+            if any(text in chunk for text in texts):
+                return PARSE
+            found = DEFER
+    return found
+
+
 def test_each_piece_gets_the_verdict_it_gets_alone_from_one_search_of_its_stream():
     from kongcheck.loading import _bounds
-    from kongcheck.loading.prefilter import Verdicts, verdict
+    from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, Verdicts, verdict
 
+    seen = set()
     for data in _streams():
         verdicts = Verdicts(data)
-        assert verdicts.stream() == verdict(data)
-        assert [verdicts.piece(begin, end) for begin, end in _bounds(data)] == \
-               [verdict(data[begin:end]) for begin, end in _bounds(data)]
+        assert verdicts.stream() == verdict(data) == _verdict_of_bytes(data)
+        pieces = [verdicts.piece(begin, end) for begin, end in _bounds(data)]
+        assert pieces == [_verdict_of_bytes(data[begin:end]) for begin, end in _bounds(data)]
+        seen.update(pieces)
+    assert seen == {SKIP, PARSE, DEFER}

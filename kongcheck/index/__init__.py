@@ -469,14 +469,13 @@ def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, st
 
 def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
-    records, group = index.records, BY_KIND["Secret"].group
     for row in BY_KIND.values():
         if row.secret_refs is None:
             continue
         for owner in index.of(row.kind):
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
-                secret = records.get(("Secret", namespace, name.text, group))  # equal to the ResourceRef
+                secret = index.find("Secret", namespace, name.text)
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
                     attachment = Attachment(owner, name, secret, *_credential_type(secret, index.settings))

@@ -159,11 +159,11 @@ def _starts(data: bytes) -> list[int]:
     return starts
 
 
-def bad_separators(data: bytes, starts=None) -> list[int]:
+def bad_separators(data: bytes, starts: list[int]) -> list[int]:
     """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: the
-    offsets of the stream's pieces, when they are known)."""
+    offsets of the stream's pieces, ``_starts``)."""
     lines, line, counted = [], 1, 0
-    for start in _starts(data) if starts is None else starts:
+    for start in starts:
         if data.startswith(b"---", start) and not _is_separator(data, start):
             line += data.count(b"\n", counted, start)  # from the last one on: linear in the file
             counted = start
@@ -205,8 +205,6 @@ def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
     if is_json:
         return [(0, len(data))]
     starts = _starts(data)
-    if len(starts) == 1:
-        return [(0, len(data))]
     return list(zip(starts, starts[1:] + [len(data)]))
 
 
@@ -460,7 +458,7 @@ class _Stream:
         else None.  A stream with objects whose documents all name a kind needs no parsing to be counted."""
         data, count = self.data, 0
         refuses = self.kinds and not self.source.is_json  # a JSON file is one document, parsed if it matters
-        for begin, end in self.bounds:
+        for begin, end in self.bounds:  # _kindless and count_documents in one pass over the pieces
             if refuses and _TOP_KIND.search(data, begin, end) is not None:
                 count += 1  # a kind line is content
             elif _CONTENT.search(data, begin, end) is not None:

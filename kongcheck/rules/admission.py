@@ -130,11 +130,6 @@ def secret_refusals(index: KongIndex) -> dict[int, Hit]:
     return _verdicts(index).refused
 
 
-def secret_refusal(secret: Secret, index: KongIndex) -> Hit | None:
-    """The Secret webhook's refusal of a Secret being applied, or None."""
-    return secret_refusals(index).get(id(secret))
-
-
 def _secret_refusal(secret: Secret, cred_type: str, index: KongIndex) -> Hit | None:
     """The refusal of a Secret the webhook checks as ``cred_type``, or None."""
     target = index.settings.target
@@ -240,13 +235,14 @@ def _consumer_refusal(consumer, attachments: list, index: KongIndex, verdicts: _
     return None
 
 
-def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
-    """The consumer's Secrets that the same apply creates only after the consumer."""
+def _applied_later(consumer, attachments: list, index: KongIndex, refused: dict) -> list[Hit]:
+    """The consumer's Secrets that the same apply creates only after the consumer (``refused``: the
+    Secret webhook's refusals, which say what happens to those it refuses)."""
     hits = []
     for attachment in attachments:
         secret = attachment.secret
         if (secret is None or index.live_version(secret) is not None or secret.obj.doc.order < consumer.obj.doc.order
-                or secret_refusal(secret, index) is not None):
+                or id(secret) in refused):
             continue
         ref = consumer.obj.ref
         answer = f'{webhook.SECRET_NOT_FOUND}: secrets "{secret.obj.ref.name}" not found'
@@ -263,7 +259,7 @@ def _applied_later(consumer, attachments: list, index: KongIndex) -> list[Hit]:
 def check(index: KongIndex) -> list[Hit]:
     verdicts = _verdicts(index)
     refusals = verdicts.refused
-    hits = [refusals[id(secret)] for secret in index.all_of("Secret") if id(secret) in refusals] if refusals else []
+    hits = list(refusals.values())  # made in the order of the Secrets
     named: dict[int, list] = {}
     for attachment in index.attachments:
         named.setdefault(id(attachment.consumer), []).append(attachment)
@@ -278,5 +274,5 @@ def check(index: KongIndex) -> list[Hit]:
         if refused is not None:
             hits.append(refused)
         elif later:
-            hits += _applied_later(consumer, attachments, index)
+            hits += _applied_later(consumer, attachments, index, refusals)
     return hits

@@ -208,10 +208,10 @@ def load_snapshot_located(path: str, referenced_secrets: Iterable[tuple[str, str
     An object that cannot be used (``labels: [a]``, ``stringData: [a]``) is one ClusterError in
     `problems`, located at the offending field (raised at once when `problems` is None).
 
-    Each object is reduced as it is read (kube/snapshot.py) and, when a live fetch would list it,
-    given to the feed at once; what is known only once every object is read (which other Secrets
-    are named, as credentials or TLS certificates) is decided on what was noted of each of the
-    others, which wait packed (kube/packed.py) in their place in the order.  A snapshot that cannot
+    Each object is reduced as it is read (kube/snapshot.py) and, when a live fetch would list it and
+    it has no TLS part, given to the feed at once; what is known only once every object is read
+    (which other Secrets are named, as credentials or TLS certificates) is decided on what was noted
+    of each of the others, which wait packed (kube/packed.py) in their place in the order.  A snapshot that cannot
     be read takes back all it gave.
     """
     from .kube.snapshot import ITEM, SETTLED, not_an_object, read_snapshot

@@ -52,34 +52,28 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 def read_file(path: str) -> bytes:
     """The bytes of a file, read with one system call when its size is known (the common case)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(fd).st_size
-        data = os.read(fd, size + 1)
-        if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
-            chunks = [data]
-            while chunk := os.read(fd, 1 << 20):
-                chunks.append(chunk)
-            data = b"".join(chunks)
-        return data
-    finally:
-        os.close(fd)
+    return _read_file(path, None)
 
 
 def read_file_limited(path: str, limit: int) -> bytes:
     """Like read_file, but never reads more than ``limit`` + 1 bytes: a regular file over the limit is
     refused from its size alone, any other once more than the limit is read (TooLarge)."""
+    return _read_file(path, limit)
+
+
+def _read_file(path: str, limit: int | None) -> bytes:
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
-        if size > limit:
+        if limit is not None and size > limit:
             raise TooLarge(limit, size)
         data = os.read(fd, size + 1)
         if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
-            data += _read_upto(lambda count: os.read(fd, count), limit + 1 - len(data))
+            rest = sys.maxsize if limit is None else limit + 1 - len(data)
+            data += _read_upto(lambda count: os.read(fd, count), rest)
     finally:
         os.close(fd)
-    if len(data) > limit:
+    if limit is not None and len(data) > limit:
         raise TooLarge(limit)
     return data
 

@@ -126,7 +126,8 @@ class LiveSource:
     """The Source of one live object, named ``<prefix>/<namespace>/<Kind>/<name>``, with the snapshot's
     ``file:line`` as detail.  Both texts are made when asked (a location, a message): a cluster has
     many objects and few are ever named, and their parts are texts the objects keep anyway.  It has
-    what a Source has but no bytes to read, and holds only its own parts: what every live source
+    the attributes and methods a Source has (it is not a subclass: a Source's slots would double its
+    size) but no bytes to read, and holds only its own parts: what every live source
     shares (kind, no reader, no render, no default namespace) is the class's, and (prefix, file) is
     one pair for all the objects of a fetch or a snapshot."""
 

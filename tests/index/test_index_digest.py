@@ -94,6 +94,8 @@ def test_a_scan_builds_its_index_from_documents_that_let_go_of_their_trees(tmp_p
 
 
 def test_a_document_that_gives_only_a_record_keeps_the_record_itself():
+    """No Digest is held beside the record of a plain document (memory: one per document of a scan), and
+    digest_of() still answers for it as for any other."""
     plain, refused = _digested(yaml_stream(consumer("a", username="a"),
                                            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  key: '%%%'\n"))
     assert plain.digest.__class__.__name__ == "Consumer" and digest_of(plain).record is plain.digest

@@ -117,10 +117,9 @@ def parse(obj: Obj) -> Secret:
             raise FieldError(f"Secret {obj.ref.name!r}: {_entry('stringData', position)} must be text, not "
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
-    label = obj.label_entry(CREDENTIAL_LABEL)
     if len(values) == 1:
         values = OneValue(*next(iter(values.items())))
-    type_label = Value(label[0], obj, label[1]) if label else None
+    type_label = label_value(obj, CREDENTIAL_LABEL)
     ca_label = label_value(obj, CA_CERT_LABEL)
     if bad:
         return BadSecret(obj, bad, type_label=type_label, values=values, ca_label=ca_label)

@@ -1,8 +1,8 @@
 """Reduced snapshot objects held packed until they are decided on, and made plain.
 
 A reduced object is small, but as dicts it still takes about four times the bytes of its
-``marshal`` form, and a snapshot's Secrets that no live fetch would list are held until the last
-object is read (whether one is kept is known only then).  ``pack`` then ``unpack`` is also how a
+``marshal`` form, and a snapshot's Secrets that no live fetch would list, or that hold a TLS part,
+are held until the last object is read (what is kept of them is known only then).  ``pack`` then ``unpack`` is also how a
 snapshot object, composed with its positions, becomes plain.  ``marshal`` writes plain dicts, lists, texts, numbers,
 booleans and None; an interned text (a namespace, a label: reduce.py) is interned again when
 unpacked, so it stays one copy.  An object with any other value (an unquoted YAML timestamp
