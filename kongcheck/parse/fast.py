@@ -229,7 +229,7 @@ def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
     margin = " " * indent
     literal = header[0] == "|"
     parts = []
-    breaks = ""  # the line breaks of the blank lines read since the last line with content
+    blanks = 0  # the blank lines read since the last line with content (a line break each)
     ending = ""  # the line break of the last line with content, unless folded
     spaced = False  # the last line with content starts with a space (more indented: never folded)
     line = at
@@ -238,15 +238,15 @@ def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
         if not (text.isascii() and text.isprintable()):
             return None  # a tab, a control character, or anything else outside printable ASCII
         if len(text) <= indent and not text.strip(" "):
-            breaks += "\n"
+            blanks += 1
         elif text.startswith(margin):
             text = text[indent:]
             if not literal and ending and not spaced and text[0] != " ":
-                if not breaks:
+                if not blanks:
                     parts.append(" ")
                 ending = ""
-            parts += (ending, breaks, text)
-            breaks, ending, spaced = "", "\n", text[0] == " "
+            parts += (ending, "\n" * blanks, text)
+            blanks, ending, spaced = 0, "\n", text[0] == " "
         else:
             break  # less indented: the scalar ended on the line before
         line += 1
@@ -255,7 +255,7 @@ def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
     if "-" not in header:
         parts.append(ending)
         if "+" in header:
-            parts.append(breaks)
+            parts.append("\n" * blanks)
     return "".join(parts), line - at
 
 

@@ -1,4 +1,4 @@
-"""Item 2: hostile input is refused quickly, with bounded memory and one clear error.
+"""Hostile input is refused quickly, with bounded memory and one clear error.
 
 Each scan runs in a child process whose own wall time and peak RSS (wait4's ru_maxrss) are
 asserted; the inputs are generated here.  A bare ``python -m kongcheck`` peaks near 20 MB.
@@ -178,6 +178,22 @@ def test_a_list_of_many_items_loads_in_linear_time(tmp_path, via):
         assert len(report["findings"]) == count // 2 and report["summary"]["suppressed"] == 0
         seconds[count] = run.seconds
     assert seconds[20000] < 8 * seconds[5000], seconds
+
+
+@pytest.mark.parametrize("blank_lines_at", ["start", "end"])
+def test_a_block_scalar_of_many_blank_lines_is_read_in_linear_time(tmp_path, blank_lines_at):
+    """The fast reader keeps a block scalar's blank lines as a count, never as text grown line by line."""
+    seconds = {}
+    for count in (200_000, 800_000):
+        blank = "\n" * count
+        value = f"|\n{blank}  bob\n" if blank_lines_at == "start" else f"|\n  bob\n{blank}"
+        path = write(tmp_path, f"blank{count}.yaml", "apiVersion: configuration.konghq.com/v1\nkind: KongConsumer\n"
+                     "metadata:\n  name: a\n  annotations: {kubernetes.io/ingress.class: kong}\n"
+                     f"username: {value}custom_id: c\n")
+        run, report = _scan(path, timeout=120)
+        assert report["errors"] == [] and report["summary"]["kong_resources"] == 1
+        seconds[count] = run.seconds
+    assert seconds[800_000] < 10 and seconds[800_000] < 8 * seconds[200_000], seconds
 
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit", "markdown")
