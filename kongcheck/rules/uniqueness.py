@@ -35,16 +35,18 @@ class Entity:
         return self.value.obj.is_live
 
 
-def _credential_entities(row: UniqueField, index: KongIndex, shared: set[str]) -> list[Entity]:
+def _credential_entities(row: UniqueField, holders: list[tuple]) -> list[Entity]:
+    """One entity per Secret among ``holders`` (a Secret two consumers name is one entity with two owners)."""
     by_secret: dict[ResourceRef, Entity] = {}
-    for attachment, ref, value in _holders(row, index):
-        if value.text not in shared:
-            continue
-        entity = by_secret.setdefault(ref, Entity(value, ref, []))
-        entity.owners.append(attachment.consumer.obj.ref.id)
-        entity.consumers.append(attachment.consumer)
-        if attachment.consumer.obj.is_live:
-            entity.live_owners.add(attachment.consumer.obj.ref.id)
+    for attachment, ref, value in holders:
+        entity = by_secret.get(ref)
+        if entity is None:
+            entity = by_secret[ref] = Entity(value, ref, [])
+        consumer = attachment.consumer
+        entity.owners.append(consumer.obj.ref.id)
+        entity.consumers.append(consumer)
+        if consumer.obj.is_live:
+            entity.live_owners.add(consumer.obj.ref.id)
     return list(by_secret.values())
 
 
@@ -78,25 +80,31 @@ def _attachments_by_type(index: KongIndex) -> dict:
     return grouped
 
 
-def _shared(row: UniqueField, index: KongIndex) -> set[str]:
-    """The values that more than one object holds: only those can clash (one pass that keeps a text and
-    its first holder per value, so that a scan of 100,000 distinct keys builds no entity for them)."""
-    first: dict[str, object] = {}
-    shared: set[str] = set()
-    for _, holder, value in _holders(row, index):
-        if first.setdefault(value.text, holder) != holder:
-            shared.add(value.text)
-    return shared
-
-
-def _entities(row: UniqueField, index: KongIndex) -> list[Entity]:
-    """The objects holding a value that some other object holds too, in apply order."""
-    shared = _shared(row, index)
-    if not shared:
-        return []
-    if row.credential_type:
-        return _credential_entities(row, index, shared)
-    return [Entity(value, ref, [], record) for record, ref, value in _holders(row, index) if value.text in shared]
+def _groups(row: UniqueField, index: KongIndex) -> list[list[Entity]]:
+    """The entities holding each value that more than one object holds (only those can clash), in apply
+    order, the groups in the order of their values' first holders.  One pass keeps each value's first
+    holder and the few later ones, so that a scan of 100,000 distinct keys builds no entity for them."""
+    first: dict[str, tuple] = {}
+    later: dict[str, list[tuple]] = {}  # value -> its holders, once a second one comes
+    for holder in _holders(row, index):
+        text = holder[2].text
+        found = first.setdefault(text, holder)
+        if found is not holder:
+            holders = later.get(text)
+            if holders is None:
+                later[text] = [found, holder]
+            else:
+                holders.append(holder)
+    groups = []
+    for text in (first if later else ()):  # the values in the order of their first holders
+        holders = later.get(text)
+        if holders is None or all(holder[1] == holders[0][1] for holder in holders):
+            continue  # one object holds it (a Secret two consumers name)
+        if row.credential_type:
+            groups.append(_credential_entities(row, holders))
+        else:
+            groups.append([Entity(value, ref, [], record) for record, ref, value in holders])
+    return groups
 
 
 def _outcome(row: UniqueField, group: list[Entity], owners: list[str], index: KongIndex,
@@ -241,12 +249,8 @@ def _unnamed_live_hit(row: UniqueField, group: list[Entity], index: KongIndex, p
 def check(index: KongIndex):
     show = Redactor.of(index.settings)
     for row in unique.rows():
-        groups: dict[str, list[Entity]] = defaultdict(list)
-        for entity in _entities(row, index):
-            groups[entity.value.text].append(entity)
-        for group in groups.values():
-            if len(group) > 1:
-                yield _hit(row, group, index, show)
+        for group in _groups(row, index):
+            yield _hit(row, group, index, show)
 
 
 _BEHAVIOUR = {
