@@ -87,13 +87,12 @@ def _exact_consumers(secret: Secret, index: KongIndex) -> list:
     return [a.consumer for a in index.naming(secret.obj.ref) if index.exact_class(a.consumer)]
 
 
-def _secret_checked(secret: Secret, index: KongIndex) -> bool:
+def _secret_checked(secret: Secret, index: KongIndex, on_create: bool) -> bool:
     """Whether the webhook's verdict on this Secret decides `kubectl apply`: every typed Secret from
-    KIC 2.12.1 on; before, only an update of a Secret a consumer names, answered as an error."""
-    kic = index.settings.target.kic
+    KIC 2.12.1 on (``on_create``); before, only an update of a Secret a consumer names, answered as an error."""
     if secret.obj.is_live or not secret.to_webhook:
         return False
-    if webhook.refuses_secrets_on_create(kic):
+    if on_create:
         return True
     return (index.settings.install.failure_policy == "Fail" and index.live_version(secret) is not None
             and bool(_exact_consumers(secret, index)))
@@ -110,16 +109,21 @@ def _verdicts(index: KongIndex) -> _Verdicts:
     verdicts = index.memo.get("secret_verdicts")
     if verdicts is None:
         kic = index.settings.target.kic
+        on_create = webhook.refuses_secrets_on_create(kic)
         verdicts = index.memo["secret_verdicts"] = _Verdicts({}, set())
+        types: dict[tuple, tuple] = {}  # (label, kongCredType) -> the types the two handlers read, worked out once
         for secret in index.all_of("Secret"):
-            label, legacy = secret.label_type, secret.legacy_type
-            cred_type = None if secret.obj.is_live else webhook.secret_type(label, legacy, kic)
-            if cred_type is not None and _secret_checked(secret, index):
+            key = secret.label_type, secret.legacy_type
+            found = types.get(key)
+            if found is None:
+                found = types[key] = (webhook.secret_type(*key, kic), webhook.consumer_secret_type(*key, kic))
+            cred_type = None if secret.obj.is_live else found[0]
+            if cred_type is not None and _secret_checked(secret, index, on_create):
                 refused = _secret_refusal(secret, cred_type, index)
                 if refused is not None:
                     verdicts.refused[id(secret)] = refused
                     continue
-                if webhook.consumer_secret_type(label, legacy, kic) == cred_type:
+                if found[1] == cred_type:
                     continue  # validated as the type the consumer handler reads, and passed
             verdicts.unchecked.add(secret)
     return verdicts
@@ -256,16 +260,33 @@ def _applied_later(consumer, attachments: list, index: KongIndex, refused: dict)
     return hits
 
 
+def _naming_unchecked(index: KongIndex, verdicts: _Verdicts) -> list:
+    """The consumers that name a Secret the consumer handler checks itself (``verdicts.unchecked``), in
+    order: only such a Secret can make ``_consumer_refusal`` refuse a consumer."""
+    unchecked = verdicts.unchecked
+    named = {id(a.consumer) for a in index.attachments if a.secret is not None and a.secret in unchecked}
+    return [consumer for consumer in index.of("KongConsumer") if id(consumer) in named] if named else []
+
+
 def check(index: KongIndex) -> list[Hit]:
     verdicts = _verdicts(index)
     refusals = verdicts.refused
     hits = list(refusals.values())  # made in the order of the Secrets
+    kic = index.settings.target.kic
+    refuse = webhook.consumer_failures_refuse(kic, index.settings.install)
+    later = refuse and reported(index, _APPLIED_LATER)
+    if later or kic < webhook.EMPTY_USERNAME_REFUSED_BEFORE:  # any checked consumer may be reported
+        consumers = index.of("KongConsumer")
+    elif refuse and verdicts.unchecked:
+        consumers = _naming_unchecked(index, verdicts)
+    else:
+        return hits
+    wanted = {id(consumer) for consumer in consumers}
     named: dict[int, list] = {}
     for attachment in index.attachments:
-        named.setdefault(id(attachment.consumer), []).append(attachment)
-    refuse = webhook.consumer_failures_refuse(index.settings.target.kic, index.settings.install)
-    later = refuse and reported(index, _APPLIED_LATER)
-    for consumer in index.of("KongConsumer"):
+        if id(attachment.consumer) in wanted:
+            named.setdefault(id(attachment.consumer), []).append(attachment)
+    for consumer in consumers:
         if not consumer_checked(consumer, index):
             continue
         attachments = named.get(id(consumer), [])
