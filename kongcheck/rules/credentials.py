@@ -62,16 +62,19 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
         return [_problem("invalid-credential", secret, _kind_location(secret),
                          f"unsupported credential type {cred_type!r}", "KIC skips this credential")]
     findings = []
+    get = secret.values.get
     for name in _READ_FIELDS[row.name]:
-        value = secret.values.get(name)
-        if value is None and name in row.translator_needs:
-            findings.append(_problem("invalid-credential", secret, _kind_location(secret),
-                                     f"failed to provision credential: {cred_type} is invalid: no {name}"))
-        elif value is not None and value.text == "":
+        value = get(name)
+        if value is None:
+            if name in row.translator_needs:
+                findings.append(_problem("invalid-credential", secret, _kind_location(secret),
+                                         f"failed to provision credential: {cred_type} is invalid: no {name}"))
+        elif value.text == "":
             findings.append(_problem("invalid-credential", secret, value.location,
                                      f"{name} is empty", "Kong rejects it (length must be at least 1) and with "
                                      "it the whole configuration", ": "))
-    return findings + _parsed_fields(secret)
+    _parsed_fields(secret, findings)
+    return findings
 
 
 # the fields the translator reads of each type: those it needs, then the unique one
@@ -83,14 +86,14 @@ _PARSED_FIELDS = tuple([(name, GO_BOOLS.__contains__, "true or false") for name 
                        + [(name, lambda t: _INTEGER.fullmatch(t) is not None, "an integer") for name in INT_FIELDS])
 
 
-def _parsed_fields(secret: Secret) -> list[Hit]:
-    findings = []
+def _parsed_fields(secret: Secret, findings: list[Hit]) -> None:
+    """Add a finding for each field the translator parses whose text does not parse."""
+    get = secret.values.get
     for name, valid, want in _PARSED_FIELDS:
-        value = secret.values.get(name)
+        value = get(name)
         if value is not None and not valid(value.text):
             findings.append(_problem("invalid-credential", secret, value.location,
                                      f"{name} must be {want}", "KIC fails to translate this credential"))
-    return findings
 
 
 def _whitespace(ref, value, field: str) -> Hit | None:
@@ -112,14 +115,13 @@ def _untyped(secret: Secret, index: KongIndex) -> tuple[str, str, str]:
     return "has no konghq.com/credential label", "but is referenced as a credential; KIC skips it", ", "
 
 
-def _check_secret(secret: Secret, index: KongIndex, refused: bool) -> list[Hit]:
+def _check_secret(secret: Secret, index: KongIndex, refused: bool, findings: list[Hit]) -> None:
     """A Secret being applied: the webhook's verdict (``refused``: reported by rules/admission.py), then
     what KIC's translator does with it for the consumers that name it (a Secret the webhook refuses
-    never reaches KIC)."""
-    findings: list[Hit] = []
+    never reaches KIC); its findings are added to ``findings``."""
     attachments = index.naming(secret.obj.ref)
+    cred_type = attachments[0].cred_type if attachments else None
     if attachments and not refused:
-        cred_type = attachments[0].cred_type
         if cred_type is None:
             if secret.legacy_type is None:  # kongCredType-only Secrets are references.py's
                 what, rest, sep = _untyped(secret, index)
@@ -128,12 +130,16 @@ def _check_secret(secret: Secret, index: KongIndex, refused: bool) -> list[Hit]:
                                          f"{rest}; {fates}" if fates else rest, sep))
         else:
             findings += _translator(secret, cred_type)
-    cred_type = (attachments[0].cred_type if attachments else None) or secret.label_type or secret.legacy_type
-    row = unique.by_credential_type().get(cred_type or "")
-    value = secret.values.get(row.field) if row else None
+    field = _UNIQUE_FIELDS.get(cred_type or secret.label_type or secret.legacy_type)
+    value = secret.values.get(field) if field is not None else None
     if value is not None:
-        findings.append(_whitespace(secret.obj.ref, value, row.field))
-    return findings
+        hit = _whitespace(secret.obj.ref, value, field)
+        if hit is not None:
+            findings.append(hit)
+
+
+# credential type -> its unique field (facts/unique.py's credential rows)
+_UNIQUE_FIELDS = {cred_type: row.field for cred_type, row in unique.by_credential_type().items()}
 
 
 def _check_maker(maker: SecretMaker, index: KongIndex) -> Hit | None:
@@ -188,12 +194,13 @@ def check(index: KongIndex) -> list[Hit]:
     refusals = secret_refusals(index)
     for secret in index.all_of("Secret"):
         if not secret.obj.is_live:
-            findings += _check_secret(secret, index, id(secret) in refusals)
+            _check_secret(secret, index, id(secret) in refusals, findings)
     for maker in index.makers.values():
         findings.append(_check_maker(maker, index))
     for consumer in index.of("KongConsumer"):
-        for name in ("username", "custom_id"):
-            value = getattr(consumer, name)
-            if value is not None and not consumer.obj.is_live:
+        if consumer.obj.is_live:
+            continue
+        for name, value in (("username", consumer.username), ("custom_id", consumer.custom_id)):
+            if value is not None:
                 findings.append(_whitespace(consumer.obj.ref, value, name))
     return [finding for finding in findings if finding is not None]
