@@ -10,6 +10,8 @@ rule id is a warning.
 from __future__ import annotations
 
 import re
+from itertools import chain
+from operator import attrgetter
 
 from kongcheck.facts.kube import IGNORE_ANNOTATION as ANNOTATION
 from kongcheck.index import KongIndex
@@ -90,16 +92,12 @@ def _named(unknown: list[str]) -> str:
 
 
 def _objects(index: KongIndex):
-    for record in index.records.values():
-        yield record.obj
-    for earlier in index.shadowed.values():
-        yield from earlier
+    """Every definition of the scanned objects: the winning ones, then the earlier ones."""
+    return chain(map(attrgetter("obj"), index.records.values()), chain.from_iterable(index.shadowed.values()))
 
 
 def _comment_warnings(obj: Obj, seen: set) -> list[str]:
     doc = obj.doc
-    if b"kongcheck:" not in doc.chunk:
-        return []
     if (doc.source.name, doc.chunk_line) in seen:  # the items of one List share their piece
         return []
     seen.add((doc.source.name, doc.chunk_line))
@@ -114,18 +112,28 @@ def _comment_warnings(obj: Obj, seen: set) -> list[str]:
 
 
 def _check_ids(index: KongIndex) -> list[str]:
-    """Warnings for unknown rule ids in every suppression of the scanned objects."""
+    """Warnings for unknown rule ids in every suppression of the scanned objects.  An annotation is
+    read once per metadata mapping: the definitions whose trees are released share one that holds
+    none of the annotations still read."""
     warnings: list[str] = []
     seen: set = set()
+    annotations: dict[int, tuple | None] = {}  # id(metadata) -> its annotation entry (every obj is held meanwhile)
     for obj in _objects(index):
-        annotation = _annotation(obj)
+        key = id(obj.metadata)
+        annotation = annotations.get(key, _UNREAD)
+        if annotation is _UNREAD:
+            annotation = annotations[key] = _annotation(obj)
         unknown = _unknown(annotation[0]) if annotation else []
         if unknown:
             line = annotation[1][0]
             warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {_named(unknown)} "
                             f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
-        warnings.extend(_comment_warnings(obj, seen))
+        if b"kongcheck:" in obj.doc.chunk:
+            warnings.extend(_comment_warnings(obj, seen))
     return warnings
+
+
+_UNREAD = object()
 
 
 def apply(findings: list[Finding], index: KongIndex) -> list[str]:
