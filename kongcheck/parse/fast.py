@@ -83,7 +83,7 @@ _LINE = re.compile(
 _FLOW_KEY = re.compile(rf"({_KEY}): +")
 _FLOW_VALUE = re.compile(rf"(?:([A-Za-z_/]{_FLOW_WORD}*)|({_QUOTED})|({_NUMBER})|([0-9]{_FLOW_WORD}*))(?=[ ,}}\]])|([{{\[]) *")
 _FLOW_NEXT = re.compile(r",( *)| *([}\]])")
-_MARKER = re.compile(r"---(?: +#[ -~]*| *)(?:\n|\Z)")  # a comment after a space, as after a value
+_MARKER = None  # compiled on first use: most pieces start with a plain --- or none
 
 _intern = sys.intern  # a key is written once per object: one copy of each in memory
 
@@ -91,22 +91,16 @@ _intern = sys.intern  # a key is written once per object: one copy of each in me
 def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | None:
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
     when the piece is outside the subset."""
-    start = 0
-    number = line_offset  # the number of the line before the one read next
-    marker = None
-    if text.startswith("-"):
-        found = _MARKER.match(text)
-        if found is not None:
-            start = found.end()
-            number += 1
-            marker = number
-    ended = text.endswith("\n")
+    raw = text.split("\n")  # its lines, and after them "" (a block scalar reads them too)
+    ended = not raw[-1]
     if not ended:
-        text += "\n"
-    rows = enumerate(_LINE.findall(text, start), number + 1)  # one per line, with its number
-    raw = None  # the text's lines, once a block scalar needs them
-    deepest = min(max_depth, _DEEPEST) - 1  # containers open below a new one
-    words, intern = WORDS, _intern
+        raw.append("")
+    rows = enumerate(raw, line_offset + 1)  # one per line, with its number
+    marker = None
+    if raw[0] == "---" or (raw[0][:3] == "---" and _marker(raw[0])):
+        marker = next(rows)[0]
+    deepest = (max_depth if max_depth < _DEEPEST else _DEEPEST) - 1  # containers open below a new one
+    known = _KNOWN
     # The open containers below ``top``, innermost last, as (container, its positions, its indent, is
     # a mapping); the one below the document is a mapping that no line reaches (indent -1), whose
     # key "" receives the document.
@@ -118,15 +112,17 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     pending = ""  # the key of ``top`` whose block value opens on the next content line
     margin = None  # what stands before the key of the open mapping's next entry; None while a list is open or a value pending
     first = None
-    for number, (prefix, lead, key, narrow, plain, quoted, digits, other, flow, block, outside) in rows:
+    for number, line in rows:
+        read = known.get(line)
+        if read is None:
+            read = _read(line, number)
+        lead, key, kind, value, column, dash, width = read
         if lead != margin or not key:  # not the usual line: one more entry of the open mapping
-            dash = "-" in lead
             if not (key or dash):
-                if narrow or plain or quoted or digits or other or flow or block or outside:
-                    return None  # outside the subset, or a scalar on its own line (a document, a plain scalar's next line)
-                continue  # a blank line or a comment
+                if kind is None:
+                    continue  # a blank line or a comment
+                return None  # outside the subset
             margin = None
-            width = lead.index("-") if dash else len(lead)
             if pending is not None:  # a block value opens here: a mapping, or a list (at the key's indent too)
                 if width < indent or (width == indent and not dash) or len(stack) >= deepest:
                     return None  # an empty value (the composer's), or too deep
@@ -154,57 +150,137 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
             elif key:  # a mapping opens on the item's line
                 if len(stack) >= deepest:
                     return None
-                column = len(lead) + 1
+                at = len(lead) + 1
                 opened = LMap()
-                opened.line, opened.column, opened.pos = number, column, {}
+                opened.line, opened.column, opened.pos = number, at, {}
                 top.append(opened)
-                positions.append((number, column))
+                positions.append((number, at))
                 stack.append((top, positions, indent, False))
-                top, positions, indent, is_map, margin = opened, opened.pos, column - 1, True, " " * (column - 1)
+                top, positions, indent, is_map, margin = opened, opened.pos, at - 1, True, " " * (at - 1)
         if key:
-            key = intern(key)
-            if key in top or key in words:
-                return None  # a duplicate, or a key that is a boolean or null
-        if narrow:
-            value = words[narrow] if narrow in words else narrow  # a boolean or null as kubectl reads it
-        elif plain:
-            if (value := _exact(plain)) is None or value in words:
-                return None
-        elif quoted:
-            value = _unquoted(quoted)
-        elif digits:
-            value = int(digits)
-        elif other:
-            if (value := _text(other, number)) is None:
-                return None
-        elif flow:
-            if (value := _flow(flow, number, len(prefix), len(stack), deepest)) is None:
+            if key in top:
+                return None  # a duplicate
+            if kind is _SCALAR:  # the usual line
+                top[key] = value
+                positions[key] = (number, column)
+                continue
+        if kind is _OPENS:
+            pending, margin = key, None
+            continue
+        if kind is _FLOW:
+            if (value := _flow(value, number, column - 1, len(stack), deepest)) is None:
                 return None
             if key:
                 top[key] = value  # no position kept: LMap.where() reads the value's own
                 continue
-        elif block:
-            if raw is None:
-                raw = text.split("\n")
-            if (found := _block(raw, number - line_offset, block, indent, ended)) is None:
+        elif kind is _BLOCK:
+            if (found := _block(raw, number - line_offset, value, indent, ended)) is None:
                 return None
             value, skipped = found
             for _ in range(skipped):  # its lines
                 next(rows)
-        elif key:
-            pending, margin = key, None
-            continue
-        else:
-            return None  # an empty item
         if key:
             top[key] = value
-            positions[key] = (number, len(prefix) + 1)
+            positions[key] = (number, column)
         else:
             top.append(value)
-            positions.append((number, len(prefix) + 1))
+            positions.append((number, column))
     if pending is not None:
         return None  # a key without a value at the end, or no content at all
     return [(marker if marker is not None else first, bottom[""])]
+
+
+# What a line holds after its indent, dash and key, as _read() gives it; None for nothing (a blank
+# line, a comment)
+_SCALAR, _OPENS, _FLOW, _BLOCK = "scalar", "opens", "flow", "block"
+_REFUSED = ("", "", "refused", None, 0, False, 0)  # a line that puts its piece outside the subset, wherever it stands
+_KNOWN: dict[str, tuple] = {}  # lines as _read() read them: many recur across pieces (``kind: Secret``)
+_HEADS: dict[str, tuple] = {}  # what stands before a line's last space, as _head() reads it
+_KNOWN_MOST = 4096  # entries kept in each at most: memory stays flat, whatever the input
+_KNOWN_LONGEST = 200  # longer lines are read each time
+_NARROW_STARTS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_/~")
+
+
+def _read(line: str, number: int) -> tuple:
+    """The line (without its line break) as (its indent with "- " and the spaces after it, its key or
+    "", what follows them: _SCALAR, _OPENS, _FLOW, _BLOCK or None, the value or the flow text or the
+    block header, the 1-based column of the value, whether it has a dash, the column of its dash or
+    key), or _REFUSED; kept in _KNOWN unless long.  The most common line, a key or a dash and one plain
+    word after a space (``  name: web``), is read from what stands before the word, as _head() read it."""
+    if len(line) > _KNOWN_LONGEST:
+        return _parse(line, number)
+    head, space, word = line.rpartition(" ")
+    shape = _REFUSED
+    if space and word[:1] in _NARROW_STARTS and word.isascii() and word.isprintable() and ":" not in word \
+            and "#" not in word:  # a word of _WORD characters: all printable ASCII but spaces, ":" and "#"
+        shape = _HEADS.get(head)
+        if shape is None:
+            if len(_HEADS) >= _KNOWN_MOST:
+                _HEADS.clear()
+            shape = _HEADS[head] = _head(head)
+    if shape is _REFUSED:
+        read = _parse(line, number)
+    else:
+        lead, key, column, dash, width = shape
+        read = (lead, key, _SCALAR, WORDS[word] if word in WORDS else word, column, dash, width)
+    if len(_KNOWN) >= _KNOWN_MOST:
+        _KNOWN.clear()
+    _KNOWN[line] = read
+    return read
+
+
+def _head(head: str) -> tuple:
+    """What stands before a line's last space, when any plain word without spaces after that space
+    makes the line one entry or item: (indent with "- " and spaces, key or "", 1-based column of the
+    word, whether it has a dash, column of its dash or key); else _REFUSED.  The line pattern reads
+    such a line on its first path (greedy spaces, dash and key, a word that ends the line), as it
+    reads the head followed by `` x``."""
+    read = _parse(head + " x", 0)
+    if read is _REFUSED or read[3] != "x" or read[4] != len(head) + 2:
+        return _REFUSED
+    lead, key, _, _, column, dash, width = read
+    return lead, key, column, dash, width
+
+
+def _parse(line: str, number: int) -> tuple:
+    """The line as _read() gives it, by the line pattern."""
+    prefix, lead, key, narrow, plain, quoted, digits, other, flow, block, outside = _LINE.match(line + "\n").groups("")
+    dash = "-" in lead
+    value = None
+    kind = _SCALAR
+    if narrow:
+        value = WORDS[narrow] if narrow in WORDS else narrow  # a boolean or null as kubectl reads it
+    elif plain:
+        if (value := _exact(plain)) is None or value in WORDS:
+            return _REFUSED
+    elif quoted:
+        value = _unquoted(quoted)
+    elif digits:
+        value = int(digits)
+    elif other:
+        if (value := _text(other, number)) is None:
+            return _REFUSED
+    elif flow:
+        kind, value = _FLOW, flow
+    elif block:
+        kind, value = _BLOCK, block
+    elif key:
+        kind = _OPENS
+    elif dash or outside:
+        return _REFUSED  # an empty item, or a line outside the subset
+    else:
+        kind = None  # a blank line or a comment
+    if (key and key in WORDS) or not (key or dash or kind is None):
+        return _REFUSED  # a key that is a boolean or null, or a scalar on its own line
+    return _intern(lead), _intern(key), kind, value, len(prefix) + 1, dash, lead.index("-") if dash else len(lead)
+
+
+def _marker(line: str) -> bool:
+    """Whether the first line is a ``---`` with spaces or a comment after it."""
+    global _MARKER
+    if _MARKER is None:
+        _MARKER = re.compile(r"---(?: +#[ -~]*| *)")  # a comment after a space, as after a value
+    return _MARKER.fullmatch(line) is not None
 
 
 def _block(raw: list[str], at: int, header: str, parent: int, ended: bool):
