@@ -28,8 +28,10 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 # a ``kind`` key at the start of a line with a value on its line that is not null or empty: a block
 # mapping's top-level key (a piece without one may be a document kubectl refuses for want of a kind,
 # ``kind:``, ``kind: ""`` and ``kind: ~`` included; one that has it elsewhere, indented, in flow style or
-# on the next line, is only parsed to see)
-_TOP_KIND = re.compile(rb"""(?m)^["']?kind["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
+# on the next line, is only parsed to see).  The pattern starts with the word itself, the start of its line
+# (with a quote or without) checked behind it, so that a search looks for the word's bytes.
+_TOP_KIND = re.compile(
+    rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -208,7 +210,9 @@ def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
     return list(zip(starts, starts[1:] + [len(data)]))
 
 
-def _decode(source: Source, piece: bytes, line: int) -> str:
+def _decode(piece: bytes, line: int) -> str:
+    """A piece as text, as kubectl reads it: UTF-8 without NUL bytes, a byte order mark at the start of the
+    stream dropped; else a LoadError at the line of the first byte refused."""
     try:
         text = piece.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -217,6 +221,12 @@ def _decode(source: Source, piece: bytes, line: int) -> str:
     if "\x00" in text:
         raise LoadError("not a text file (contains NUL bytes)", line + text[: text.index("\x00")].count("\n"))
     return text.lstrip("\ufeff") if line == 1 else text
+
+
+def _ascii(data: bytes) -> str | None:
+    """A stream as text when each piece of it decodes (``_decode``) to its own slice of that text: ASCII
+    without NUL bytes, one character for each byte, no byte order mark; else None."""
+    return data.decode("ascii") if data.isascii() and b"\x00" not in data else None
 
 
 def _what(value) -> str:
@@ -251,9 +261,8 @@ def _objects(value, result: LoadResult, piece: _Piece, start: int, objects: bool
     without kind and apiVersion gets the list's apiVersion and its kind less a ``List`` suffix; an
     item that holds an ``items`` list of its own is refused (kubectl cannot flatten it).  A document or
     item without kind is an input error (``_what``), unless the stream holds no ``kind`` key at all
-    (``objects`` false: no manifest); an empty or null document is skipped, as kubectl does."""
-    if value.__class__ is LMap and "items" not in value and value.get("kind") not in (None, ""):
-        return (value,)  # the usual document: one object
+    (``objects`` false: no manifest); an empty or null document is skipped, as kubectl does.  (The usual
+    document, a mapping with a kind and without items, is its own object: ``_load_piece`` takes it so.)"""
     error = _refused(value, start, None, piece)
     if error is not None:
         result.errors.append(error)
@@ -364,8 +373,8 @@ def _unparsed(source: Source, data: bytes, begin: int, end: int, result: LoadRes
     return budget.take(count, line)
 
 
-def _parse(source: Source, piece: bytes, line: int, options: LoadOptions):
-    text = _decode(source, piece, line)
+def _parse(source: Source, text: str, line: int, options: LoadOptions):
+    """The (first line, value) documents of a piece's text that kubectl decodes."""
     if source.is_json and _JSON_START.match(text):
         from kongcheck.parse import jsonfile
 
@@ -390,7 +399,7 @@ def _first(documents):
 
 
 class _Piece(NamedTuple):
-    """A piece being parsed: its errors are located through a Document made for them only."""
+    """A piece whose errors are located, through a Document made for them only."""
 
     source: Source
     chunk: bytes
@@ -400,22 +409,26 @@ class _Piece(NamedTuple):
         return Document(self.source, None, self.line, Text(self.chunk, self.line)).located_error(line, message)
 
 
-def _load_piece(piece: _Piece, options: LoadOptions, result: LoadResult, budget: _Budget, kept: bytes,
-                objects: bool = True) -> bool:
-    """Parse one piece and add its objects; ``kept``: the text its documents keep (``_kept_text``)."""
-    source, line = piece.source, piece.line
-    text = Text(kept, line) if kept else None
+def _load_piece(source: Source, chunk: bytes, line: int, text: str | None, options: LoadOptions, result: LoadResult,
+                budget: _Budget, kept: bytes, objects: bool = True) -> bool:
+    """Parse one piece, ``chunk`` (``text``: it decoded, or None to decode it here), and add its objects;
+    ``kept``: the text its documents keep (``_kept_text``)."""
+    shared = Text(kept, line) if kept else None
     digest = result.digest
-    for start, value in _parse(source, piece.chunk, line, options):
+    for start, value in _parse(source, _decode(chunk, line) if text is None else text, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
                 return False
-        for body in _objects(value, result, piece, start, objects):
+        if value.__class__ is LMap and "items" not in value and value.get("kind") not in (None, ""):
+            bodies = (value,)  # the usual document: one object
+        else:
+            bodies = _objects(value, result, _Piece(source, chunk, line), start, objects)
+        for body in bodies:
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
                 return False
-            document = Document(source, body, start, text)
+            document = Document(source, body, start, shared)
             result.documents.append(document)
             if digest is not None:
                 digest(document)
@@ -516,6 +529,7 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     holds a directive, keeps its text)."""
     source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
     directives = data.startswith(b"%") or b"\n%" in data  # a line that _DIRECTIVE finds
+    text = _ascii(data)  # the stream decoded once, when that is exact
     keeps = None  # whether any piece may keep its text: asked once a piece is parsed
     for line, begin, end in stream.pieces():
         parse = options.parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None \
@@ -529,17 +543,17 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
                 return
             continue
         counted = result.document_count
-        piece = _Piece(source, data[begin:end], line)
+        chunk = data[begin:end]
         if keeps is None:
             keeps = _keeps_text(source, data)
         try:
-            if not _load_piece(piece, options, result, budget, _kept_text(source, piece.chunk) if keeps else b"",
-                               objects):
+            if not _load_piece(source, chunk, line, None if text is None else text[begin:end], options, result, budget,
+                               _kept_text(source, chunk) if keeps else b"", objects):
                 return
         except LoadError as exc:
-            result.errors.append(piece.located_error(exc.line, str(exc)))
+            result.errors.append(_Piece(source, chunk, line).located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
-            missed = count_documents(piece.chunk, source.is_json) - (result.document_count - counted)
+            missed = count_documents(chunk, source.is_json) - (result.document_count - counted)
             if missed > 0 and not _unparsed(source, data, begin, end, result, budget, exc.line or line, missed):
                 return
 
@@ -595,11 +609,11 @@ def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> 
     for entry in chosen:
         found = LoadResult(digest=result.digest)
         budget = _Budget(entry.source, options.max_documents, found)
-        piece = _Piece(entry.source, entry.piece, entry.line)
         try:
-            _load_piece(piece, options, found, budget, _kept_text(entry.source, entry.piece))
+            _load_piece(entry.source, entry.piece, entry.line, None, options, found, budget,
+                        _kept_text(entry.source, entry.piece))
         except LoadError as exc:
-            found.errors.append(piece.located_error(exc.line, str(exc)))
+            found.errors.append(_Piece(entry.source, entry.piece, entry.line).located_error(exc.line, str(exc)))
         result.errors += found.errors
         inserted.append((entry.position, found.documents))
     for position, documents in reversed(inserted):  # from the last place back, so earlier places hold
