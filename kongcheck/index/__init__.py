@@ -246,9 +246,9 @@ class _Reader:
 
     def __init__(self, settings: Settings) -> None:
         self.install = settings.install
+        self.selects = bool(self.install.skips_labels)  # else every object is sent to the webhook
         self.modules: dict[str, object] = {}
-        self.paths: dict[str, list] = {}  # kind -> the unique paths its parser does not read (the record's FIELDS)
-        self.parsers: dict[str, tuple] = {}  # kind -> (its row, its parser)
+        self.parsers: dict[str, list] = {}  # kind -> [its row, its parser, the unique paths it does not read]
 
     def module(self, row: Kind):
         found = self.modules.get(row.kind)
@@ -260,23 +260,23 @@ class _Reader:
         found = self.parsers.get(obj.ref.kind)
         if found is None:
             row = BY_KIND[obj.ref.kind]
-            found = self.parsers[row.kind] = (row, self.module(row).parse)
-        row, parse = found
+            found = self.parsers[row.kind] = [row, self.module(row).parse, None]
+        row, parse, paths = found
         # before any of them is read, and those only read later (plugins, suppressions)
         labels, annotations = obj.check_metadata_text()
         record = parse(obj)
         if "creationTimestamp" in obj.metadata:
             record.created = _timestamp(obj)
         if annotations is not None:  # else the record's defaults: no tags, no class annotation
-            record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+            if TAGS_ANNOTATION in annotations:
+                record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
             if row.classed:
                 record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
-        if labels is not None:  # an object without labels matches no label selector: it is sent
+        if labels is not None and self.selects:  # an object without labels matches no label selector: it is sent
             record.to_webhook = webhook.sent(self.install, labels.get)
-        paths = self.paths.get(row.kind)
-        if paths is None:
-            paths = self.paths[row.kind] = [(path, ".".join(path)) for path in unique.paths_of(row.kind)
-                                            if ".".join(path) not in record.FIELDS]
+        if paths is None:  # the record's FIELDS are its parser's: known once a record is made
+            paths = found[2] = [(path, ".".join(path)) for path in unique.paths_of(row.kind)
+                                if ".".join(path) not in record.FIELDS]
         if paths:
             values = {}
             for path, dotted in paths:
@@ -286,7 +286,8 @@ class _Reader:
             if values:
                 record.unique = values
         if row.classed:
-            record.control_plane = _control_plane(obj)
+            if obj.body.get("spec") is not None:  # else no controlPlaneRef: the record's default
+                record.control_plane = _control_plane(obj)
             if row.class_field is not None:
                 record.class_name = path_value(obj, row.class_field)
         return record

@@ -93,17 +93,17 @@ class Obj:
         """FieldError for a label or annotation whose value is not text: the API server refuses the whole
         object (``map[string]string``), whichever of them kongcheck reads.  Returns the labels and the
         annotations (None: absent), every value of which is then text or null."""
-        found = []
-        for field in ("labels", "annotations"):
-            entries = self.metadata.get(field)
-            if entries is not None:
-                if entries.__class__ is not LMap:
-                    entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
-                for name, text in entries.items():
-                    if text is not None and text.__class__ is not str:
-                        self._metadata_map(field, name)  # raises the located FieldError
-            found.append(entries)
-        return found[0], found[1]
+        return self._text_entries("labels"), self._text_entries("annotations")
+
+    def _text_entries(self, field: str) -> LMap | None:
+        entries = self.metadata.get(field)
+        if entries is not None:
+            if entries.__class__ is not LMap:
+                entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
+            for name, text in entries.items():
+                if text.__class__ is not str and text is not None:
+                    self._metadata_map(field, name)  # raises the located FieldError
+        return entries
 
     def annotation(self, name: str) -> str | None:
         found = self._metadata_map("annotations", name)
@@ -148,6 +148,21 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
 
     Raises FieldError for objects the API server would refuse (wrong types, no name).
     """
+    body = doc.body
+    kind = body.get("kind")
+    api_version = body.get("apiVersion")
+    metadata = body.get("metadata")
+    row = BY_KIND.get(kind) if kind.__class__ is str else None
+    if row is not None and api_version.__class__ is str and metadata.__class__ is LMap and api_version \
+            and row.group == api_version.rpartition("/")[0]:  # the usual object: every check below passes...
+        name = metadata.get("name")
+        namespace = metadata.get("namespace", default_namespace) if row.namespaced else ""
+        if name.__class__ is str and name and namespace.__class__ is str and (namespace or not row.namespaced):
+            return Obj(doc, _new_ref(ResourceRef, (row.kind, sys.intern(namespace), name, row.group)), metadata)
+    return _identify(doc, default_namespace)  # ...or one fails, or the kind is not read: each check in turn
+
+
+def _identify(doc: Document, default_namespace: str) -> Obj | None:
     body = doc.body
     kind = body.get("kind")
     if not isinstance(kind, str):

@@ -98,7 +98,10 @@ def _entry(field: str, position: tuple[int, int | None]) -> str:
 def parse(obj: Obj) -> Secret:
     values: dict[str, Value] = {}
     bad: list[BadValue] = []
-    data = obj.get(obj.body, "data", LMap, "data") or {}
+    body = obj.body
+    data = body.get("data")
+    if data.__class__ is not LMap:
+        data = obj.get(body, "data", LMap, "data") or {}
     for key, text in data.items():
         position = data.where(key)
         if not isinstance(text, str):
@@ -109,7 +112,9 @@ def parse(obj: Obj) -> Secret:
         except ValueError:
             bad.append(BadValue(position[0], f"{_entry('data', position)} is not valid base64; the API server "
                                              "refuses it"))
-    string_data = obj.get(obj.body, "stringData", LMap, "stringData") or {}
+    string_data = body.get("stringData")
+    if string_data.__class__ is not LMap:
+        string_data = obj.get(body, "stringData", LMap, "stringData") or {}
     for key, text in string_data.items():  # the API server merges stringData over data
         position = string_data.where(key)
         if not isinstance(text, str):
@@ -118,7 +123,7 @@ def parse(obj: Obj) -> Secret:
                              f"{type_name(text)}{hint}", position[0])
         values[key] = Value(text, obj, position)
     if len(values) == 1:
-        values = OneValue(*next(iter(values.items())))
+        values = OneValue(*values.popitem())
     type_label = label_value(obj, CREDENTIAL_LABEL)
     ca_label = label_value(obj, CA_CERT_LABEL)
     if bad:
