@@ -150,21 +150,6 @@ def identify(doc: Document, default_namespace: str) -> Obj | None:
     """
     body = doc.body
     kind = body.get("kind")
-    api_version = body.get("apiVersion")
-    metadata = body.get("metadata")
-    row = BY_KIND.get(kind) if kind.__class__ is str else None
-    if row is not None and api_version.__class__ is str and metadata.__class__ is LMap and api_version \
-            and row.group == api_version.rpartition("/")[0]:  # the usual object: every check below passes...
-        name = metadata.get("name")
-        namespace = metadata.get("namespace", default_namespace) if row.namespaced else ""
-        if name.__class__ is str and name and namespace.__class__ is str and (namespace or not row.namespaced):
-            return Obj(doc, _new_ref(ResourceRef, (row.kind, sys.intern(namespace), name, row.group)), metadata)
-    return _identify(doc, default_namespace)  # ...or one fails, or the kind is not read: each check in turn
-
-
-def _identify(doc: Document, default_namespace: str) -> Obj | None:
-    body = doc.body
-    kind = body.get("kind")
     if not isinstance(kind, str):
         raise FieldError(f"kind must be text, not {type_name(kind)}", body.where("kind")[0])
     api_version = body.get("apiVersion")

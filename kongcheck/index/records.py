@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kongcheck.facts.kube import KONG_ANNOTATION_PREFIX
-from kongcheck.index.objects import FieldError, Obj, shared_text
+from kongcheck.index.objects import FieldError, Obj
 from kongcheck.model import Location
 from kongcheck.parse.values import LMap, LSeq, type_name
 
@@ -260,13 +260,6 @@ def map_label(obj: Obj, labels: LMap | None, name: str) -> tuple[Value | None, b
 
 def label_value(obj: Obj, name: str) -> Value | None:
     """The label ``name`` as a located Value, if it is set."""
-    labels = obj.metadata.get("labels") if obj.kept is None else None
-    if labels.__class__ is LMap:  # the usual case: what Obj.label_entry checks, in fewer steps
-        text = labels.get(name)
-        if text is None:
-            return None
-        if text.__class__ is str:
-            return Value(shared_text(text), obj, labels.where(name))
     entry = obj.label_entry(name)
     return None if entry is None else Value(entry[0], obj, entry[1])
 

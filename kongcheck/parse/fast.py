@@ -69,10 +69,10 @@ _COMMENT_AFTER_SPACE = r"(?:(?<= )#[ -~]*|)"  # after a value that takes its tra
 # usual plain value, a wide plain value, a quoted one with its quotes, a number, a plain value that
 # starts with a digit, a flow collection, a block scalar's header, a line outside the subset).  A key
 # is followed by spaces, or ends the line ("a:b" is one plain scalar); a comment follows a space ("a:
-# b#c" is one plain scalar).  A blank line or a comment line gives empty texts but the indent.  Every
-# line gives one match: a line outside the subset gives only its text, last, and a block scalar's
-# lines are matched as any other (the reader skips them).  (Empty alternatives, not "?", and no
-# value first: faster.)
+# b#c" is one plain scalar).  A blank line or a comment line gives empty texts but the indent.  Each
+# line, with its line break, gives one match: a line outside the subset gives only its text, last
+# (_parse reads the groups; a block scalar's lines are read by _block, never by this pattern).
+# (Empty alternatives, not "?", and no value first: faster.)
 _LINE = re.compile(
     rf"^(?:(( *(?:- +|))(?:({_KEY}):(?: +|(?=\n))|))"
     rf"(?:(?=\n)|({_NARROW}){_AFTER}|({_PLAIN_WIDE}){_COMMENT_AFTER_SPACE}|({_QUOTED}){_AFTER}|({_NUMBER}){_AFTER}"
