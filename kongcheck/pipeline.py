@@ -16,7 +16,7 @@ from kongcheck import rules
 from kongcheck.loading import LoadOptions, LoadResult, load, load_deferred, load_object
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.settings import Settings
-from kongcheck.sources import files
+from kongcheck.sources import ahead, files
 from kongcheck.verdict import ScanResult, policy, suppress
 
 DEFAULT_RENDER_TIMEOUT = 120.0
@@ -111,15 +111,20 @@ def _sources(request: Request, result: ScanResult) -> tuple[list, list[ScanError
 
 
 def _load(sources: list, request: Request, loaded: LoadResult) -> None:
-    tracker = request.progress(len(sources)) if request.progress is not None else None
+    reading = ahead.start(sources, request.load.max_file_size)  # a child reads the files ahead of loading
     try:
-        for done, source in enumerate(sources, 1):
-            load(source, request.load, loaded)
+        tracker = request.progress(len(sources)) if request.progress is not None else None
+        try:
+            for done, source in enumerate(sources, 1):
+                load(source, request.load, loaded)
+                if tracker is not None:
+                    tracker.advance(done)
+        finally:
             if tracker is not None:
-                tracker.advance(done)
+                tracker.close()
     finally:
-        if tracker is not None:
-            tracker.close()
+        if reading is not None:
+            reading.close()
 
 
 def _run(request: Request) -> ScanResult:

@@ -89,12 +89,19 @@ def _read_upto(read, count: int) -> bytes:
 class FileSource(Source):
     """A file on disk, read when it is loaded; its name is its path as given."""
 
-    __slots__ = ()
+    __slots__ = ("ahead",)
 
     def __init__(self, path: str) -> None:
         super().__init__(path, "file", is_json=path.lower().endswith(".json"))
+        self.ahead = None  # (ReadAhead, its index there) when a child process reads it ahead (sources/ahead.py)
 
     def read(self, limit: int | None = None) -> bytes:
+        if self.ahead is not None:
+            ahead, index = self.ahead
+            self.ahead = None
+            data = ahead.take(index, limit)
+            if data is not None:
+                return data
         return read_file(self.name) if limit is None else read_file_limited(self.name, limit)
 
 

@@ -1,0 +1,110 @@
+"""Files read ahead by a child process while the scan loads the files before them.
+
+A walked tree of many small files spends a tenth of its scan in the four system calls that read each
+file (open, fstat, read, close), one file after the other.  When the scan holds enough files, a
+forked child reads them in apply order, exactly as the files are read in the scan's own process
+(``read_file_limited`` with the scan's size limit), and sends each file's bytes down a pipe; loading
+takes them from the pipe in turn while the child reads on, on another core.
+
+Nothing else changes: a file the child could not read plainly (an error, a file over the limit) is
+sent as a mark, and the scan reads that file itself and meets the error as it would have; a file
+asked for out of turn, with another limit, or after the child stopped (killed, out of memory), is
+read directly too.  The pipe holds at most one file and the pipe's buffer at a time, so memory stays
+as it was.  No child is made without ``os.fork`` (Windows), in a process with other threads, or for
+a handful of files.
+"""
+from __future__ import annotations
+
+import os
+import struct
+import threading
+
+from kongcheck.sources import files
+
+FEWEST = 64  # files in a scan before a child reads them: fewer are read faster than a process forks
+_HEAD = struct.Struct("<q")  # before each file: its length, or -1 when the scan reads it itself
+_BUFFER = 1 << 16
+
+
+class ReadAhead:
+    """The child reading the file sources of one scan, and the bytes it sent, taken in turn."""
+
+    def __init__(self, pid: int, stream, limit: int | None) -> None:
+        self.pid = pid
+        self.stream = stream  # None once the child is gone or the scan is done
+        self.limit = limit
+        self.next = 0  # the index of the next file the child sends
+
+    def take(self, index: int, limit: int | None) -> bytes | None:
+        """The bytes of file ``index``, or None: the caller reads it itself."""
+        stream = self.stream
+        if stream is None or limit != self.limit or index < self.next:
+            return None
+        while True:
+            head = stream.read(_HEAD.size)
+            if len(head) != _HEAD.size:  # the child stopped early
+                self.close()
+                return None
+            (length,) = _HEAD.unpack(head)
+            data = stream.read(length) if length > 0 else b""
+            if len(data) != max(length, 0):
+                self.close()
+                return None
+            self.next += 1
+            if self.next > index:  # a file never asked for is passed over
+                return data if length >= 0 else None
+
+    def close(self) -> None:
+        """Stop the child (it may still be reading) and reap it."""
+        if self.stream is None:
+            return
+        self.stream.close()
+        self.stream = None
+        import signal  # only once a child was made: not on a plain scan's start-up
+
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ChildProcessError, ProcessLookupError):  # reaped already, by a SIGCHLD handler of the caller
+            pass
+
+
+def start(sources: list, limit: int | None) -> ReadAhead | None:
+    """Fork a child that reads the file sources of ``sources`` in order, and hand each one the way to
+    take its bytes; None when no child is made."""
+    chosen = [source for source in sources if source.__class__ is files.FileSource]
+    if len(chosen) < FEWEST or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: the scan reads its files itself
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:  # the child: read, send, and leave without running anything of the parent's
+        try:
+            os.close(read_end)
+            _send([source.name for source in chosen], limit, write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    ahead = ReadAhead(pid, os.fdopen(read_end, "rb", buffering=_BUFFER), limit)
+    for index, source in enumerate(chosen):
+        source.ahead = (ahead, index)
+    return ahead
+
+
+def _send(names: list[str], limit: int | None, fd: int) -> None:
+    with os.fdopen(fd, "wb", buffering=_BUFFER) as out:
+        for name in names:
+            try:
+                data = files.read_file(name) if limit is None else files.read_file_limited(name, limit)
+            except Exception:  # the scan reads this file itself and meets what happened here
+                out.write(_HEAD.pack(-1))
+                continue
+            out.write(_HEAD.pack(len(data)))
+            out.write(data)
