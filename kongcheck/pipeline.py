@@ -313,10 +313,12 @@ def _baseline(result: ScanResult, request: Request) -> None:
 
 def _watch_stdin(sources):
     """Remember whether standard input looks rendered by helm or kustomize (sources/traces.py)."""
-    from kongcheck.sources.traces import Watch
+    stdin = next((source for source in sources if source.kind == "stdin"), None)  # '-' is given once at most
+    if stdin is None:
+        return None
+    from kongcheck.sources.traces import Watch  # only for standard input: not on a plain scan's start-up
 
-    watches = [Watch(source) for source in sources if source.kind == "stdin"]
-    return watches[0] if watches else None
+    return Watch(stdin)
 
 
 def origin_hint(suggest: tuple[str | None, ...] = ("--helm CHART_DIR", "--kustomize DIR")) -> str:

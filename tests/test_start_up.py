@@ -8,12 +8,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# needed only by some inputs or flags: renders, origins, JSON, schemas, the cluster client, the terminal
-# display, and the index's TLS and CA-certificate states (only when an object of those kinds exists)
+# needed only by some inputs or flags: renders, origins, standard input's render traces, JSON, schemas, the
+# cluster client, the terminal display, and the index's TLS and CA-certificate states (only when an object of
+# those kinds exists)
 NEVER_ON_A_PLAIN_SCAN = (
     "rich", "jsonschema", "ruamel", "kubernetes", "urllib3", "subprocess", "json", "dataclasses", "cryptography",
-    "kongcheck.sources.render", "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.parse.jsonfile",
-    "kongcheck.index.tls", "kongcheck.index.pem", "kongcheck.index.cacerts",
+    "kongcheck.sources.render", "kongcheck.sources.rendered", "kongcheck.sources.origins", "kongcheck.sources.traces",
+    "kongcheck.parse.jsonfile", "kongcheck.index.tls", "kongcheck.index.pem", "kongcheck.index.cacerts",
 )
 
 CLEAN = """\
