@@ -1,3 +1,3 @@
-from kongcheck.cli import run
+from kongcheck.cli import console
 
-run()
+console()

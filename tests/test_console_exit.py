@@ -1,0 +1,57 @@
+"""The command leaves the process as soon as its output is written: the report is whole, the exit code
+is the scan's, and exit functions registered during the run still run."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kchelp import ROOT
+
+EXAMPLE = str(ROOT / "fixtures/example")
+
+
+def _command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kongcheck", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_the_whole_report_is_written_and_the_exit_code_is_the_scans(fmt):
+    done = _command("scan", "--no-config", "-f", fmt, EXAMPLE)
+    assert done.returncode == 1
+    if fmt == "text":
+        assert done.stdout.rstrip().splitlines()[-1].startswith("4 findings")
+    else:
+        assert json.loads(done.stdout)  # complete: it parses
+
+
+def test_a_report_written_to_a_file_is_whole(tmp_path):
+    out = tmp_path / "report.json"
+    done = _command("scan", "--no-config", "-f", "json", "-o", str(out), EXAMPLE)
+    assert done.returncode == 1
+    assert len(json.loads(out.read_text())["findings"]) == 4
+
+
+@pytest.mark.parametrize("args, code", [(["--version"], 0), (["scan", "--no-such-flag"], 2),
+                                        (["scan", "--no-config", "no/such/folder"], 2)])
+def test_other_exits_keep_their_codes(args, code):
+    assert _command(*args).returncode == code
+
+
+def test_a_clean_scan_exits_0(tmp_path):
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")
+    done = _command("scan", "--no-config", str(tmp_path))
+    assert done.returncode == 0 and "0 findings" in done.stdout
+
+
+def test_exit_functions_registered_during_the_run_still_run(tmp_path):
+    mark = tmp_path / "ran"
+    script = ("import atexit, sys\nfrom kongcheck.cli import console\n"
+              f"atexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n"
+              f"sys.argv = ['kongcheck', 'scan', '--no-config', {EXAMPLE!r}]\nconsole()\n"
+              "print('never here')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1 and "never here" not in done.stdout
+    assert mark.read_text() == "ran"
