@@ -90,7 +90,27 @@ _intern = sys.intern  # a key is written once per object: one copy of each in me
 
 def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | None:
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
-    when the piece is outside the subset."""
+    when the piece is outside the subset.  A piece of a shape read before is read by its template
+    (see _Template), any other line by line."""
+    end = _first_lines_end(text)
+    if end > 0:
+        templates = _TEMPLATES.get(text[:end])
+        if templates is not None:
+            for template in templates:
+                match = template.rest.fullmatch(text, end)
+                if match is not None and template.depth < max_depth:  # (deeper: the line reader refuses it)
+                    if template is not templates[0]:
+                        templates.remove(template)
+                        templates.insert(0, template)
+                    return template.build(line_offset, match.groups())
+    found = _by_lines(text, line_offset, max_depth)
+    if found is not None and end > 0:
+        _learn(text, end, line_offset, found)
+    return found
+
+
+def _by_lines(text: str, line_offset: int, max_depth: int) -> list | None:
+    """documents(), read line by line."""
     raw = text.split("\n")  # its lines, and after them "" (a block scalar reads them too)
     ended = not raw[-1]
     if not ended:
@@ -422,3 +442,150 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
         if match[2] is not None:
             return (found, match.end()) if match[2] == closer else (None, -1)
         at = match.end()
+
+
+# Pieces of one shape (the objects of one generator or chart) differ only in the last word of some
+# lines: such a piece is read by a template made from one read line by line.  A template holds the
+# piece's first lines as they are (the key it is found by), a pattern of its other lines, each one
+# as it is or as what stands before its last word followed by any word the line reader reads from
+# that head (_read: a word of _TEMPLATE_WORD's characters), and a function that builds the tree
+# from the words.  It is exact: the line reader's steps depend on each line's head only (indent,
+# dash, key, column), never on such a word, so a piece the pattern matches is read in the same
+# steps into the same containers and positions, only its words (booleans and nulls by WORDS) in them.
+_TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
+_WORD_ONLY = re.compile(_TEMPLATE_WORD)
+_TEMPLATES: dict[str, list] = {}  # a piece's first lines -> templates of pieces that start so, last used first
+_TEMPLATES_MOST = 64  # first lines kept at most, each with at most _BUCKET_MOST templates
+_BUCKET_MOST = 4
+_FIRST_LINES_LONGEST = 400  # pieces whose first lines are longer, and pieces longer than _TEMPLATE_LONGEST
+_TEMPLATE_LONGEST = 4000  # or of more than _TEMPLATE_LINES lines, are read line by line: tables and code stay small
+_TEMPLATE_LINES = 200
+_SEEN: dict[tuple, bool] = {}  # (first lines, line and colon counts) of pieces read line by line -> whether one may
+# have a template: one is made for the second such piece, and never for a piece like one that could not have it
+_TEMPLATE_PRICE = 256  # making a template costs about as much as reading 50 pieces: one at most per 256 pieces
+_credit = _TEMPLATE_PRICE * 4  # read line by line, the first few at once
+
+
+class _Template:
+    __slots__ = ("rest", "build", "depth")
+
+    def __init__(self, rest, build, depth: int) -> None:
+        self.rest, self.build, self.depth = rest, build, depth  # pattern after the first lines, builder, levels
+
+
+def _first_lines_end(text: str) -> int:
+    """Where a piece's first two lines end (three after a ``---``), the key of its templates; -1 for a
+    shorter piece, or one not to read by a template."""
+    end = text.find("\n", text.find("\n") + 1)
+    if text[:3] == "---" and end > 0:
+        end = text.find("\n", end + 1)
+    return end if end <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST else -1
+
+
+def _learn(text: str, end: int, line_offset: int, found: list) -> None:
+    """Make a template of a piece just read line by line as ``found``, when one like it was read
+    before and the budget allows."""
+    global _credit
+    if _credit < _TEMPLATE_PRICE:
+        _credit += 1
+        return
+    first = text[:end]
+    like = (first, text.count("\n"), text.count(":"))
+    fit = _SEEN.get(like)
+    if fit is None:
+        if len(_SEEN) >= _KNOWN_MOST:
+            _SEEN.clear()
+        _SEEN[like] = True
+        return
+    if not fit:
+        return
+    _credit -= _TEMPLATE_PRICE
+    template = _template(text, end, line_offset, found)
+    if template is None:
+        _SEEN[like] = False
+        return
+    templates = _TEMPLATES.get(first)
+    if templates is None:
+        if len(_TEMPLATES) >= _TEMPLATES_MOST:
+            _TEMPLATES.clear()
+        templates = _TEMPLATES[first] = []
+    elif len(templates) >= _BUCKET_MOST:
+        templates.pop()
+    templates.insert(0, template)
+
+
+def _template(text: str, end: int, line_offset: int, found: list) -> _Template | None:
+    """The template of a piece read line by line as ``found``, or None when it holds a block scalar
+    or is long.  A line that is not a key or a dash and a word (a key opening a block, a blank or
+    comment line, another scalar or a flow collection) is kept as it is."""
+    raw = text.split("\n")
+    if len(raw) > _TEMPLATE_LINES:
+        return None
+    skipped = text.count("\n", 0, end) + 1  # the first lines, kept as they are
+    parts = []
+    groups = {}  # line number -> index of its word among the pattern's groups
+    for index, line in enumerate(raw):
+        number = line_offset + 1 + index
+        head, space, word = line.rpartition(" ")
+        if index >= skipped and space and _WORD_ONLY.fullmatch(word) is not None and _head(head) is not _REFUSED:
+            groups[number] = len(groups)
+            parts.append(re.escape(head) + " " + _TEMPLATE_WORD)
+            continue
+        if not (index == 0 and line[:3] == "---") and _read(line, number)[2] not in (_SCALAR, _OPENS, _FLOW, None):
+            return None  # a block scalar (its lines are not read one by one)
+        if index >= skipped:
+            parts.append(re.escape(line))
+    (start, root), = found
+    builder = _Builder(line_offset, groups)
+    made = builder.container(root)
+    words = "".join(f"v{index}, " for index in range(len(groups)))
+    source = "def build(o, words):\n" + (f"    {words}= map(get, words, words)\n" if groups else "") + \
+        "".join(f"    {line}\n" for line in builder.lines) + f"    return [(o + {start - line_offset}, {made})]\n"
+    names = {"LMap": LMap, "LSeq": LSeq, "get": WORDS.get, **builder.objects}
+    exec(compile(source, "<template>", "exec"), names)  # its source names keys and values (k0, k1...), never holds them
+    return _Template(re.compile("\n" + "\n".join(parts)), names["build"], builder.depth)
+
+
+class _Builder:
+    """The lines of a template's function that build a tree like ``root``: each container, then its
+    items stored in it, positions at the piece's line offset ``o``, the word of each line of ``groups``
+    as ``v0``, ``v1``..., and any other value, and every key, as the very object read.  (Stores one
+    by one: faster than building a dict to copy.)"""
+
+    def __init__(self, line_offset: int, groups: dict) -> None:
+        self.offset, self.groups = line_offset, groups
+        self.lines: list[str] = []
+        self.objects: dict[str, object] = {}
+        self.depth = 0
+        self.containers = 0
+
+    def container(self, node, level: int = 1) -> str:
+        """The name of a container built like ``node``, ``level`` containers deep."""
+        self.depth = max(self.depth, level)
+        name = f"c{self.containers}"
+        self.containers += 1
+        if isinstance(node, LMap):
+            self.lines.append(f"{name} = LMap()")
+            for key, item in node.items():
+                self.lines.append(f"{name}[{self.name(key)}] = {self.item(item, node.pos.get(key), level)}")
+            positions = "{" + ", ".join(f"{self.name(key)}: {self.where(at)}" for key, at in node.pos.items()) + "}"
+        else:
+            items = ", ".join(self.item(item, at, level) for item, at in zip(node, node.pos))
+            self.lines.append(f"{name} = LSeq([{items}])")
+            positions = "[" + ", ".join(self.where(at) for at in node.pos) + "]"
+        self.lines.append(f"{name}.line = o + {node.line - self.offset}; {name}.column = {node.column}; "
+                          f"{name}.pos = {positions}")
+        return name
+
+    def item(self, value, at, level: int) -> str:
+        if isinstance(value, (LMap, LSeq)):
+            return self.container(value, level + 1)
+        return f"v{self.groups[at[0]]}" if at[0] in self.groups else self.name(value)
+
+    def name(self, value) -> str:
+        name = f"k{len(self.objects)}"
+        self.objects[name] = value
+        return name
+
+    def where(self, at: tuple) -> str:
+        return f"(o + {at[0] - self.offset}, {at[1]})"
