@@ -92,9 +92,11 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
     when the piece is outside the subset.  A piece of a shape read before is read by its template
     (see _Template), any other line by line."""
-    end = _first_lines_end(text)
-    if end > 0:
-        templates = _TEMPLATES.get(text[:end])
+    # after a plain start marker, the rest reads as a piece one line below, whose template it shares
+    begin = 4 if text.startswith("---\n") else 0
+    end = text.find("\n", text.find("\n", begin) + 1)  # the end of the first two lines, the templates' key
+    if end > 0 and end - begin <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST:
+        templates = _TEMPLATES.get(text[begin:end])
         if templates is not None:
             for template in templates:
                 match = template.rest.fullmatch(text, end)
@@ -102,11 +104,14 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
                     if template is not templates[0]:
                         templates.remove(template)
                         templates.insert(0, template)
-                    return template.build(line_offset, match.groups())
-    found = _by_lines(text, line_offset, max_depth)
-    if found is not None and end > 0:
-        _learn(text, end, line_offset, found)
-    return found
+                    if begin:
+                        return [(line_offset + 1, template.build(line_offset + 1, match.groups()))]
+                    return [(line_offset + template.start, template.build(line_offset, match.groups()))]
+        found = _by_lines(text, line_offset, max_depth)
+        if found is not None:
+            _learn(text, begin, end, line_offset, found)
+        return found
+    return _by_lines(text, line_offset, max_depth)
 
 
 def _by_lines(text: str, line_offset: int, max_depth: int) -> list | None:
@@ -446,14 +451,15 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
 
 # Pieces of one shape (the objects of one generator or chart) differ only in the last word of some
 # lines: such a piece is read by a template made from one read line by line.  A template holds the
-# piece's first lines as they are (the key it is found by), a pattern of its other lines, each one
-# as it is or as what stands before its last word followed by any word the line reader reads from
-# that head (_read: a word of _TEMPLATE_WORD's characters), and a function that builds the tree
+# piece's first two lines as they are (the key it is found by), a pattern of its other lines, each
+# one as it is or as what stands before its last word followed by any word the line reader reads
+# from that head (_read: a word of _TEMPLATE_WORD's characters), and a function that builds the tree
 # from the words.  It is exact: the line reader's steps depend on each line's head only (indent,
 # dash, key, column), never on such a word, so a piece the pattern matches is read in the same
 # steps into the same containers and positions, only its words (booleans and nulls by WORDS) in them.
 _TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
 _WORD_ONLY = re.compile(_TEMPLATE_WORD)
+_LITERAL = str.maketrans({char: "\\" + char for char in ".^$*+?{}[]\\|()"})  # special in a pattern; the rest stands for itself
 _TEMPLATES: dict[str, list] = {}  # a piece's first lines -> templates of pieces that start so, last used first
 _TEMPLATES_MOST = 64  # first lines kept at most, each with at most _BUCKET_MOST templates
 _BUCKET_MOST = 4
@@ -462,35 +468,27 @@ _TEMPLATE_LONGEST = 4000  # or of more than _TEMPLATE_LINES lines, are read line
 _TEMPLATE_LINES = 200
 _SEEN: dict[tuple, bool] = {}  # (first lines, line and colon counts) of pieces read line by line -> whether one may
 # have a template: one is made for the second such piece, and never for a piece like one that could not have it
-_TEMPLATE_PRICE = 256  # making a template costs about as much as reading 50 pieces: one at most per 256 pieces
+_TEMPLATE_PRICE = 256  # making a template costs about as much as reading 100 pieces: one at most per 256 pieces
 _credit = _TEMPLATE_PRICE * 4  # read line by line, the first few at once
 
 
 class _Template:
-    __slots__ = ("rest", "build", "depth")
+    __slots__ = ("rest", "build", "depth", "start")
 
-    def __init__(self, rest, build, depth: int) -> None:
-        self.rest, self.build, self.depth = rest, build, depth  # pattern after the first lines, builder, levels
-
-
-def _first_lines_end(text: str) -> int:
-    """Where a piece's first two lines end (three after a ``---``), the key of its templates; -1 for a
-    shorter piece, or one not to read by a template."""
-    end = text.find("\n", text.find("\n") + 1)
-    if text[:3] == "---" and end > 0:
-        end = text.find("\n", end + 1)
-    return end if end <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST else -1
+    def __init__(self, rest, build, depth: int, start: int) -> None:
+        self.rest, self.build = rest, build  # the pattern of the lines after the first two, the tree's builder
+        self.depth, self.start = depth, start  # the levels of the tree, its first line (1 for the piece's first)
 
 
-def _learn(text: str, end: int, line_offset: int, found: list) -> None:
-    """Make a template of a piece just read line by line as ``found``, when one like it was read
-    before and the budget allows."""
+def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> None:
+    """Make a template of a piece (after its plain start marker, at ``begin``) just read line by line as
+    ``found``, when one like it was read before and the budget allows."""
     global _credit
     if _credit < _TEMPLATE_PRICE:
         _credit += 1
         return
-    first = text[:end]
-    like = (first, text.count("\n"), text.count(":"))
+    first = text[begin:end]
+    like = (first, text.count("\n", begin), text.count(":", begin))
     fit = _SEEN.get(like)
     if fit is None:
         if len(_SEEN) >= _KNOWN_MOST:
@@ -500,7 +498,7 @@ def _learn(text: str, end: int, line_offset: int, found: list) -> None:
     if not fit:
         return
     _credit -= _TEMPLATE_PRICE
-    template = _template(text, end, line_offset, found)
+    template = _template(text[begin:], end - begin, line_offset + (begin > 0), found[0][1])
     if template is None:
         _SEEN[like] = False
         return
@@ -514,13 +512,13 @@ def _learn(text: str, end: int, line_offset: int, found: list) -> None:
     templates.insert(0, template)
 
 
-def _template(text: str, end: int, line_offset: int, found: list) -> _Template | None:
-    """The template of a piece read line by line as ``found``, or None when it holds a block scalar
-    or is long.  A line that is not a key or a dash and a word (a key opening a block, a blank or
-    comment line, another scalar or a flow collection) is kept as it is."""
+def _template(text: str, end: int, line_offset: int, root) -> _Template | None:
+    """The template of a piece without a start marker, read line by line as ``root``, or None when it
+    holds a block scalar or is long.  A line that is not a key or a dash and a word (a key opening a
+    block, a blank or comment line, another scalar or a flow collection) is kept as it is."""
     raw = text.split("\n")
-    if len(raw) > _TEMPLATE_LINES:
-        return None
+    if len(raw) > _TEMPLATE_LINES or text[:3] == "---":
+        return None  # (a start marker with a comment: its piece is read line by line)
     skipped = text.count("\n", 0, end) + 1  # the first lines, kept as they are
     parts = []
     groups = {}  # line number -> index of its word among the pattern's groups
@@ -529,21 +527,22 @@ def _template(text: str, end: int, line_offset: int, found: list) -> _Template |
         head, space, word = line.rpartition(" ")
         if index >= skipped and space and _WORD_ONLY.fullmatch(word) is not None and _head(head) is not _REFUSED:
             groups[number] = len(groups)
-            parts.append(re.escape(head) + " " + _TEMPLATE_WORD)
+            parts.append(head.translate(_LITERAL) + " " + _TEMPLATE_WORD)
             continue
-        if not (index == 0 and line[:3] == "---") and _read(line, number)[2] not in (_SCALAR, _OPENS, _FLOW, None):
+        if _read(line, number)[2] not in (_SCALAR, _OPENS, _FLOW, None):
             return None  # a block scalar (its lines are not read one by one)
         if index >= skipped:
-            parts.append(re.escape(line))
-    (start, root), = found
+            parts.append(line.translate(_LITERAL))
     builder = _Builder(line_offset, groups)
     made = builder.container(root)
-    words = "".join(f"v{index}, " for index in range(len(groups)))
-    source = "def build(o, words):\n" + (f"    {words}= map(get, words, words)\n" if groups else "") + \
-        "".join(f"    {line}\n" for line in builder.lines) + f"    return [(o + {start - line_offset}, {made})]\n"
     names = {"LMap": LMap, "LSeq": LSeq, "get": WORDS.get, **builder.objects}
-    exec(compile(source, "<template>", "exec"), names)  # its source names keys and values (k0, k1...), never holds them
-    return _Template(re.compile("\n" + "\n".join(parts)), names["build"], builder.depth)
+    words = "".join(f"v{index}, " for index in range(len(groups)))
+    # its source names keys and values (k0, k1...), never holds them; they are its arguments' defaults (fast to load)
+    source = f"def build(o, words, *, {', '.join(f'{name}={name}' for name in names)}):\n" + \
+        (f"    {words}= map(get, words, words)\n" if groups else "") + \
+        "".join(f"    {line}\n" for line in builder.lines) + f"    return {made}\n"
+    exec(compile(source, "<template>", "exec"), names)
+    return _Template(re.compile("\n" + "\n".join(parts)), names["build"], builder.depth, root.line - line_offset)
 
 
 class _Builder:
