@@ -95,23 +95,23 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     # after a plain start marker, the rest reads as a piece one line below, whose template it shares
     begin = 4 if text.startswith("---\n") else 0
     end = text.find("\n", text.find("\n", begin) + 1)  # the end of the first two lines, the templates' key
-    if end > 0 and end - begin <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST:
-        templates = _TEMPLATES.get(text[begin:end])
-        if templates is not None:
-            for template in templates:
-                match = template.rest.fullmatch(text, end)
-                if match is not None and template.depth < max_depth:  # (deeper: the line reader refuses it)
-                    if template is not templates[0]:
-                        templates.remove(template)
-                        templates.insert(0, template)
-                    if begin:
-                        return [(line_offset + 1, template.build(line_offset + 1, match.groups()))]
-                    return [(line_offset + template.start, template.build(line_offset, match.groups()))]
-        found = _by_lines(text, line_offset, max_depth)
-        if found is not None:
-            _learn(text, begin, end, line_offset, found)
-        return found
-    return _by_lines(text, line_offset, max_depth)
+    if end < 0:
+        return _by_lines(text, line_offset, max_depth)
+    templates = _TEMPLATES.get(text[begin:end])
+    if templates is not None:
+        for template in templates:
+            match = template.match(text, end)
+            if match is not None and template.depth < max_depth:  # (deeper: the line reader refuses it)
+                if template is not templates[0]:
+                    templates.remove(template)
+                    templates.insert(0, template)
+                if begin:
+                    return [(line_offset + 1, template.build(line_offset + 1, match.groups()))]
+                return [(line_offset + template.start, template.build(line_offset, match.groups()))]
+    found = _by_lines(text, line_offset, max_depth)
+    if found is not None and end - begin <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST:
+        _learn(text, begin, end, line_offset, found)
+    return found
 
 
 def _by_lines(text: str, line_offset: int, max_depth: int) -> list | None:
@@ -473,10 +473,10 @@ _credit = _TEMPLATE_PRICE * 4  # read line by line, the first few at once
 
 
 class _Template:
-    __slots__ = ("rest", "build", "depth", "start")
+    __slots__ = ("match", "build", "depth", "start")
 
     def __init__(self, rest, build, depth: int, start: int) -> None:
-        self.rest, self.build = rest, build  # the pattern of the lines after the first two, the tree's builder
+        self.match, self.build = rest.fullmatch, build  # (the pattern of) the lines after the first two, the tree's builder
         self.depth, self.start = depth, start  # the levels of the tree, its first line (1 for the piece's first)
 
 
@@ -534,15 +534,16 @@ def _template(text: str, end: int, line_offset: int, root) -> _Template | None:
         if index >= skipped:
             parts.append(line.translate(_LITERAL))
     builder = _Builder(line_offset, groups)
-    made = builder.container(root)
+    top = builder.container(root)
     names = {"LMap": LMap, "LSeq": LSeq, "get": WORDS.get, **builder.objects}
     words = "".join(f"v{index}, " for index in range(len(groups)))
-    # its source names keys and values (k0, k1...), never holds them; they are its arguments' defaults (fast to load)
-    source = f"def build(o, words, *, {', '.join(f'{name}={name}' for name in names)}):\n" + \
-        (f"    {words}= map(get, words, words)\n" if groups else "") + \
-        "".join(f"    {line}\n" for line in builder.lines) + f"    return {made}\n"
-    exec(compile(source, "<template>", "exec"), names)
-    return _Template(re.compile("\n" + "\n".join(parts)), names["build"], builder.depth, root.line - line_offset)
+    # its source names keys and values (k0, k1...), never holds them; they are variables of its closure (fast to load)
+    source = f"def make({', '.join(names)}):\n    def build(o, words):\n" + \
+        (f"        {words}= map(get, words, words)\n" if groups else "") + \
+        "".join(f"        {line}\n" for line in builder.lines) + f"        return {top}\n    return build\n"
+    made: dict = {}
+    exec(compile(source, "<template>", "exec"), made)
+    return _Template(re.compile("\n" + "\n".join(parts)), made["make"](**names), builder.depth, root.line - line_offset)
 
 
 class _Builder:
