@@ -35,7 +35,8 @@ def _same_as_by_lines(text: str, offset: int, max_depth: int = 1000) -> None:
     if expected is None:
         assert found is None, text
         return
-    assert [(start, _exact(value)) for start, value in found] == [(start, _exact(value)) for start, value in expected], text
+    assert [(start, _exact(value)) for start, value in found] == \
+        [(start, _exact(value)) for start, value in expected], text
 
 
 @pytest.fixture
@@ -58,8 +59,8 @@ def fresh(monkeypatch):
 ODD_WORDS = ["yes", "No", "ON", "off", "null", "Null", "~", "y", "n", "x", "/", "~/a[0]+$", "it's", "a,b", "{a}", "[b]",
              "a'b\"c`d", "\\x", "a|b>c", "v" * 260, "a" + "!" * 30, "_", "a-b.c/d@e+f=g(h)$i^j*k?l&m%n;o<p>q"]
 NOT_WORDS = ["1", "123", "0x1F", "128Mi", "'q'", "\"q\"", "a:b", "a: b", "a #b", "a#b", "a ", "a  ", "a\t", "caf\u00e9",
-             "a b", "{a: b}", "[a, b]", "|", ">-", "-", "- a", "#", "# c", "&x a", "*x", "!t a", ":", "a:", "", "-a", "@a",
-             "%a", "`a", "?a", "a\x7f", "'", "yes # c"]
+             "a b", "{a: b}", "[a, b]", "|", ">-", "-", "- a", "#", "# c", "&x a", "*x", "!t a", ":", "a:", "", "-a",
+             "@a", "%a", "`a", "?a", "a\x7f", "'", "yes # c"]
 
 
 def _key_end(text: str) -> int:
@@ -207,3 +208,10 @@ def test_top_level_lists_blank_first_lines_and_long_lines_are_read_by_templates_
                 _same_as_by_lines(piece, offset)
                 _same_as_by_lines("---\n" + piece, offset)
     assert len(fresh) <= 60  # 54 of the 144: the others were read by templates
+
+
+def test_the_words_a_template_takes_are_those_the_line_reader_reads_from_what_stands_before_them():
+    for char in [*map(chr, range(0x100)), "\u00e9", "\u2028", "\ud800", "\U0001f600"]:
+        read = char.isascii() and char.isprintable() and char not in " :#"  # as _read checks the last word
+        assert (fast._WORD_ONLY.fullmatch("a" + char) is not None) == read, char
+        assert (fast._WORD_ONLY.fullmatch(char) is not None) == (char in fast._NARROW_STARTS), char

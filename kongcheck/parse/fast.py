@@ -36,7 +36,9 @@ the composer's).  What it accepts, all else being refused:
   composer; no duplicate key; at most 64 levels, flow ones included.
 
 ``tests/test_fast_yaml_subset.py`` checks it against the composer on every fixture and on hostile
-pieces: each piece is either refused or read exactly as the composer reads it.
+pieces: each piece is either refused or read exactly as the composer reads it.  A piece of a shape
+read before (most pieces of a generated tree) is read by a template of that shape, exactly as line
+by line (``tests/test_fast_yaml_templates.py``).
 """
 from __future__ import annotations
 
@@ -457,9 +459,9 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
 # from the words.  It is exact: the line reader's steps depend on each line's head only (indent,
 # dash, key, column), never on such a word, so a piece the pattern matches is read in the same
 # steps into the same containers and positions, only its words (booleans and nulls by WORDS) in them.
-_TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
+_TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*+)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
 _WORD_ONLY = re.compile(_TEMPLATE_WORD)
-_LITERAL = str.maketrans({char: "\\" + char for char in ".^$*+?{}[]\\|()"})  # special in a pattern; the rest stands for itself
+_LITERAL = str.maketrans({char: "\\" + char for char in ".^$*+?{}[]\\|()"})  # special in a pattern (no others)
 _TEMPLATES: dict[str, list] = {}  # a piece's first lines -> templates of pieces that start so, last used first
 _TEMPLATES_MOST = 64  # first lines kept at most, each with at most _BUCKET_MOST templates
 _BUCKET_MOST = 4
@@ -476,7 +478,7 @@ class _Template:
     __slots__ = ("match", "build", "depth", "start")
 
     def __init__(self, rest, build, depth: int, start: int) -> None:
-        self.match, self.build = rest.fullmatch, build  # (the pattern of) the lines after the first two, the tree's builder
+        self.match, self.build = rest.fullmatch, build  # (the pattern of) the lines after the first two, the builder
         self.depth, self.start = depth, start  # the levels of the tree, its first line (1 for the piece's first)
 
 
