@@ -469,7 +469,7 @@ _FIRST_LINES_LONGEST = 400  # pieces whose first lines are longer, and pieces lo
 _TEMPLATE_LONGEST = 4000  # or of more than _TEMPLATE_LINES lines, are read line by line: tables and code stay small
 _TEMPLATE_LINES = 200
 _SEEN: dict[tuple, bool] = {}  # (first lines, line and colon counts) of pieces read line by line -> whether one may
-# have a template: one is made for the second such piece, and never for a piece like one that could not have it
+# have a template: one is made for the second such piece, and none after (it did not fit, or none could be made)
 _TEMPLATE_PRICE = 256  # making a template costs about as much as reading 100 pieces: one at most per 256 pieces
 _credit = _TEMPLATE_PRICE * 4  # read line by line, the first few at once
 
@@ -499,10 +499,10 @@ def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> No
         return
     if not fit:
         return
+    _SEEN[like] = False  # one template at most for pieces like this one: another one read line by line missed it
     _credit -= _TEMPLATE_PRICE
     template = _template(text[begin:], end - begin, line_offset + (begin > 0), found[0][1])
     if template is None:
-        _SEEN[like] = False
         return
     templates = _TEMPLATES.get(first)
     if templates is None:
