@@ -470,8 +470,11 @@ _TEMPLATE_LONGEST = 4000  # or of more than _TEMPLATE_LINES lines, are read line
 _TEMPLATE_LINES = 200
 _SEEN: dict[tuple, bool] = {}  # (first lines, line and colon counts) of pieces read line by line -> whether one may
 # have a template: one is made for the second such piece, and none after (it did not fit, or none could be made)
-_TEMPLATE_PRICE = 256  # making a template costs about as much as reading 100 pieces: one at most per 256 pieces
-_credit = _TEMPLATE_PRICE * 4  # read line by line, the first few at once
+# Making a template costs what reading its piece line by line 100 to 400 times does (compiling its
+# pattern, mostly): one is made only once 1024 times its text has been read line by line since the
+# last one, so a stream of ever new shapes is read little slower; the first few at once.
+_TEMPLATE_PRICE = 1024
+_credit = 1 << 20  # characters read line by line, not yet spent on templates
 
 
 class _Template:
@@ -486,8 +489,9 @@ def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> No
     """Make a template of a piece (after its plain start marker, at ``begin``) just read line by line as
     ``found``, when one like it was read before and the budget allows."""
     global _credit
-    if _credit < _TEMPLATE_PRICE:
-        _credit += 1
+    price = (len(text) - begin) * _TEMPLATE_PRICE
+    if _credit < price:
+        _credit += len(text)
         return
     first = text[begin:end]
     like = (first, text.count("\n", begin), text.count(":", begin))
@@ -500,7 +504,7 @@ def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> No
     if not fit:
         return
     _SEEN[like] = False  # one template at most for pieces like this one: another one read line by line missed it
-    _credit -= _TEMPLATE_PRICE
+    _credit -= price
     template = _template(text[begin:], end - begin, line_offset + (begin > 0), found[0][1])
     if template is None:
         return
