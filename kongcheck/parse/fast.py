@@ -97,7 +97,7 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     # after a plain start marker, the rest reads as a piece one line below, whose template it shares
     begin = 4 if text.startswith("---\n") else 0
     end = text.find("\n", text.find("\n", begin) + 1)  # the end of the first two lines, the templates' key
-    if end < 0:
+    if end <= begin:  # (fewer lines: not found, or found from the start when none follows the marker)
         return _by_lines(text, line_offset, max_depth)
     templates = _TEMPLATES.get(text[begin:end])
     if templates is not None:
