@@ -36,7 +36,9 @@ the composer's).  What it accepts, all else being refused:
   composer; no duplicate key; at most 64 levels, flow ones included.
 
 ``tests/test_fast_yaml_subset.py`` checks it against the composer on every fixture and on hostile
-pieces: each piece is either refused or read exactly as the composer reads it.
+pieces: each piece is either refused or read exactly as the composer reads it.  A piece of a shape
+read before (most pieces of a generated tree) is read by a template of that shape, exactly as line
+by line (``tests/test_fast_yaml_templates.py``).
 """
 from __future__ import annotations
 
@@ -90,7 +92,32 @@ _intern = sys.intern  # a key is written once per object: one copy of each in me
 
 def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | None:
     """``[(start_line, value)]`` as ``Composer(text, line_offset).documents()`` yields them, or None
-    when the piece is outside the subset."""
+    when the piece is outside the subset.  A piece of a shape read before is read by its template
+    (see _Template), any other line by line."""
+    # after a plain start marker, the rest reads as a piece one line below, whose template it shares
+    begin = 4 if text.startswith("---\n") else 0
+    end = text.find("\n", text.find("\n", begin) + 1)  # the end of the first two lines, the templates' key
+    if end <= begin:  # (fewer lines: not found, or found from the start when none follows the marker)
+        return _by_lines(text, line_offset, max_depth)
+    templates = _TEMPLATES.get(text[begin:end])
+    if templates is not None:
+        for template in templates:
+            match = template.match(text, end)
+            if match is not None and template.depth < max_depth:  # (deeper: the line reader refuses it)
+                if template is not templates[0]:
+                    templates.remove(template)
+                    templates.insert(0, template)
+                if begin:
+                    return [(line_offset + 1, template.build(line_offset + 1, match.groups()))]
+                return [(line_offset + template.start, template.build(line_offset, match.groups()))]
+    found = _by_lines(text, line_offset, max_depth)
+    if found is not None and end - begin <= _FIRST_LINES_LONGEST and len(text) <= _TEMPLATE_LONGEST:
+        _learn(text, begin, end, line_offset, found)
+    return found
+
+
+def _by_lines(text: str, line_offset: int, max_depth: int) -> list | None:
+    """documents(), read line by line."""
     raw = text.split("\n")  # its lines, and after them "" (a block scalar reads them too)
     ended = not raw[-1]
     if not ended:
@@ -422,3 +449,149 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
         if match[2] is not None:
             return (found, match.end()) if match[2] == closer else (None, -1)
         at = match.end()
+
+
+# Pieces of one shape (the objects of one generator or chart) differ only in the last word of some
+# lines: such a piece is read by a template made from one read line by line.  A template holds the
+# piece's first two lines as they are (the key it is found by), a pattern of its other lines, each
+# one as it is or as what stands before its last word followed by any word the line reader reads
+# from that head (_read: a word of _TEMPLATE_WORD's characters), and a function that builds the tree
+# from the words.  It is exact: the line reader's steps depend on each line's head only (indent,
+# dash, key, column), never on such a word, so a piece the pattern matches is read in the same
+# steps into the same containers and positions, only its words (booleans and nulls by WORDS) in them.
+_TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*+)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
+_WORD_ONLY = re.compile(_TEMPLATE_WORD)
+_LITERAL = str.maketrans({char: "\\" + char for char in ".^$*+?{}[]\\|()"})  # special in a pattern (no others)
+_TEMPLATES: dict[str, list] = {}  # a piece's first lines -> templates of pieces that start so, last used first
+_TEMPLATES_MOST = 64  # first lines kept at most, each with at most _BUCKET_MOST templates
+_BUCKET_MOST = 4
+_FIRST_LINES_LONGEST = 400  # pieces whose first lines are longer, and pieces longer than _TEMPLATE_LONGEST
+_TEMPLATE_LONGEST = 4000  # or of more than _TEMPLATE_LINES lines, are read line by line: tables and code stay small
+_TEMPLATE_LINES = 200
+_SEEN: dict[tuple, bool] = {}  # (first lines, line and colon counts) of pieces read line by line -> whether one may
+# have a template: one is made for the second such piece, and none after (it did not fit, or none could be made)
+# Making a template costs what reading its piece line by line 100 to 400 times does (compiling its
+# pattern, mostly): one is made only once 1024 times its text has been read line by line since the
+# last one, so a stream of ever new shapes is read little slower; the first few at once.
+_TEMPLATE_PRICE = 1024
+_credit = 1 << 20  # characters read line by line, not yet spent on templates
+
+
+class _Template:
+    __slots__ = ("match", "build", "depth", "start")
+
+    def __init__(self, rest, build, depth: int, start: int) -> None:
+        self.match, self.build = rest.fullmatch, build  # (the pattern of) the lines after the first two, the builder
+        self.depth, self.start = depth, start  # the levels of the tree, its first line (1 for the piece's first)
+
+
+def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> None:
+    """Make a template of a piece (after its plain start marker, at ``begin``) just read line by line as
+    ``found``, when one like it was read before and the budget allows."""
+    global _credit
+    price = (len(text) - begin) * _TEMPLATE_PRICE
+    if _credit < price:
+        _credit += len(text)
+        return
+    first = text[begin:end]
+    like = (first, text.count("\n", begin), text.count(":", begin))
+    fit = _SEEN.get(like)
+    if fit is None:
+        if len(_SEEN) >= _KNOWN_MOST:
+            _SEEN.clear()
+        _SEEN[like] = True
+        return
+    if not fit:
+        return
+    _SEEN[like] = False  # one template at most for pieces like this one: another one read line by line missed it
+    _credit -= price
+    template = _template(text[begin:], end - begin, line_offset + (begin > 0), found[0][1])
+    if template is None:
+        return
+    templates = _TEMPLATES.get(first)
+    if templates is None:
+        if len(_TEMPLATES) >= _TEMPLATES_MOST:
+            _TEMPLATES.clear()
+        templates = _TEMPLATES[first] = []
+    elif len(templates) >= _BUCKET_MOST:
+        templates.pop()
+    templates.insert(0, template)
+
+
+def _template(text: str, end: int, line_offset: int, root) -> _Template | None:
+    """The template of a piece without a start marker, read line by line as ``root``, or None when it
+    holds a block scalar or is long.  A line that is not a key or a dash and a word (a key opening a
+    block, a blank or comment line, another scalar or a flow collection) is kept as it is."""
+    raw = text.split("\n")
+    if len(raw) > _TEMPLATE_LINES or text[:3] == "---":
+        return None  # (a start marker with a comment: its piece is read line by line)
+    skipped = text.count("\n", 0, end) + 1  # the first lines, kept as they are
+    parts = []
+    groups = {}  # line number -> index of its word among the pattern's groups
+    for index, line in enumerate(raw):
+        number = line_offset + 1 + index
+        head, space, word = line.rpartition(" ")
+        if index >= skipped and space and _WORD_ONLY.fullmatch(word) is not None and _head(head) is not _REFUSED:
+            groups[number] = len(groups)
+            parts.append(head.translate(_LITERAL) + " " + _TEMPLATE_WORD)
+            continue
+        if _read(line, number)[2] not in (_SCALAR, _OPENS, _FLOW, None):
+            return None  # a block scalar (its lines are not read one by one)
+        if index >= skipped:
+            parts.append(line.translate(_LITERAL))
+    builder = _Builder(line_offset, groups)
+    top = builder.container(root)
+    names = {"LMap": LMap, "LSeq": LSeq, "get": WORDS.get, **builder.objects}
+    words = "".join(f"v{index}, " for index in range(len(groups)))
+    # its source names keys and values (k0, k1...), never holds them; they are variables of its closure (fast to load)
+    source = f"def make({', '.join(names)}):\n    def build(o, words):\n" + \
+        (f"        {words}= map(get, words, words)\n" if groups else "") + \
+        "".join(f"        {line}\n" for line in builder.lines) + f"        return {top}\n    return build\n"
+    made: dict = {}
+    exec(compile(source, "<template>", "exec"), made)
+    return _Template(re.compile("\n" + "\n".join(parts)), made["make"](**names), builder.depth, root.line - line_offset)
+
+
+class _Builder:
+    """The lines of a template's function that build a tree like ``root``: each container, then its
+    items stored in it, positions at the piece's line offset ``o``, the word of each line of ``groups``
+    as ``v0``, ``v1``..., and any other value, and every key, as the very object read.  (Stores one
+    by one: faster than building a dict to copy.)"""
+
+    def __init__(self, line_offset: int, groups: dict) -> None:
+        self.offset, self.groups = line_offset, groups
+        self.lines: list[str] = []
+        self.objects: dict[str, object] = {}
+        self.depth = 0
+        self.containers = 0
+
+    def container(self, node, level: int = 1) -> str:
+        """The name of a container built like ``node``, ``level`` containers deep."""
+        self.depth = max(self.depth, level)
+        name = f"c{self.containers}"
+        self.containers += 1
+        if isinstance(node, LMap):
+            self.lines.append(f"{name} = LMap()")
+            for key, item in node.items():
+                self.lines.append(f"{name}[{self.name(key)}] = {self.item(item, node.pos.get(key), level)}")
+            positions = "{" + ", ".join(f"{self.name(key)}: {self.where(at)}" for key, at in node.pos.items()) + "}"
+        else:
+            items = ", ".join(self.item(item, at, level) for item, at in zip(node, node.pos))
+            self.lines.append(f"{name} = LSeq([{items}])")
+            positions = "[" + ", ".join(self.where(at) for at in node.pos) + "]"
+        self.lines.append(f"{name}.line = o + {node.line - self.offset}; {name}.column = {node.column}; "
+                          f"{name}.pos = {positions}")
+        return name
+
+    def item(self, value, at, level: int) -> str:
+        if isinstance(value, (LMap, LSeq)):
+            return self.container(value, level + 1)
+        return f"v{self.groups[at[0]]}" if at[0] in self.groups else self.name(value)
+
+    def name(self, value) -> str:
+        name = f"k{len(self.objects)}"
+        self.objects[name] = value
+        return name
+
+    def where(self, at: tuple) -> str:
+        return f"(o + {at[0] - self.offset}, {at[1]})"
