@@ -297,3 +297,45 @@ def test_each_piece_gets_the_verdict_it_gets_alone_from_one_search_of_its_stream
         assert pieces == [_verdict_of_bytes(data[begin:end]) for begin, end in _bounds(data)]
         seen.update(pieces)
     assert seen == {SKIP, PARSE, DEFER}
+
+
+def _marker_line_streams():
+    """Streams built of lines that start with --- in each way (bare, with a comment, spaces, CR, content,
+    at the very end without a line end) among others."""
+    import random
+
+    lines = [b"---", b"--- # note", b"---\r", b"---   ", b"--- {a: 1}", b"----", b"---x", b"kind: Secret", b"a: 1",
+             b"", b"  ---", b"# ---"]
+    pick = random.Random(7)
+    for _ in range(400):
+        chosen = [pick.choice(lines) for _ in range(pick.randint(1, 6))]
+        yield b"\n".join(chosen) + pick.choice([b"", b"\n"])
+    yield from _streams()
+
+
+def test_only_lines_that_are_more_than_a_bare_marker_need_the_separator_check():
+    from kongcheck.loading import _bounds, bad_separators
+
+    odd_seen = 0
+    for data in _marker_line_streams():
+        odd = []
+        bounds = _bounds(data, odd=odd)
+        assert bad_separators(data, odd) == bad_separators(data, [begin for begin, _ in bounds]), data
+        assert all(data.startswith(b"---", start) and not data.startswith(b"---\n", start) for start in odd)
+        odd_seen += bool(odd)
+    assert odd_seen > 100
+
+
+def test_a_kind_value_that_starts_with_a_marker_is_a_piece_the_prefilter_parses():
+    from kongcheck.loading import _MARKED, _TOP_KIND, _bounds
+    from kongcheck.loading.prefilter import PARSE, Verdicts
+
+    marked = 0
+    for data in list(_streams()) + [b"kind: Secret\n---\nkind: 'KongPlugin'\n---\nkind: KongPluginX\n---\nkind: Sec\n"
+                                    b"---\nkind: \\u004bong\n---\nkind: ConfigMap\n"]:
+        for begin, end in _bounds(data):
+            kind = _TOP_KIND.search(data, begin, end)
+            if kind is not None and _MARKED(data, kind.end() - 1) is not None:
+                assert Verdicts(data).piece(begin, end) == PARSE
+                marked += 1
+    assert marked > 10

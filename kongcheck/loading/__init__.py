@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.loading.locate import RENDERED_STREAMS, locate
-from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, Verdicts
+from kongcheck.loading.prefilter import DEFER, MARKERS, PARSE, SKIP, Verdicts
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse import fast
 from kongcheck.parse.values import LMap, LoadError, type_name
@@ -32,6 +32,7 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 # (with a quote or without) checked behind it, so that a search looks for the word's bytes.
 _TOP_KIND = re.compile(
     rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
+_MARKED = MARKERS.match  # at the first character of a _TOP_KIND value: a prefilter marker starts there
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -150,20 +151,26 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2028\u2029\u202f\u205f\u3000"
 
 
-def _starts(data: bytes) -> list[int]:
+def _starts(data: bytes, odd: list[int]) -> list[int]:
     """Offsets of the pieces of a stream: 0 and every line that starts with ``---``, as kubectl
-    splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it)."""
+    splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it).
+    ``odd`` gets those of the ``---`` lines that are more than a bare ``---``, the only ones that may be
+    no separator to kubectl (``bad_separators``)."""
     starts = [0]  # a stream that starts with ``---`` starts its first piece there
+    if data.startswith(b"---") and not data.startswith(b"---\n"):
+        odd.append(0)
     found = data.find(b"\n---")
     while found != -1:
         starts.append(found + 1)
+        if data[found + 4:found + 5] != b"\n":
+            odd.append(found + 1)
         found = data.find(b"\n---", found + 4)
     return starts
 
 
 def bad_separators(data: bytes, starts: list[int]) -> list[int]:
-    """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: the
-    offsets of the stream's pieces, ``_starts``)."""
+    """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: offsets of
+    lines in the stream in order, the stream's pieces or the ``odd`` ones of ``_starts``)."""
     lines, line, counted = [], 1, 0
     for start in starts:
         if data.startswith(b"---", start) and not _is_separator(data, start):
@@ -202,11 +209,11 @@ def count_documents(data: bytes, is_json: bool = False) -> int:
     return sum(1 for begin, end in _bounds(data, is_json) if _CONTENT.search(data, begin, end))
 
 
-def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
-    """(begin, end) of each piece of a stream (``_starts``); a JSON file is one piece."""
+def _bounds(data: bytes, is_json: bool = False, odd: list[int] | None = None) -> list[tuple[int, int]]:
+    """(begin, end) of each piece of a stream (``_starts``, with ``odd``); a JSON file is one piece."""
     if is_json:
         return [(0, len(data))]
-    starts = _starts(data)
+    starts = _starts(data, [] if odd is None else odd)
     return list(zip(starts, starts[1:] + [len(data)]))
 
 
@@ -453,11 +460,12 @@ def _kept_text(source: Source, piece: bytes) -> bytes:
 class _Stream:
     """What one source's bytes are, found once for all its pieces."""
 
-    __slots__ = ("source", "data", "bounds", "kinds", "verdicts")
+    __slots__ = ("source", "data", "odd", "bounds", "kinds", "verdicts")
 
     def __init__(self, source: Source, data: bytes) -> None:
         self.source, self.data = source, data
-        self.bounds = _bounds(data, source.is_json)  # (begin, end) of each piece
+        self.odd: list[int] = []  # where a line starts with --- and more (_starts)
+        self.bounds = _bounds(data, source.is_json, self.odd)  # (begin, end) of each piece
         self.kinds = _KIND_KEY.search(data) is not None  # whether it holds manifests, its kindless pieces refused
         self.verdicts = Verdicts(data)
 
@@ -466,12 +474,12 @@ class _Stream:
         return _piece_lines(self.data, self.bounds)
 
     def survey(self, limit: int) -> int | None:
-        """How many documents the stream holds, when it is at most ``limit`` and no piece is ``_kindless``
+        """How many documents the stream holds, when it is at most ``limit`` and no piece is kindless
         (or the stream holds no ``kind`` key at all: no Kubernetes object, a CI workflow, a values file);
         else None.  A stream with objects whose documents all name a kind needs no parsing to be counted."""
         data, count = self.data, 0
         refuses = self.kinds and not self.source.is_json  # a JSON file is one document, parsed if it matters
-        for begin, end in self.bounds:  # _kindless and count_documents in one pass over the pieces
+        for begin, end in self.bounds:  # the kindless test and count_documents in one pass over the pieces
             if refuses and _TOP_KIND.search(data, begin, end) is not None:
                 count += 1  # a kind line is content
             elif _CONTENT.search(data, begin, end) is not None:
@@ -489,7 +497,7 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     budget = _Budget(source, options.max_documents, result)
     before = (result.document_count, len(result.errors))
     stream = _Stream(source, data)
-    if not source.is_json:
+    if stream.odd:  # a line that starts with --- and more (never in JSON, one piece)
         _separators(stream, result)
     if not options.parse_all and stream.verdicts.stream() == SKIP:  # most files: nothing to parse
         count = stream.survey(options.max_documents)
@@ -507,20 +515,11 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
 
 def _separators(stream: _Stream, result: LoadResult) -> None:
     """One error for each ``---`` line that kubectl takes for a broken separator."""
-    source, data, bounds = stream.source, stream.data, stream.bounds
-    if len(bounds) == 1 and not data.startswith(b"---"):  # no line starts with ---
-        return
-    for line in bad_separators(data, [begin for begin, _ in bounds]):
+    source, data = stream.source, stream.data
+    for line in bad_separators(data, stream.odd):
         result.errors.append(Document(source, None, line, Text(data, 1)).located_error(
             line, "a line that starts with --- holds more than a comment; kubectl refuses the file "
             "('invalid Yaml document separator')"))
-
-
-def _kindless(data: bytes, begin: int = 0, end: int | None = None) -> bool:
-    """A piece with content and no ``kind`` key at the start of a line: it may be a document kubectl refuses
-    for want of a kind (``_what``), so it is parsed, whatever kinds it names."""
-    end = len(data) if end is None else end
-    return _TOP_KIND.search(data, begin, end) is None and _CONTENT.search(data, begin, end) is not None
 
 
 def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
@@ -529,12 +528,18 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     holds a directive, keeps its text)."""
     source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
     directives = data.startswith(b"%") or b"\n%" in data  # a line that _DIRECTIVE finds
+    parse_all = options.parse_all
     text = _ascii(data)  # the stream decoded once, when that is exact
     keeps = None  # whether any piece may keep its text: asked once a piece is parsed
     for line, begin, end in stream.pieces():
-        parse = options.parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None \
-            or objects and _kindless(data, begin, end)
-        found = verdicts.piece(begin, end) if not parse else PARSE
+        if parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None:
+            found = PARSE
+        elif not objects:
+            found = verdicts.piece(begin, end)
+        elif (kind := _TOP_KIND.search(data, begin, end)) is None:  # kindless: parsed if it has content
+            found = PARSE if _CONTENT.search(data, begin, end) is not None else verdicts.piece(begin, end)
+        else:  # a kind value that starts with a marker is one the piece holds, so its verdict is PARSE
+            found = PARSE if _MARKED(data, kind.end() - 1) is not None else verdicts.piece(begin, end)
         if found != PARSE:
             if found == DEFER:
                 piece = data[begin:end]
@@ -542,7 +547,7 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
             if not _unparsed(source, data, begin, end, result, budget, line):
                 return
             continue
-        counted = result.document_count
+        loaded = result.document_count
         chunk = data[begin:end]
         if keeps is None:
             keeps = _keeps_text(source, data)
@@ -553,7 +558,7 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
         except LoadError as exc:
             result.errors.append(_Piece(source, chunk, line).located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
-            missed = count_documents(chunk, source.is_json) - (result.document_count - counted)
+            missed = count_documents(chunk, source.is_json) - (result.document_count - loaded)
             if missed > 0 and not _unparsed(source, data, begin, end, result, budget, exc.line or line, missed):
                 return
 
