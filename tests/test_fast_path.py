@@ -3,6 +3,7 @@ full path (``--parse-all``) finds: on every fixture and on a generated monorepo.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,21 @@ def test_a_kind_value_that_starts_with_a_marker_is_a_piece_the_prefilter_parses(
                 assert Verdicts(data).piece(begin, end) == PARSE
                 marked += 1
     assert marked > 10
+
+
+def test_the_markers_are_found_in_a_piece_exactly_when_their_text_is_in_it():
+    from kongcheck.facts.kinds import KINDS
+    from kongcheck.loading import _bounds
+    from kongcheck.loading.prefilter import MARKERS
+
+    names = [row.kind.encode() for row in KINDS if not row.requires and not row.deferred_unless]
+    texts = names + [b"!!binary", b"tag:yaml.org,2002:binary", b"\x00"]
+    escape = re.compile(rb"\\(?:[xuU/\r\n]|$)")
+    extra = [b"a: !!binary AAAA\n", b"a: !<tag:yaml.org,2002:binary> AAAA\n", b"a: binary\n---\n!!binary\n",
+             b"a: !binary x\n", b"a: yaml.org,2002:binary\n", b"binary\n---\nb: tag:yaml.org,2002:binary"]
+    for data in list(_streams()) + extra:
+        for begin, end in _bounds(data):
+            chunk = data[begin:end]
+            expected = any(text in chunk for text in texts) or escape.search(chunk) is not None
+            assert (MARKERS.search(data, begin) is not None and MARKERS.search(data, begin).start() < end) == expected
+            assert (MARKERS.search(chunk) is not None) == expected, chunk

@@ -19,7 +19,10 @@ import re
 
 from kongcheck.facts.kinds import KINDS
 
-_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00|!!binary|tag:yaml\.org,2002:binary"
+# the binary tags are found at their last word, what stands before it checked behind it, so that a search
+# tries a match at fewer characters (not at each "t" of a text); a match still starts in the line, so in
+# the piece, that holds the tag
+_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00|binary(?:(?<=!!binary)|(?<=tag:yaml\.org,2002:binary))"
 
 
 def markers(kinds) -> re.Pattern:
