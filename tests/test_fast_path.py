@@ -358,3 +358,57 @@ def test_the_markers_are_found_in_a_piece_exactly_when_their_text_is_in_it():
             expected = any(text in chunk for text in texts) or escape.search(chunk) is not None
             assert (MARKERS.search(data, begin) is not None and MARKERS.search(data, begin).start() < end) == expected
             assert (MARKERS.search(chunk) is not None) == expected, chunk
+
+
+_KIND_PIECES = [
+    b"apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
+    b"kind: KongConsumer\nmetadata: {name: c}\nusername: u\n",
+    b"apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n",
+    b"apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n",
+    b"apiVersion: v1\nkind: Null\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: NULL # c\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: null\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: ~\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: ''\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: \"\"\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind:\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: 'KongPlugin'\nmetadata: {name: p}\nplugin: key-auth\n",
+    b"apiVersion: v1\n\"kind\": KongPlugin\nmetadata: {name: q}\nplugin: key-auth\n",
+    b"apiVersion: v1\nkind:\tSecret\nmetadata: {name: t}\n",
+    b"apiVersion: v1\nkind:   KongConsumer\nmetadata: {name: w}\nusername: v\n",
+    b"apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n",
+    b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, labels: {konghq.com/ca-cert: 'true'}}\n",
+    b"apiVersion: v1\nkind: Deployment\nmetadata: {name: e, annotations: {a: KongConsumer}}\n",
+    b"metadata: {name: k}\n",
+    b"# only a comment\n",
+    b"apiVersion: v1\nkind: Secre\nmetadata: {name: u}\n",
+    b"apiVersion: v1\nkind: ",
+]
+
+
+def _kind_streams():
+    import random
+
+    pick = random.Random(11)
+    for _ in range(300):
+        pieces = [pick.choice(_KIND_PIECES) for _ in range(pick.randint(1, 5))]
+        joined = b"---\n".join(piece if piece.endswith(b"\n") else piece + b"\n" for piece in pieces)
+        if pick.random() < 0.3:  # the last line without its line end
+            joined = joined[:-1]
+        yield (b"---\n" if pick.random() < 0.3 else b"") + joined
+
+
+def test_each_piece_is_parsed_refused_or_passed_over_as_a_full_parse_finds_it():
+    """The kind of each piece is looked for through its usual line first: every piece a full parse finds to
+    matter is loaded, every document kubectl refuses for want of a kind is refused, and all are counted."""
+    kong_kinds = {"Secret", "KongConsumer", "KongPlugin", "ConfigMap"}
+    for data in _kind_streams():
+        results = []
+        for parse_all in (False, True):
+            result = LoadResult()
+            load(Source("t.yaml", reader=lambda: data), LoadOptions(parse_all=parse_all), result)
+            documents = [(d.line, d.body["kind"]) for d in result.documents if d.body["kind"] in kong_kinds]
+            results.append(([(e.location.line, e.message) for e in result.errors], result.document_count, documents,
+                            [entry.line for entry in result.deferred]))
+        fast, full = results
+        assert fast[:3] == full[:3], data

@@ -33,6 +33,7 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 _TOP_KIND = re.compile(
     rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
 _MARKED = MARKERS.match  # at the first character of a _TOP_KIND value: a prefilter marker starts there
+_CAPITALS = frozenset(bytes([letter]) for letter in b"ABCDEFGHIJKLMOPQRSTUVWXYZ")  # none starts a null (N: Null)
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -537,6 +538,13 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
         if parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None:
             found = PARSE
         elif not objects:
+            found = verdicts.piece(begin, end)
+        # the usual kind line, found by its bytes: a value that starts with a marker is one the piece holds (its
+        # verdict is PARSE); one that starts with one of _CAPITALS is no null, so the piece has a kind (_TOP_KIND
+        # matches; at the piece's end the byte read is the next piece's -)
+        elif (kind := data.find(b"\nkind: ", begin, end)) >= 0 and _MARKED(data, kind + 7, end) is not None:
+            found = PARSE
+        elif kind >= 0 and data[kind + 7:kind + 8] in _CAPITALS:
             found = verdicts.piece(begin, end)
         elif (kind := _TOP_KIND.search(data, begin, end)) is None:  # kindless: parsed if it has content
             found = PARSE if _CONTENT.search(data, begin, end) is not None else verdicts.piece(begin, end)
