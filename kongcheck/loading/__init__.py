@@ -192,17 +192,11 @@ def parser_text(text: str) -> str:
 
 def iter_pieces(data: bytes):
     """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
-    for line, begin, end in _piece_lines(data, _bounds(data)):
-        yield line, data[begin:end]
-
-
-def _piece_lines(data: bytes, bounds: list[tuple[int, int]]):
-    """Yield (first line, begin, end) of each piece of ``bounds`` (``_bounds``)."""
     line, counted = 1, 0
-    for begin, end in bounds:
+    for begin, end in _bounds(data):
         line += data.count(b"\n", counted, begin)
         counted = begin
-        yield line, begin, end
+        yield line, data[begin:end]
 
 
 def count_documents(data: bytes, is_json: bool = False) -> int:
@@ -417,13 +411,14 @@ class _Piece(NamedTuple):
         return Document(self.source, None, self.line, Text(self.chunk, self.line)).located_error(line, message)
 
 
-def _load_piece(source: Source, chunk: bytes, line: int, text: str | None, options: LoadOptions, result: LoadResult,
-                budget: _Budget, kept: bytes, objects: bool = True) -> bool:
-    """Parse one piece, ``chunk`` (``text``: it decoded, or None to decode it here), and add its objects;
-    ``kept``: the text its documents keep (``_kept_text``)."""
+def _load_piece(source: Source, data: bytes, begin: int, end: int, line: int, text: str | None, options: LoadOptions,
+                result: LoadResult, budget: _Budget, kept: bytes, objects: bool = True) -> bool:
+    """Parse one piece, ``data[begin:end]`` (``text``: it decoded, or None to decode it here), and add its
+    objects; ``kept``: the text its documents keep (``_kept_text``).  The piece's bytes are sliced only
+    where they are read: to decode them, or to locate an error."""
     shared = Text(kept, line) if kept else None
     digest = result.digest
-    for start, value in _parse(source, _decode(chunk, line) if text is None else text, line, options):
+    for start, value in _parse(source, _decode(data[begin:end], line) if text is None else text, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
@@ -431,7 +426,7 @@ def _load_piece(source: Source, chunk: bytes, line: int, text: str | None, optio
         if value.__class__ is LMap and "items" not in value and value.get("kind") not in (None, ""):
             bodies = (value,)  # the usual document: one object
         else:
-            bodies = _objects(value, result, _Piece(source, chunk, line), start, objects)
+            bodies = _objects(value, result, _Piece(source, data[begin:end], line), start, objects)
         for body in bodies:
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
@@ -470,10 +465,6 @@ class _Stream:
         self.bounds = _bounds(data, source.is_json, self.odd)  # (begin, end) of each piece
         self.kinds = _KIND_KEY.search(data) is not None  # whether it holds manifests, its kindless pieces refused
         self.verdicts = Verdicts(data)
-
-    def pieces(self):
-        """Yield (first line, begin, end) of each piece."""
-        return _piece_lines(self.data, self.bounds)
 
     def survey(self, limit: int) -> int | None:
         """How many documents the stream holds, when it is at most ``limit`` and no piece is kindless
@@ -534,7 +525,10 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     parse_all = options.parse_all
     text = _ascii(data)  # the stream decoded once, when that is exact
     keeps = None  # whether any piece may keep its text: asked once a piece is parsed
-    for line, begin, end in stream.pieces():
+    line, counted = 1, 0  # the line of the piece at ``counted``
+    for begin, end in stream.bounds:
+        line += data.count(b"\n", counted, begin)
+        counted = begin
         if parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None:
             found = PARSE
         elif not objects:
@@ -558,14 +552,14 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
                 return
             continue
         loaded = result.document_count
-        chunk = data[begin:end]
         if keeps is None:
             keeps = _keeps_text(source, data)
         try:
-            if not _load_piece(source, chunk, line, None if text is None else text[begin:end], options, result, budget,
-                               _kept_text(source, chunk) if keeps else b"", objects):
+            if not _load_piece(source, data, begin, end, line, None if text is None else text[begin:end], options,
+                               result, budget, _kept_text(source, data[begin:end]) if keeps else b"", objects):
                 return
         except LoadError as exc:
+            chunk = data[begin:end]
             result.errors.append(_Piece(source, chunk, line).located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
             missed = count_documents(chunk, source.is_json) - (result.document_count - loaded)
@@ -625,7 +619,7 @@ def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> 
         found = LoadResult(digest=result.digest)
         budget = _Budget(entry.source, options.max_documents, found)
         try:
-            _load_piece(entry.source, entry.piece, entry.line, None, options, found, budget,
+            _load_piece(entry.source, entry.piece, 0, len(entry.piece), entry.line, None, options, found, budget,
                         _kept_text(entry.source, entry.piece))
         except LoadError as exc:
             found.errors.append(_Piece(entry.source, entry.piece, entry.line).located_error(exc.line, str(exc)))
