@@ -19,6 +19,7 @@ from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
 SUPPRESSION_MARK = b"kongcheck:"  # every suppression comment holds it (verdict/suppress.py)
+# (bytes are searched with find: ``x in data`` first tries x as an integer, making and dropping an exception)
 # a ``kind`` key, as a YAML block key or a JSON member: tells whether unparsed pieces hold manifests
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
@@ -228,7 +229,7 @@ def _decode(piece: bytes, line: int) -> str:
 def _ascii(data: bytes) -> str | None:
     """A stream as text when each piece of it decodes (``_decode``) to its own slice of that text: ASCII
     without NUL bytes, one character for each byte, no byte order mark; else None."""
-    return data.decode("ascii") if data.isascii() and b"\x00" not in data else None
+    return data.decode("ascii") if data.isascii() and data.find(b"\x00") < 0 else None
 
 
 def _what(value) -> str:
@@ -446,7 +447,8 @@ def _keeps_text(source: Source, data: bytes) -> bool:
     (helm's ``# Source:`` lines of a rendered stream, ``# kongcheck: ignore[...]`` comments, a plugins
     annotation whose entries are each located at their own text); most streams keep none.  (A suppression
     is read from a comment only, so text without a ``#`` holds none: that search is much the faster one.)"""
-    return source.kind in RENDERED_STREAMS or b"#" in data and SUPPRESSION_MARK in data or _PLUGINS_MARK in data
+    return source.kind in RENDERED_STREAMS or data.find(b"#") >= 0 and data.find(SUPPRESSION_MARK) >= 0 \
+        or data.find(_PLUGINS_MARK) >= 0
 
 
 def _kept_text(source: Source, piece: bytes) -> bytes:
@@ -521,7 +523,7 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     holds a directive, keeps its text)."""
     source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
     # a line that _DIRECTIVE finds (a % is looked for first: that search is much the faster one)
-    directives = b"%" in data and (data.startswith(b"%") or b"\n%" in data)
+    directives = data.find(b"%") >= 0 and (data.startswith(b"%") or data.find(b"\n%") >= 0)
     parse_all = options.parse_all
     text = _ascii(data)  # the stream decoded once, when that is exact
     keeps = None  # whether any piece may keep its text: asked once a piece is parsed
@@ -595,7 +597,7 @@ _HIDDEN_KEY = re.compile(rb"\?(?:[ \t\r\n]|$)|(?:^|[ \t\r\n\[{,])\*", re.M)
 
 
 def _names(piece: bytes) -> frozenset | None:
-    if (b"?" in piece or b"*" in piece) and _HIDDEN_KEY.search(piece) is not None:  # found fast when absent
+    if (piece.find(b"?") >= 0 or piece.find(b"*") >= 0) and _HIDDEN_KEY.search(piece) is not None:  # fast when absent
         return None
     names = set()
     for quote, value in _NAME.findall(piece):

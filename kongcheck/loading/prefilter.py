@@ -82,7 +82,8 @@ class Verdicts:
             return PARSE
         rows = self.rows
         if rows is None:
-            rows = self.rows = [row for row in _ROWS if row[0] in data]
+            # find, not `in`: that first tries its operand as an integer, making and dropping an exception
+            rows = self.rows = [row for row in _ROWS if data.find(row[0]) >= 0]
         verdict = SKIP
         for name, texts, otherwise in rows:
             if data.find(name, begin, end) >= 0:
