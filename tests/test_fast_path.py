@@ -401,8 +401,11 @@ def _kind_streams():
 def test_each_piece_is_parsed_refused_or_passed_over_as_a_full_parse_finds_it():
     """The kind of each piece is looked for through its usual line first: every piece a full parse finds to
     matter is loaded, every document kubectl refuses for want of a kind is refused, and all are counted."""
+    from kongcheck.loading import _KIND_KEY, _Stream
+
     kong_kinds = {"Secret", "KongConsumer", "KongPlugin", "ConfigMap"}
     for data in _kind_streams():
+        assert _Stream(Source("t.yaml"), data).kinds == (_KIND_KEY.search(data) is not None)
         results = []
         for parse_all in (False, True):
             result = LoadResult()

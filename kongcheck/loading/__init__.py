@@ -34,7 +34,7 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 _TOP_KIND = re.compile(
     rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
 _MARKED = MARKERS.match  # at the first character of a _TOP_KIND value: a prefilter marker starts there
-_CAPITALS = frozenset(bytes([letter]) for letter in b"ABCDEFGHIJKLMOPQRSTUVWXYZ")  # none starts a null (N: Null)
+_CAPITALS = b"ABCDEFGHIJKLMOPQRSTUVWXYZ"  # no null starts with one (N: Null)
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -465,7 +465,8 @@ class _Stream:
         self.source, self.data = source, data
         self.odd: list[int] = []  # where a line starts with --- and more (_starts)
         self.bounds = _bounds(data, source.is_json, self.odd)  # (begin, end) of each piece
-        self.kinds = _KIND_KEY.search(data) is not None  # whether it holds manifests, its kindless pieces refused
+        # whether it holds manifests, its kindless pieces refused (a line that starts with "kind:" is a _KIND_KEY)
+        self.kinds = data.find(b"\nkind:") >= 0 or data.startswith(b"kind:") or _KIND_KEY.search(data) is not None
         self.verdicts = Verdicts(data)
 
     def survey(self, limit: int) -> int | None:
@@ -535,12 +536,12 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
             found = PARSE
         elif not objects:
             found = verdicts.piece(begin, end)
-        # the usual kind line, found by its bytes: a value that starts with a marker is one the piece holds (its
-        # verdict is PARSE); one that starts with one of _CAPITALS is no null, so the piece has a kind (_TOP_KIND
-        # matches; at the piece's end the byte read is the next piece's -)
-        elif (kind := data.find(b"\nkind: ", begin, end)) >= 0 and _MARKED(data, kind + 7, end) is not None:
+        # the usual kind line, found by its bytes (ending before ``end``: its value's first byte is in the piece),
+        # is a _TOP_KIND match when its value starts with one of _CAPITALS (no null); a value that starts with a
+        # marker is one the piece holds, so its verdict is PARSE
+        elif (kind := data.find(b"\nkind: ", begin, end - 1)) >= 0 and _MARKED(data, kind + 7, end) is not None:
             found = PARSE
-        elif kind >= 0 and data[kind + 7:kind + 8] in _CAPITALS:
+        elif kind >= 0 and data[kind + 7] in _CAPITALS:
             found = verdicts.piece(begin, end)
         elif (kind := _TOP_KIND.search(data, begin, end)) is None:  # kindless: parsed if it has content
             found = PARSE if _CONTENT.search(data, begin, end) is not None else verdicts.piece(begin, end)
