@@ -602,7 +602,7 @@ def _names(piece: bytes) -> frozenset | None:
         return None
     names = set()
     for quote, value in _NAME.findall(piece):
-        if not value or value[:1] in b"&*!|>":
+        if not value or value[0] in b"&*!|>":  # its first byte as a number, which `in` takes without an exception
             return None
         names.add(value.decode("utf-8", "surrogateescape"))
     return frozenset(names)
