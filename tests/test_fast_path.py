@@ -3,6 +3,7 @@ full path (``--parse-all``) finds: on every fixture and on a generated monorepo.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -297,3 +298,120 @@ def test_each_piece_gets_the_verdict_it_gets_alone_from_one_search_of_its_stream
         assert pieces == [_verdict_of_bytes(data[begin:end]) for begin, end in _bounds(data)]
         seen.update(pieces)
     assert seen == {SKIP, PARSE, DEFER}
+
+
+def _marker_line_streams():
+    """Streams built of lines that start with --- in each way (bare, with a comment, spaces, CR, content,
+    at the very end without a line end) among others."""
+    import random
+
+    lines = [b"---", b"--- # note", b"---\r", b"---   ", b"--- {a: 1}", b"----", b"---x", b"kind: Secret", b"a: 1",
+             b"", b"  ---", b"# ---"]
+    pick = random.Random(7)
+    for _ in range(400):
+        chosen = [pick.choice(lines) for _ in range(pick.randint(1, 6))]
+        yield b"\n".join(chosen) + pick.choice([b"", b"\n"])
+    yield from _streams()
+
+
+def test_only_lines_that_are_more_than_a_bare_marker_need_the_separator_check():
+    from kongcheck.loading import _bounds, bad_separators
+
+    odd_seen = 0
+    for data in _marker_line_streams():
+        odd = []
+        bounds = _bounds(data, odd=odd)
+        assert bad_separators(data, odd) == bad_separators(data, [begin for begin, _ in bounds]), data
+        assert all(data.startswith(b"---", start) and not data.startswith(b"---\n", start) for start in odd)
+        odd_seen += bool(odd)
+    assert odd_seen > 100
+
+
+def test_a_kind_value_that_starts_with_a_marker_is_a_piece_the_prefilter_parses():
+    from kongcheck.loading import _MARKED, _TOP_KIND, _bounds
+    from kongcheck.loading.prefilter import PARSE, Verdicts
+
+    marked = 0
+    for data in list(_streams()) + [b"kind: Secret\n---\nkind: 'KongPlugin'\n---\nkind: KongPluginX\n---\nkind: Sec\n"
+                                    b"---\nkind: \\u004bong\n---\nkind: ConfigMap\n"]:
+        for begin, end in _bounds(data):
+            kind = _TOP_KIND.search(data, begin, end)
+            if kind is not None and _MARKED(data, kind.end() - 1) is not None:
+                assert Verdicts(data).piece(begin, end) == PARSE
+                marked += 1
+    assert marked > 10
+
+
+def test_the_markers_are_found_in_a_piece_exactly_when_their_text_is_in_it():
+    from kongcheck.facts.kinds import KINDS
+    from kongcheck.loading import _bounds
+    from kongcheck.loading.prefilter import MARKERS
+
+    names = [row.kind.encode() for row in KINDS if not row.requires and not row.deferred_unless]
+    texts = names + [b"!!binary", b"tag:yaml.org,2002:binary", b"\x00"]
+    escape = re.compile(rb"\\(?:[xuU/\r\n]|$)")
+    extra = [b"a: !!binary AAAA\n", b"a: !<tag:yaml.org,2002:binary> AAAA\n", b"a: binary\n---\n!!binary\n",
+             b"a: !binary x\n", b"a: yaml.org,2002:binary\n", b"binary\n---\nb: tag:yaml.org,2002:binary"]
+    for data in list(_streams()) + extra:
+        for begin, end in _bounds(data):
+            chunk = data[begin:end]
+            expected = any(text in chunk for text in texts) or escape.search(chunk) is not None
+            assert (MARKERS.search(data, begin) is not None and MARKERS.search(data, begin).start() < end) == expected
+            assert (MARKERS.search(chunk) is not None) == expected, chunk
+
+
+_KIND_PIECES = [
+    b"apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n",
+    b"kind: KongConsumer\nmetadata: {name: c}\nusername: u\n",
+    b"apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n",
+    b"apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n",
+    b"apiVersion: v1\nkind: Null\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: NULL # c\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: null\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: ~\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: ''\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: \"\"\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind:\nmetadata: {name: x}\n",
+    b"apiVersion: v1\nkind: 'KongPlugin'\nmetadata: {name: p}\nplugin: key-auth\n",
+    b"apiVersion: v1\n\"kind\": KongPlugin\nmetadata: {name: q}\nplugin: key-auth\n",
+    b"apiVersion: v1\nkind:\tSecret\nmetadata: {name: t}\n",
+    b"apiVersion: v1\nkind:   KongConsumer\nmetadata: {name: w}\nusername: v\n",
+    b"apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n",
+    b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, labels: {konghq.com/ca-cert: 'true'}}\n",
+    b"apiVersion: v1\nkind: Deployment\nmetadata: {name: e, annotations: {a: KongConsumer}}\n",
+    b"metadata: {name: k}\n",
+    b"# only a comment\n",
+    b"apiVersion: v1\nkind: Secre\nmetadata: {name: u}\n",
+    b"apiVersion: v1\nkind: ",
+]
+
+
+def _kind_streams():
+    import random
+
+    pick = random.Random(11)
+    for _ in range(300):
+        pieces = [pick.choice(_KIND_PIECES) for _ in range(pick.randint(1, 5))]
+        joined = b"---\n".join(piece if piece.endswith(b"\n") else piece + b"\n" for piece in pieces)
+        if pick.random() < 0.3:  # the last line without its line end
+            joined = joined[:-1]
+        yield (b"---\n" if pick.random() < 0.3 else b"") + joined
+
+
+def test_each_piece_is_parsed_refused_or_passed_over_as_a_full_parse_finds_it():
+    """The kind of each piece is looked for through its usual line first: every piece a full parse finds to
+    matter is loaded, every document kubectl refuses for want of a kind is refused, and all are counted."""
+    from kongcheck.loading import _KIND_KEY, _Stream
+
+    kong_kinds = {"Secret", "KongConsumer", "KongPlugin", "ConfigMap"}
+    for data in _kind_streams():
+        assert _Stream(Source("t.yaml"), data).kinds == (_KIND_KEY.search(data) is not None)
+        results = []
+        for parse_all in (False, True):
+            result = LoadResult()
+            load(Source("t.yaml", reader=lambda: data), LoadOptions(parse_all=parse_all), result)
+            documents = [(d.line, d.body["kind"]) for d in result.documents if d.body["kind"] in kong_kinds]
+            results.append(([(e.location.line, e.message) for e in result.errors], result.document_count, documents,
+                            [entry.line for entry in result.deferred]))
+        fast, full = results
+        assert fast[:3] == full[:3], data

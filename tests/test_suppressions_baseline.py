@@ -262,3 +262,24 @@ def test_writing_a_baseline_digests_each_value_once_and_accepts_what_it_wrote(tm
     digested.clear()
     assert scan(both, "--baseline", str(baseline)).exit_code == 0
     assert len(digested) == 2
+
+
+@pytest.mark.parametrize("docs", [
+    # "kongcheck:" written in values only, no comment anywhere: nothing to suppress, nothing to warn about
+    (consumer("a").replace("username: shared", "username: shared\ncustom_id: 'kongcheck: ignore[all]'"),
+     consumer("b", annotation="kongcheck: ignore[nothing-such]")),
+    # and with comments, suppressing and naming an unknown rule
+    (consumer("a", kind_comment="  # kongcheck: ignore[consumer-username-conflict]"),
+     consumer("b", field_comment="  # kongcheck: ignore[no-such-rule]"), consumer("c")),
+])
+def test_a_stream_reads_the_same_whether_or_not_its_text_is_kept(tmp_path, monkeypatch, docs):
+    import kongcheck.loading as loading
+    from kongcheck.redact import comparable  # the fingerprints of one run and of another differ
+
+    path = write(tmp_path, *docs)
+    outputs = []
+    for keeps in (loading._keeps_text, lambda source, data: True):
+        monkeypatch.setattr(loading, "_keeps_text", keeps)
+        result = scan(path, "--format", "json", "--show-suppressed")
+        outputs.append((result.exit_code, comparable(result.stdout), result.stderr))
+    assert outputs[0] == outputs[1]

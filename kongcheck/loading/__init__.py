@@ -12,13 +12,14 @@ from typing import NamedTuple
 
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.loading.locate import RENDERED_STREAMS, locate
-from kongcheck.loading.prefilter import DEFER, PARSE, SKIP, Verdicts
+from kongcheck.loading.prefilter import DEFER, MARKERS, PARSE, SKIP, Verdicts
 from kongcheck.model import ScanError, input_error, plural
 from kongcheck.parse import fast
 from kongcheck.parse.values import LMap, LoadError, type_name
 from kongcheck.sources import Source, TooLarge
 
 SUPPRESSION_MARK = b"kongcheck:"  # every suppression comment holds it (verdict/suppress.py)
+# (bytes are searched with find: ``x in data`` first tries x as an integer, making and dropping an exception)
 # a ``kind`` key, as a YAML block key or a JSON member: tells whether unparsed pieces hold manifests
 _KIND_KEY = re.compile(rb"""(?m)^[ \t]*(?:-[ \t]+)*["']?kind["']?[ \t]*:|"kind"[ \t\r\n]*:""")
 # a line that holds document content: not a comment, not a bare marker line
@@ -32,6 +33,8 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 # (with a quote or without) checked behind it, so that a search looks for the word's bytes.
 _TOP_KIND = re.compile(
     rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
+_MARKED = MARKERS.match  # at the first character of a _TOP_KIND value: a prefilter marker starts there
+_CAPITALS = b"ABCDEFGHIJKLMOPQRSTUVWXYZ"  # no null starts with one (N: Null)
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -150,20 +153,26 @@ _GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006
             "\u2028\u2029\u202f\u205f\u3000"
 
 
-def _starts(data: bytes) -> list[int]:
+def _starts(data: bytes, odd: list[int]) -> list[int]:
     """Offsets of the pieces of a stream: 0 and every line that starts with ``---``, as kubectl
-    splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it)."""
+    splits a stream (a %YAML or %TAG directive stays with the piece before, where kubectl refuses it).
+    ``odd`` gets those of the ``---`` lines that are more than a bare ``---``, the only ones that may be
+    no separator to kubectl (``bad_separators``)."""
     starts = [0]  # a stream that starts with ``---`` starts its first piece there
+    if data.startswith(b"---") and not data.startswith(b"---\n"):
+        odd.append(0)
     found = data.find(b"\n---")
     while found != -1:
         starts.append(found + 1)
+        if data[found + 4:found + 5] != b"\n":
+            odd.append(found + 1)
         found = data.find(b"\n---", found + 4)
     return starts
 
 
 def bad_separators(data: bytes, starts: list[int]) -> list[int]:
-    """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: the
-    offsets of the stream's pieces, ``_starts``)."""
+    """The 1-based lines that start with ``---`` but are no separator to kubectl (``starts``: offsets of
+    lines in the stream in order, the stream's pieces or the ``odd`` ones of ``_starts``)."""
     lines, line, counted = [], 1, 0
     for start in starts:
         if data.startswith(b"---", start) and not _is_separator(data, start):
@@ -184,17 +193,11 @@ def parser_text(text: str) -> str:
 
 def iter_pieces(data: bytes):
     """Yield the (first line, bytes) pieces of a YAML stream, split at ``---`` lines, lazily."""
-    for line, begin, end in _piece_lines(data, _bounds(data)):
-        yield line, data[begin:end]
-
-
-def _piece_lines(data: bytes, bounds: list[tuple[int, int]]):
-    """Yield (first line, begin, end) of each piece of ``bounds`` (``_bounds``)."""
     line, counted = 1, 0
-    for begin, end in bounds:
+    for begin, end in _bounds(data):
         line += data.count(b"\n", counted, begin)
         counted = begin
-        yield line, begin, end
+        yield line, data[begin:end]
 
 
 def count_documents(data: bytes, is_json: bool = False) -> int:
@@ -202,11 +205,11 @@ def count_documents(data: bytes, is_json: bool = False) -> int:
     return sum(1 for begin, end in _bounds(data, is_json) if _CONTENT.search(data, begin, end))
 
 
-def _bounds(data: bytes, is_json: bool = False) -> list[tuple[int, int]]:
-    """(begin, end) of each piece of a stream (``_starts``); a JSON file is one piece."""
+def _bounds(data: bytes, is_json: bool = False, odd: list[int] | None = None) -> list[tuple[int, int]]:
+    """(begin, end) of each piece of a stream (``_starts``, with ``odd``); a JSON file is one piece."""
     if is_json:
         return [(0, len(data))]
-    starts = _starts(data)
+    starts = _starts(data, [] if odd is None else odd)
     return list(zip(starts, starts[1:] + [len(data)]))
 
 
@@ -226,7 +229,7 @@ def _decode(piece: bytes, line: int) -> str:
 def _ascii(data: bytes) -> str | None:
     """A stream as text when each piece of it decodes (``_decode``) to its own slice of that text: ASCII
     without NUL bytes, one character for each byte, no byte order mark; else None."""
-    return data.decode("ascii") if data.isascii() and b"\x00" not in data else None
+    return data.decode("ascii") if data.isascii() and data.find(b"\x00") < 0 else None
 
 
 def _what(value) -> str:
@@ -409,13 +412,14 @@ class _Piece(NamedTuple):
         return Document(self.source, None, self.line, Text(self.chunk, self.line)).located_error(line, message)
 
 
-def _load_piece(source: Source, chunk: bytes, line: int, text: str | None, options: LoadOptions, result: LoadResult,
-                budget: _Budget, kept: bytes, objects: bool = True) -> bool:
-    """Parse one piece, ``chunk`` (``text``: it decoded, or None to decode it here), and add its objects;
-    ``kept``: the text its documents keep (``_kept_text``)."""
+def _load_piece(source: Source, data: bytes, begin: int, end: int, line: int, text: str | None, options: LoadOptions,
+                result: LoadResult, budget: _Budget, kept: bytes, objects: bool = True) -> bool:
+    """Parse one piece, ``data[begin:end]`` (``text``: it decoded, or None to decode it here), and add its
+    objects; ``kept``: the text its documents keep (``_kept_text``).  The piece's bytes are sliced only
+    where they are read: to decode them, or to locate an error."""
     shared = Text(kept, line) if kept else None
     digest = result.digest
-    for start, value in _parse(source, _decode(chunk, line) if text is None else text, line, options):
+    for start, value in _parse(source, _decode(data[begin:end], line) if text is None else text, line, options):
         if value is not None:
             result.document_count += 1
             if not budget.take(1, start):
@@ -423,7 +427,7 @@ def _load_piece(source: Source, chunk: bytes, line: int, text: str | None, optio
         if value.__class__ is LMap and "items" not in value and value.get("kind") not in (None, ""):
             bodies = (value,)  # the usual document: one object
         else:
-            bodies = _objects(value, result, _Piece(source, chunk, line), start, objects)
+            bodies = _objects(value, result, _Piece(source, data[begin:end], line), start, objects)
         for body in bodies:
             result.has_manifests = True
             if value is not body and not budget.take(1, body.line):
@@ -441,8 +445,10 @@ _PLUGINS_MARK = PLUGINS_ANNOTATION.encode()
 def _keeps_text(source: Source, data: bytes) -> bool:
     """Whether any document of the stream ``data`` may keep its text: only where something reads it later
     (helm's ``# Source:`` lines of a rendered stream, ``# kongcheck: ignore[...]`` comments, a plugins
-    annotation whose entries are each located at their own text); most streams keep none."""
-    return source.kind in RENDERED_STREAMS or SUPPRESSION_MARK in data or _PLUGINS_MARK in data
+    annotation whose entries are each located at their own text); most streams keep none.  (A suppression
+    is read from a comment only, so text without a ``#`` holds none: that search is much the faster one.)"""
+    return source.kind in RENDERED_STREAMS or data.find(b"#") >= 0 and data.find(SUPPRESSION_MARK) >= 0 \
+        or data.find(_PLUGINS_MARK) >= 0
 
 
 def _kept_text(source: Source, piece: bytes) -> bytes:
@@ -453,25 +459,23 @@ def _kept_text(source: Source, piece: bytes) -> bytes:
 class _Stream:
     """What one source's bytes are, found once for all its pieces."""
 
-    __slots__ = ("source", "data", "bounds", "kinds", "verdicts")
+    __slots__ = ("source", "data", "odd", "bounds", "kinds", "verdicts")
 
     def __init__(self, source: Source, data: bytes) -> None:
         self.source, self.data = source, data
-        self.bounds = _bounds(data, source.is_json)  # (begin, end) of each piece
-        self.kinds = _KIND_KEY.search(data) is not None  # whether it holds manifests, its kindless pieces refused
+        self.odd: list[int] = []  # where a line starts with --- and more (_starts)
+        self.bounds = _bounds(data, source.is_json, self.odd)  # (begin, end) of each piece
+        # whether it holds manifests, its kindless pieces refused (a line that starts with "kind:" is a _KIND_KEY)
+        self.kinds = data.find(b"\nkind:") >= 0 or data.startswith(b"kind:") or _KIND_KEY.search(data) is not None
         self.verdicts = Verdicts(data)
 
-    def pieces(self):
-        """Yield (first line, begin, end) of each piece."""
-        return _piece_lines(self.data, self.bounds)
-
     def survey(self, limit: int) -> int | None:
-        """How many documents the stream holds, when it is at most ``limit`` and no piece is ``_kindless``
+        """How many documents the stream holds, when it is at most ``limit`` and no piece is kindless
         (or the stream holds no ``kind`` key at all: no Kubernetes object, a CI workflow, a values file);
         else None.  A stream with objects whose documents all name a kind needs no parsing to be counted."""
         data, count = self.data, 0
         refuses = self.kinds and not self.source.is_json  # a JSON file is one document, parsed if it matters
-        for begin, end in self.bounds:  # _kindless and count_documents in one pass over the pieces
+        for begin, end in self.bounds:  # the kindless test and count_documents in one pass over the pieces
             if refuses and _TOP_KIND.search(data, begin, end) is not None:
                 count += 1  # a kind line is content
             elif _CONTENT.search(data, begin, end) is not None:
@@ -489,7 +493,7 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
     budget = _Budget(source, options.max_documents, result)
     before = (result.document_count, len(result.errors))
     stream = _Stream(source, data)
-    if not source.is_json:
+    if stream.odd:  # a line that starts with --- and more (never in JSON, one piece)
         _separators(stream, result)
     if not options.parse_all and stream.verdicts.stream() == SKIP:  # most files: nothing to parse
         count = stream.survey(options.max_documents)
@@ -507,20 +511,11 @@ def load(source: Source, options: LoadOptions, result: LoadResult) -> None:
 
 def _separators(stream: _Stream, result: LoadResult) -> None:
     """One error for each ``---`` line that kubectl takes for a broken separator."""
-    source, data, bounds = stream.source, stream.data, stream.bounds
-    if len(bounds) == 1 and not data.startswith(b"---"):  # no line starts with ---
-        return
-    for line in bad_separators(data, [begin for begin, _ in bounds]):
+    source, data = stream.source, stream.data
+    for line in bad_separators(data, stream.odd):
         result.errors.append(Document(source, None, line, Text(data, 1)).located_error(
             line, "a line that starts with --- holds more than a comment; kubectl refuses the file "
             "('invalid Yaml document separator')"))
-
-
-def _kindless(data: bytes, begin: int = 0, end: int | None = None) -> bool:
-    """A piece with content and no ``kind`` key at the start of a line: it may be a document kubectl refuses
-    for want of a kind (``_what``), so it is parsed, whatever kinds it names."""
-    end = len(data) if end is None else end
-    return _TOP_KIND.search(data, begin, end) is None and _CONTENT.search(data, begin, end) is not None
 
 
 def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budget: _Budget) -> None:
@@ -528,13 +523,30 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
     parsed and refused; what can be decided for the whole stream is decided once (whether any piece
     holds a directive, keeps its text)."""
     source, data, objects, verdicts = stream.source, stream.data, stream.kinds, stream.verdicts
-    directives = data.startswith(b"%") or b"\n%" in data  # a line that _DIRECTIVE finds
+    # a line that _DIRECTIVE finds (a % is looked for first: that search is much the faster one)
+    directives = data.find(b"%") >= 0 and (data.startswith(b"%") or data.find(b"\n%") >= 0)
+    parse_all = options.parse_all
     text = _ascii(data)  # the stream decoded once, when that is exact
     keeps = None  # whether any piece may keep its text: asked once a piece is parsed
-    for line, begin, end in stream.pieces():
-        parse = options.parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None \
-            or objects and _kindless(data, begin, end)
-        found = verdicts.piece(begin, end) if not parse else PARSE
+    line, counted = 1, 0  # the line of the piece at ``counted``
+    for begin, end in stream.bounds:
+        line += data.count(b"\n", counted, begin)
+        counted = begin
+        if parse_all or directives and _DIRECTIVE.search(data, begin, end) is not None:
+            found = PARSE
+        elif not objects:
+            found = verdicts.piece(begin, end)
+        # the usual kind line, found by its bytes (ending before ``end``: its value's first byte is in the piece),
+        # is a _TOP_KIND match when its value starts with one of _CAPITALS (no null); a value that starts with a
+        # marker is one the piece holds, so its verdict is PARSE
+        elif (kind := data.find(b"\nkind: ", begin, end - 1)) >= 0 and _MARKED(data, kind + 7, end) is not None:
+            found = PARSE
+        elif kind >= 0 and data[kind + 7] in _CAPITALS:
+            found = verdicts.piece(begin, end)
+        elif (kind := _TOP_KIND.search(data, begin, end)) is None:  # kindless: parsed if it has content
+            found = PARSE if _CONTENT.search(data, begin, end) is not None else verdicts.piece(begin, end)
+        else:  # a kind value that starts with a marker is one the piece holds, so its verdict is PARSE
+            found = PARSE if _MARKED(data, kind.end() - 1) is not None else verdicts.piece(begin, end)
         if found != PARSE:
             if found == DEFER:
                 piece = data[begin:end]
@@ -542,18 +554,18 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
             if not _unparsed(source, data, begin, end, result, budget, line):
                 return
             continue
-        counted = result.document_count
-        chunk = data[begin:end]
+        loaded = result.document_count
         if keeps is None:
             keeps = _keeps_text(source, data)
         try:
-            if not _load_piece(source, chunk, line, None if text is None else text[begin:end], options, result, budget,
-                               _kept_text(source, chunk) if keeps else b"", objects):
+            if not _load_piece(source, data, begin, end, line, None if text is None else text[begin:end], options,
+                               result, budget, _kept_text(source, data[begin:end]) if keeps else b"", objects):
                 return
         except LoadError as exc:
+            chunk = data[begin:end]
             result.errors.append(_Piece(source, chunk, line).located_error(exc.line, str(exc)))
             # an unparsable document is still a document: count what the parser did not reach
-            missed = count_documents(chunk, source.is_json) - (result.document_count - counted)
+            missed = count_documents(chunk, source.is_json) - (result.document_count - loaded)
             if missed > 0 and not _unparsed(source, data, begin, end, result, budget, exc.line or line, missed):
                 return
 
@@ -586,11 +598,11 @@ _HIDDEN_KEY = re.compile(rb"\?(?:[ \t\r\n]|$)|(?:^|[ \t\r\n\[{,])\*", re.M)
 
 
 def _names(piece: bytes) -> frozenset | None:
-    if (b"?" in piece or b"*" in piece) and _HIDDEN_KEY.search(piece) is not None:  # found fast when absent
+    if (piece.find(b"?") >= 0 or piece.find(b"*") >= 0) and _HIDDEN_KEY.search(piece) is not None:  # fast when absent
         return None
     names = set()
     for quote, value in _NAME.findall(piece):
-        if not value or value[:1] in b"&*!|>":
+        if not value or value[0] in b"&*!|>":  # its first byte as a number, which `in` takes without an exception
             return None
         names.add(value.decode("utf-8", "surrogateescape"))
     return frozenset(names)
@@ -610,7 +622,7 @@ def load_deferred(result: LoadResult, names: set[str], options: LoadOptions) -> 
         found = LoadResult(digest=result.digest)
         budget = _Budget(entry.source, options.max_documents, found)
         try:
-            _load_piece(entry.source, entry.piece, entry.line, None, options, found, budget,
+            _load_piece(entry.source, entry.piece, 0, len(entry.piece), entry.line, None, options, found, budget,
                         _kept_text(entry.source, entry.piece))
         except LoadError as exc:
             found.errors.append(_Piece(entry.source, entry.piece, entry.line).located_error(exc.line, str(exc)))

@@ -19,7 +19,10 @@ import re
 
 from kongcheck.facts.kinds import KINDS
 
-_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00|!!binary|tag:yaml\.org,2002:binary"
+# the binary tags are found at their last word, what stands before it checked behind it, so that a search
+# tries a match at fewer characters (not at each "t" of a text); a match still starts in the line, so in
+# the piece, that holds the tag
+_ESCAPES = rb"\\(?:[xuU/\r\n]|$)|\x00|binary(?:(?<=!!binary)|(?<=tag:yaml\.org,2002:binary))"
 
 
 def markers(kinds) -> re.Pattern:
@@ -37,6 +40,8 @@ _REQUIRED = [(row.kind.encode(), row.requires) for row in KINDS if row.requires]
 _DEFERRED = [(row.kind.encode(), row.deferred_unless) for row in KINDS if row.deferred_unless]
 
 SKIP, PARSE, DEFER = 0, 1, 2
+# each row as (kind, texts, the verdict of a piece that names the kind and none of the texts)
+_ROWS = [(name, texts, SKIP) for name, texts in _REQUIRED] + [(name, texts, DEFER) for name, texts in _DEFERRED]
 
 
 def verdict(chunk: bytes) -> int:
@@ -54,15 +59,15 @@ class Verdicts:
     is searched for markers once: a piece ``data[begin:end]`` holds a marker exactly when the first
     one found at or after ``begin`` starts before ``end`` (no marker spans a line end but an escaped
     one, which a piece holds whole; a piece ends at a line end or where the stream does).  Only the
-    ``requires`` and ``deferred_unless`` rows whose kind the stream names are tried on its pieces."""
+    ``requires`` and ``deferred_unless`` rows whose kind the stream names are tried on its pieces (looked
+    for once a piece without a marker is asked for: in most streams that hold one, every piece does)."""
 
-    __slots__ = ("data", "found", "required", "deferred")
+    __slots__ = ("data", "found", "rows")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.found = MARKERS.search(data)  # the first marker at or after the pieces asked for so far
-        self.required = [(name, texts) for name, texts in _REQUIRED if name in data]
-        self.deferred = [(name, texts) for name, texts in _DEFERRED if name in data]
+        self.rows = None  # the _ROWS whose kind the stream names
 
     def stream(self) -> int:
         """The verdict of the whole stream (SKIP: no piece of it can matter)."""
@@ -75,13 +80,16 @@ class Verdicts:
             found = self.found = MARKERS.search(data, begin)
         if found is not None and found.start() < end:
             return PARSE
-        if any(data.find(name, begin, end) >= 0 and any(data.find(text, begin, end) >= 0 for text in texts)
-               for name, texts in self.required):
-            return PARSE
+        rows = self.rows
+        if rows is None:
+            # find, not `in`: that first tries its operand as an integer, making and dropping an exception
+            rows = self.rows = [row for row in _ROWS if data.find(row[0]) >= 0]
         verdict = SKIP
-        for name, texts in self.deferred:
+        for name, texts, otherwise in rows:
             if data.find(name, begin, end) >= 0:
-                if any(data.find(text, begin, end) >= 0 for text in texts):
-                    return PARSE
-                verdict = DEFER
+                for text in texts:
+                    if data.find(text, begin, end) >= 0:
+                        return PARSE
+                if otherwise:
+                    verdict = otherwise
         return verdict

@@ -102,7 +102,7 @@ def _send(names: list[str], limit: int | None, fd: int) -> None:
     with os.fdopen(fd, "wb", buffering=_BUFFER) as out:
         for name in names:
             try:
-                data = files.read_file(name) if limit is None else files.read_file_limited(name, limit)
+                data = files.read_file_limited(name, limit)
             except Exception:  # the scan reads this file itself and meets what happened here
                 out.write(_HEAD.pack(-1))
                 continue

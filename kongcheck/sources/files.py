@@ -52,16 +52,12 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 def read_file(path: str) -> bytes:
     """The bytes of a file, read with one system call when its size is known (the common case)."""
-    return _read_file(path, None)
+    return read_file_limited(path, None)
 
 
-def read_file_limited(path: str, limit: int) -> bytes:
-    """Like read_file, but never reads more than ``limit`` + 1 bytes: a regular file over the limit is
-    refused from its size alone, any other once more than the limit is read (TooLarge)."""
-    return _read_file(path, limit)
-
-
-def _read_file(path: str, limit: int | None) -> bytes:
+def read_file_limited(path: str, limit: int | None) -> bytes:
+    """Like read_file, but never reads more than ``limit`` + 1 bytes (None: no limit): a regular file over
+    the limit is refused from its size alone, any other once more than the limit is read (TooLarge)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
@@ -102,7 +98,7 @@ class FileSource(Source):
             data = ahead.take(index, limit)
             if data is not None:
                 return data
-        return read_file(self.name) if limit is None else read_file_limited(self.name, limit)
+        return read_file_limited(self.name, limit)
 
 
 def _stdin_source(data: bytes | None = None, name: str | None = None) -> Source:
