@@ -19,7 +19,7 @@ from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION, PLUGINS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
-from kongcheck.index.objects import FieldError, Obj, identify, shared_text
+from kongcheck.index.objects import RELEASED, FieldError, Obj, identify, shared_text
 from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ResourceRef, ScanError
@@ -201,7 +201,7 @@ class KongIndex:
 
     @property
     def kong_resources(self) -> int:
-        return sum(1 for record in self.records.values() if self.is_kong_relevant(record))
+        return sum(map(self.is_kong_relevant, self.records.values()))
 
 
 def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
@@ -307,8 +307,6 @@ class Digest(NamedTuple):
 # origins, and the CA certificate class check); a document keeps these, and its kind's position, only
 _KEPT = frozenset({PLUGINS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION})
 _KEPT_CA = _KEPT | {CLASS_ANNOTATION}
-_RELEASED = LMap()  # the body of a released document that keeps no annotation (shared, never written)
-_RELEASED.line, _RELEASED.column, _RELEASED.pos = 1, 1, {}
 
 
 def _kept_metadata(metadata, kept: frozenset) -> LMap:
@@ -316,7 +314,7 @@ def _kept_metadata(metadata, kept: frozenset) -> LMap:
     that reading it fails as before); the shared empty mapping when there are none."""
     annotations = metadata.get("annotations") if isinstance(metadata, LMap) else None
     if not isinstance(annotations, LMap) or kept.isdisjoint(annotations):
-        return _RELEASED
+        return RELEASED
     entries = LMap()
     entries.line, entries.column, entries.pos = annotations.line, annotations.column, {}
     for name in kept.intersection(annotations):
@@ -343,8 +341,8 @@ def _release(doc: Document, digest: Record | Digest) -> None:
         record, objs = digest, (digest.obj,)
     kept = _KEPT_CA if getattr(record, "ca_label", None) is not None else _KEPT
     metadata = _kept_metadata(doc.body.get("metadata"), kept)
-    if metadata is _RELEASED:
-        doc.body = _RELEASED
+    if metadata is RELEASED:
+        doc.body = RELEASED
     else:
         doc.body = LMap(metadata=metadata)
         doc.body.line, doc.body.column, doc.body.pos = metadata.line, metadata.column, {}
@@ -411,14 +409,27 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         index.records[ref] = record
 
 
-def _makers(index: KongIndex) -> None:
-    """The Secrets that SealedSecrets and ExternalSecrets of the input make, by (namespace, name); of two
-    makers of one Secret the later in apply order counts.  A live maker (from a snapshot) makes nothing
-    more: what it made is in the cluster already, or it failed to make it."""
-    makers = [r for r in index.records.values()
-              if isinstance(r, SecretMaker) and r.target is not None and not r.obj.is_live]
+def _group(index: KongIndex) -> list[Record]:
+    """One pass over the winning records: group them by kind, note the Secrets that SealedSecrets and
+    ExternalSecrets of the input make, by (namespace, name) (of two makers of one Secret the later in apply
+    order counts; a live maker, from a snapshot, makes nothing more: what it made is in the cluster already,
+    or it failed to make it), and return the records with a CA certificate label."""
+    by_kind: dict[str, list[Record]] = {}
+    makers, labelled = [], []
+    for record in index.records.values():
+        kind = record.obj.ref.kind
+        records = by_kind.get(kind)
+        if records is None:
+            records = by_kind[kind] = []
+        records.append(record)
+        if getattr(record, "ca_label", None) is not None:
+            labelled.append(record)
+        if isinstance(record, SecretMaker) and record.target is not None and not record.obj.is_live:
+            makers.append(record)
+    index.by_kind = by_kind
     for maker in sorted(makers, key=lambda r: r.obj.doc.order):
         index.makers[(maker.obj.ref.namespace, maker.target)] = maker
+    return labelled
 
 
 def _is_default_class(index: KongIndex) -> bool:
@@ -459,27 +470,32 @@ def _sort(index: KongIndex, reader: _Reader) -> None:
             processed.append(record)
 
 
-def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, str | None]:
-    target = settings.target
-    if secret.label_type is not None and target.reads_label:
-        return secret.label_type, "label"
-    if secret.legacy_type is not None and target.reads_legacy_type:
-        return secret.legacy_type, "legacy"
+def _credential_type(secret: Record, reads_label: bool, reads_legacy_type: bool) -> tuple[str | None, str | None]:
+    """The credential type KIC reads of ``secret`` (the target's ``reads_label`` and ``reads_legacy_type``), and from where."""
+    label = secret.label_type
+    if label is not None and reads_label:
+        return label, "label"
+    legacy = secret.legacy_type
+    if legacy is not None and reads_legacy_type:
+        return legacy, "legacy"
     return None, None
 
 
 def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
+    target = index.settings.target
+    reads = target.reads_label, target.reads_legacy_type  # worked out once, not per reference
+    records, group = index.records, BY_KIND["Secret"].group
     for row in BY_KIND.values():
         if row.secret_refs is None:
             continue
         for owner in index.of(row.kind):
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
-                secret = index.find("Secret", namespace, name.text)
+                secret = records.get(("Secret", namespace, name.text, group))  # index.find, without its call
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
-                    attachment = Attachment(owner, name, secret, *_credential_type(secret, index.settings))
+                    attachment = Attachment(owner, name, secret, *_credential_type(secret, *reads))
                     _named(index.named_by, secret.obj.ref, attachment)
                 else:
                     refused = index.input_refused.get(("Secret", namespace, name.text))
@@ -504,19 +520,16 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     index = KongIndex(settings, unread=unread)
     reader = _Reader(settings)
     _collect(documents, index, reader)
-    index.by_kind = {}
-    for record in index.records.values():
-        index.by_kind.setdefault(record.obj.ref.kind, []).append(record)
-    _makers(index)
+    labelled = _group(index)
     _sort(index, reader)
     _attach(index)
-    index.ca_certificates = _ca_certificates(index)
+    index.ca_certificates = _ca_certificates(index, labelled)
     return index
 
 
-def _ca_certificates(index: KongIndex):
-    """The CA certificates KIC builds (index/cacerts.py, imported only when some object is labelled)."""
-    labelled = [record for record in index.records.values() if getattr(record, "ca_label", None) is not None]
+def _ca_certificates(index: KongIndex, labelled: list[Record]):
+    """The CA certificates KIC builds from the ``labelled`` records (index/cacerts.py, imported only when
+    some object is labelled)."""
     if not labelled:
         return None
     from kongcheck.index import cacerts

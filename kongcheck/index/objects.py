@@ -17,6 +17,10 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 
 _new_ref = tuple.__new__
 
+# the metadata (and body) of a released object that keeps no annotation: shared, never written
+RELEASED = LMap()
+RELEASED.line, RELEASED.column, RELEASED.pos = 1, 1, {}
+
 
 class FieldError(Exception):
     """A field of the wrong type: the API server would refuse the object."""

@@ -37,6 +37,8 @@ def parse(obj: Obj) -> Consumer:
 
 def refused(record: Consumer, target: Target) -> Refusal | None:
     """KIC >= 3.2 CRDs make `credentials` and `consumerGroups` sets: a repeated entry is refused."""
+    if len(record.credentials) < 2 and len(record.groups) < 2:  # nothing can repeat (most consumers)
+        return None
     if not target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
         return None
     for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):
