@@ -93,6 +93,11 @@ class KongIndex:
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
         self.by_kind: dict[str, list[Record]] | None = None  # the winning records of each kind, once all are known
 
+    def named_often(self) -> list[tuple[ResourceRef, list[Attachment]]]:
+        """(Secret ref, the attachments that name it, in order) for each Secret that several attachments
+        name, in the order first named (a Secret named once, the usual one, is left out unvisited)."""
+        return [(ref, found) for ref, found in self.named_by.items() if found.__class__ is list]
+
     def naming(self, ref: ResourceRef) -> list[Attachment] | tuple[Attachment, ...]:
         """The attachments that name the Secret ``ref`` (one in the input, or one some object makes), in order."""
         found = self.named_by.get(ref, ())
@@ -388,6 +393,7 @@ class Digester:
 def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:
     """Parse every relevant definition; the last one of each object wins."""
     namespace = index.settings.namespace
+    records = index.records
     for doc in documents:
         digest = doc.digest if doc.digest is not None else _digest(doc, namespace, reader)
         if digest.__class__ is Digest:
@@ -401,35 +407,12 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         else:
             record = digest  # a document that gave only its record
         ref = record.obj.ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
-        previous = index.records.get(ref)
-        if previous is not None:
+        previous = records.setdefault(ref, record)
+        if previous is not record:  # an earlier definition: the last one wins
             index.shadowed.setdefault(ref, []).append(previous.obj)
             if previous.obj.is_live and not record.obj.is_live:
                 index.replaced[ref] = previous
-        index.records[ref] = record
-
-
-def _group(index: KongIndex) -> list[Record]:
-    """One pass over the winning records: group them by kind, note the Secrets that SealedSecrets and
-    ExternalSecrets of the input make, by (namespace, name) (of two makers of one Secret the later in apply
-    order counts; a live maker, from a snapshot, makes nothing more: what it made is in the cluster already,
-    or it failed to make it), and return the records with a CA certificate label."""
-    by_kind: dict[str, list[Record]] = {}
-    makers, labelled = [], []
-    for record in index.records.values():
-        kind = record.obj.ref.kind
-        records = by_kind.get(kind)
-        if records is None:
-            records = by_kind[kind] = []
-        records.append(record)
-        if getattr(record, "ca_label", None) is not None:
-            labelled.append(record)
-        if isinstance(record, SecretMaker) and record.target is not None and not record.obj.is_live:
-            makers.append(record)
-    index.by_kind = by_kind
-    for maker in sorted(makers, key=lambda r: r.obj.doc.order):
-        index.makers[(maker.obj.ref.namespace, maker.target)] = maker
-    return labelled
+            records[ref] = record
 
 
 def _is_default_class(index: KongIndex) -> bool:
@@ -440,18 +423,31 @@ def _is_default_class(index: KongIndex) -> bool:
     return bool(found is not None and found.is_default)
 
 
-def _sort(index: KongIndex, reader: _Reader) -> None:
-    """Split the classed objects into processed, ignored and refused ones."""
-    index.default_class = _is_default_class(index)
-    target = index.settings.target
-    kinds: dict[str, tuple] = {}  # kind -> (its row, its refusal check, its processed list)
+def _sort(index: KongIndex, reader: _Reader) -> list[Record]:
+    """One pass over the winning records: group them by kind; note the Secrets that SealedSecrets and
+    ExternalSecrets of the input make, by (namespace, name) (of two makers of one Secret the later in apply
+    order counts; a live maker, from a snapshot, makes nothing more: what it made is in the cluster already,
+    or it failed to make it); split the classed objects into processed, ignored and refused ones.  Returns
+    the records with a CA certificate label."""
+    index.default_class = default_class = _is_default_class(index)
+    settings = index.settings
+    target = settings.target
+    kinds: dict[str, tuple] = {}  # kind -> (its row, its refusal check, its processed list, its records)
+    by_kind: dict[str, list[Record]] = {}
+    makers, labelled = [], []
     for record in index.records.values():
         kind = record.obj.ref.kind
         found = kinds.get(kind)
         if found is None:
             row = BY_KIND[kind]
-            found = kinds[kind] = (row, getattr(reader.module(row), "refused", None), [])
-        row, check, processed = found
+            found = kinds[kind] = (row, getattr(reader.module(row), "refused", None), [], [])
+            by_kind[kind] = found[3]
+        row, check, processed, records = found
+        records.append(record)
+        if getattr(record, "ca_label", None) is not None:
+            labelled.append(record)
+        if isinstance(record, SecretMaker) and record.target is not None and not record.obj.is_live:
+            makers.append(record)
         refusal = check(record, target) if check is not None else None
         if refusal is not None:
             index.refused.append(refusal)
@@ -461,13 +457,17 @@ def _sort(index: KongIndex, reader: _Reader) -> None:
         if row.since is not None and target.kic < row.since:  # whatever its class: the kind does not exist yet
             index.ignored.append(Ignored(record, missing_crd(row), True, crd_missing=True))
             continue
-        reason = ignored_reason(record, index.settings, index.default_class)
+        reason = ignored_reason(record, settings, default_class)
         if reason is not None:
             index.ignored.append(Ignored(record, *reason))
         else:
             if not processed:
                 index.processed[kind] = processed  # in the order kinds are first processed
             processed.append(record)
+    index.by_kind = by_kind
+    for maker in sorted(makers, key=lambda r: r.obj.doc.order):
+        index.makers[(maker.obj.ref.namespace, maker.target)] = maker
+    return labelled
 
 
 def _credential_type(secret: Record, reads_label: bool, reads_legacy_type: bool) -> tuple[str | None, str | None]:
@@ -520,8 +520,7 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     index = KongIndex(settings, unread=unread)
     reader = _Reader(settings)
     _collect(documents, index, reader)
-    labelled = _group(index)
-    _sort(index, reader)
+    labelled = _sort(index, reader)
     _attach(index)
     index.ca_certificates = _ca_certificates(index, labelled)
     return index
