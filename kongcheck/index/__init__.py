@@ -19,8 +19,8 @@ from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION, PLUGINS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
-from kongcheck.index.objects import RELEASED, FieldError, Obj, identify, shared_text
-from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
+from kongcheck.index.objects import RELEASED, FieldError, Obj, identify
+from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, metadata_value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ResourceRef, ScanError
 from kongcheck.parse.values import LMap
@@ -234,12 +234,6 @@ def _timestamp(obj: Obj) -> str | None:
     return text
 
 
-def _metadata_value(obj: Obj, entries: LMap, name: str) -> Value | None:
-    """A label or annotation of a mapping Obj.check_metadata_text() returned (its values are text or null)."""
-    text = entries.get(name)
-    return None if text is None else Value(shared_text(text), obj, entries.where(name))
-
-
 def _control_plane(obj: Obj) -> str | None:
     spec = obj.get(obj.body, "spec", LMap, "spec")
     ref = obj.get(spec, "controlPlaneRef", LMap, "spec.controlPlaneRef") if spec else None
@@ -274,9 +268,9 @@ class _Reader:
             record.created = _timestamp(obj)
         if annotations is not None:  # else the record's defaults: no tags, no class annotation
             if TAGS_ANNOTATION in annotations:
-                record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+                record.tags = metadata_value(obj, annotations, TAGS_ANNOTATION)
             if row.classed:
-                record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
+                record.class_annotation = metadata_value(obj, annotations, CLASS_ANNOTATION)
         if labels is not None and self.selects:  # an object without labels matches no label selector: it is sent
             record.to_webhook = webhook.sent(self.install, labels.get)
         if paths is None:  # the record's FIELDS are its parser's: known once a record is made
