@@ -337,7 +337,7 @@ def _release(doc: Document, digest: Record | Digest) -> None:
         record = digest.record
         objs = [record.obj] if record is not None else [obj for obj, _ in digest.problems if obj is not None]
     else:
-        record, objs = digest, (digest.obj,)
+        record, objs = digest, None  # a document that gave only its record (most)
     kept = _KEPT_CA if getattr(record, "ca_label", None) is not None else _KEPT
     metadata = _kept_metadata(doc.body.get("metadata"), kept)
     if metadata is RELEASED:
@@ -345,8 +345,11 @@ def _release(doc: Document, digest: Record | Digest) -> None:
     else:
         doc.body = LMap(metadata=metadata)
         doc.body.line, doc.body.column, doc.body.pos = metadata.line, metadata.column, {}
-    for obj in objs:
-        obj.release(metadata, kept)
+    if objs is None:
+        record.obj.release(metadata, kept)
+    else:
+        for obj in objs:
+            obj.release(metadata, kept)
 
 
 def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = False) -> Record | Digest:

@@ -92,7 +92,7 @@ def _entry(field: str, position: tuple[int, int | None]) -> str:
 
 def parse(obj: Obj) -> Secret:
     values: dict[str, Value] = {}
-    bad: list[BadValue] = []
+    bad: list[BadValue] | None = None  # made for the first invalid value (most Secrets have none)
     body = obj.body
     data = body.get("data")
     if data.__class__ is not LMap:
@@ -105,6 +105,7 @@ def parse(obj: Obj) -> Secret:
         try:
             values[key] = Decoded(decode_base64(text), obj, position)
         except ValueError:
+            bad = [] if bad is None else bad
             bad.append(BadValue(position[0], f"{_entry('data', position)} is not valid base64; the API server "
                                              "refuses it"))
     string_data = body.get("stringData")
