@@ -167,7 +167,8 @@ class OneValue(Mapping):
 
 class Record:
     """What every record has; a kind's parser module (index/kinds/) subclasses it with the kind's own
-    fields, taken as keywords after the object.  ``FIELDS`` names the kind's own fields that hold a
+    fields, taken after the object (by position where records are made for most documents: a call with
+    keywords costs more).  ``FIELDS`` names the kind's own fields that hold a
     unique field's value (dotted path -> attribute, read as the index would read the path), so that
     the index reads those paths only once."""
 

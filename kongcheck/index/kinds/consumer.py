@@ -15,7 +15,7 @@ class Consumer(Classed):
     __slots__ = ("username", "custom_id", "credentials", "groups")
     FIELDS = MappingProxyType({"username": "username", "custom_id": "custom_id"})
 
-    def __init__(self, obj: Obj, *, username: Value | None = None, custom_id: Value | None = None,
+    def __init__(self, obj: Obj, username: Value | None = None, custom_id: Value | None = None,
                  credentials: tuple[Value, ...] = (), groups: tuple[Value, ...] = ()) -> None:
         Classed.__init__(self, obj)
         self.username = username
@@ -26,12 +26,12 @@ class Consumer(Classed):
 
 def parse(obj: Obj) -> Consumer:
     body = obj.body
-    return Consumer(
+    return Consumer(  # by position: the fields in the order __init__ takes them (a call without keywords)
         obj,
-        username=text_value(obj, body, "username", "username"),
-        custom_id=text_value(obj, body, "custom_id", "custom_id"),
-        credentials=text_list(obj, body, "credentials"),
-        groups=text_list(obj, body, "consumerGroups"),
+        text_value(obj, body, "username", "username"),  # username
+        text_value(obj, body, "custom_id", "custom_id"),  # custom_id
+        text_list(obj, body, "credentials"),  # credentials
+        text_list(obj, body, "consumerGroups"),  # groups
     )
 
 

@@ -22,7 +22,7 @@ class Secret(Record):
     __slots__ = ("type_label", "values", "ca_label", "label_type", "legacy_type")
     bad_values: tuple | list = ()  # data values the API server refuses (a BadSecret's): it refuses the Secret
 
-    def __init__(self, obj: Obj, *, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
+    def __init__(self, obj: Obj, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
                  ca_label: Value | None = None) -> None:
         Record.__init__(self, obj)
         self.type_label = type_label  # konghq.com/credential (its text may be empty)
@@ -124,4 +124,4 @@ def parse(obj: Obj) -> Secret:
     ca_label = label_value(obj, CA_CERT_LABEL)
     if bad:
         return BadSecret(obj, bad, type_label=type_label, values=values, ca_label=ca_label)
-    return Secret(obj, type_label=type_label, values=values, ca_label=ca_label)
+    return Secret(obj, type_label, values, ca_label)  # by position: a call without keywords
