@@ -481,7 +481,7 @@ def _credential_type(secret: Record, reads_label: bool, reads_legacy_type: bool)
 def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
     target = index.settings.target
-    reads = target.reads_label, target.reads_legacy_type  # worked out once, not per reference
+    reads_label, reads_legacy_type = target.reads_label, target.reads_legacy_type  # worked out once, not per reference
     records, group = index.records, BY_KIND["Secret"].group
     for row in BY_KIND.values():
         if row.secret_refs is None:
@@ -492,7 +492,8 @@ def _attach(index: KongIndex) -> None:
                 secret = records.get(("Secret", namespace, name.text, group))  # index.find, without its call
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
-                    attachment = Attachment(owner, name, secret, *_credential_type(secret, *reads))
+                    cred_type, via = _credential_type(secret, reads_label, reads_legacy_type)
+                    attachment = Attachment(owner, name, secret, cred_type, via)
                     _named(index.named_by, secret.obj.ref, attachment)
                 else:
                     refused = index.input_refused.get(("Secret", namespace, name.text))
