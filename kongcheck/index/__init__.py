@@ -206,7 +206,12 @@ class KongIndex:
 
     @property
     def kong_resources(self) -> int:
-        return sum(map(self.is_kong_relevant, self.records.values()))
+        """How many records are Kong-relevant (is_kong_relevant).  Once the records are grouped, every record
+        of a classed kind counts without a look: it is a Classed record, which is no SecretMaker and no Secret."""
+        if self.by_kind is None:
+            return sum(map(self.is_kong_relevant, self.records.values()))
+        return sum(len(records) if BY_KIND[kind].classed else sum(map(self.is_kong_relevant, records))
+                   for kind, records in self.by_kind.items())
 
 
 def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
