@@ -19,8 +19,8 @@ from kongcheck.facts.kinds import BY_KIND, Kind
 from kongcheck.facts.kube import CLASS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION, PLUGINS_ANNOTATION, TAGS_ANNOTATION
 from kongcheck.facts.outcomes import Claimant, by_age
 from kongcheck.index.classes import ignored_reason, missing_crd
-from kongcheck.index.objects import FieldError, Obj, identify, shared_text
-from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, path_value
+from kongcheck.index.objects import RELEASED, FieldError, Obj, identify
+from kongcheck.index.records import Classed, Record, Refusal, SecretMaker, Value, metadata_value, path_value
 from kongcheck.loading import Document
 from kongcheck.model import ResourceRef, ScanError
 from kongcheck.parse.values import LMap
@@ -92,6 +92,11 @@ class KongIndex:
         self.makers: dict = {}  # (namespace, Secret name) -> the SecretMaker that makes it
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
         self.by_kind: dict[str, list[Record]] | None = None  # the winning records of each kind, once all are known
+
+    def named_often(self) -> list[tuple[ResourceRef, list[Attachment]]]:
+        """(Secret ref, the attachments that name it, in order) for each Secret that several attachments
+        name, in the order first named (a Secret named once, the usual one, is left out unvisited)."""
+        return [(ref, found) for ref, found in self.named_by.items() if found.__class__ is list]
 
     def naming(self, ref: ResourceRef) -> list[Attachment] | tuple[Attachment, ...]:
         """The attachments that name the Secret ``ref`` (one in the input, or one some object makes), in order."""
@@ -201,7 +206,12 @@ class KongIndex:
 
     @property
     def kong_resources(self) -> int:
-        return sum(1 for record in self.records.values() if self.is_kong_relevant(record))
+        """How many records are Kong-relevant (is_kong_relevant).  Once the records are grouped, every record
+        of a classed kind counts without a look: it is a Classed record, which is no SecretMaker and no Secret."""
+        if self.by_kind is None:
+            return sum(map(self.is_kong_relevant, self.records.values()))
+        return sum(len(records) if BY_KIND[kind].classed else sum(map(self.is_kong_relevant, records))
+                   for kind, records in self.by_kind.items())
 
 
 def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
@@ -227,12 +237,6 @@ def _timestamp(obj: Obj) -> str | None:
         raise FieldError(f"{obj.ref.kind} {obj.ref.name!r}: metadata.creationTimestamp is not an RFC 3339 time; "
                          "the API server refuses it", obj.metadata.where("creationTimestamp")[0])
     return text
-
-
-def _metadata_value(obj: Obj, entries: LMap, name: str) -> Value | None:
-    """A label or annotation of a mapping Obj.check_metadata_text() returned (its values are text or null)."""
-    text = entries.get(name)
-    return None if text is None else Value(shared_text(text), obj, entries.where(name))
 
 
 def _control_plane(obj: Obj) -> str | None:
@@ -269,9 +273,9 @@ class _Reader:
             record.created = _timestamp(obj)
         if annotations is not None:  # else the record's defaults: no tags, no class annotation
             if TAGS_ANNOTATION in annotations:
-                record.tags = _metadata_value(obj, annotations, TAGS_ANNOTATION)
+                record.tags = metadata_value(obj, annotations, TAGS_ANNOTATION)
             if row.classed:
-                record.class_annotation = _metadata_value(obj, annotations, CLASS_ANNOTATION)
+                record.class_annotation = metadata_value(obj, annotations, CLASS_ANNOTATION)
         if labels is not None and self.selects:  # an object without labels matches no label selector: it is sent
             record.to_webhook = webhook.sent(self.install, labels.get)
         if paths is None:  # the record's FIELDS are its parser's: known once a record is made
@@ -307,8 +311,6 @@ class Digest(NamedTuple):
 # origins, and the CA certificate class check); a document keeps these, and its kind's position, only
 _KEPT = frozenset({PLUGINS_ANNOTATION, IGNORE_ANNOTATION, ORIGIN_ANNOTATION})
 _KEPT_CA = _KEPT | {CLASS_ANNOTATION}
-_RELEASED = LMap()  # the body of a released document that keeps no annotation (shared, never written)
-_RELEASED.line, _RELEASED.column, _RELEASED.pos = 1, 1, {}
 
 
 def _kept_metadata(metadata, kept: frozenset) -> LMap:
@@ -316,7 +318,7 @@ def _kept_metadata(metadata, kept: frozenset) -> LMap:
     that reading it fails as before); the shared empty mapping when there are none."""
     annotations = metadata.get("annotations") if isinstance(metadata, LMap) else None
     if not isinstance(annotations, LMap) or kept.isdisjoint(annotations):
-        return _RELEASED
+        return RELEASED
     entries = LMap()
     entries.line, entries.column, entries.pos = annotations.line, annotations.column, {}
     for name in kept.intersection(annotations):
@@ -340,16 +342,19 @@ def _release(doc: Document, digest: Record | Digest) -> None:
         record = digest.record
         objs = [record.obj] if record is not None else [obj for obj, _ in digest.problems if obj is not None]
     else:
-        record, objs = digest, (digest.obj,)
+        record, objs = digest, None  # a document that gave only its record (most)
     kept = _KEPT_CA if getattr(record, "ca_label", None) is not None else _KEPT
     metadata = _kept_metadata(doc.body.get("metadata"), kept)
-    if metadata is _RELEASED:
-        doc.body = _RELEASED
+    if metadata is RELEASED:
+        doc.body = RELEASED
     else:
         doc.body = LMap(metadata=metadata)
         doc.body.line, doc.body.column, doc.body.pos = metadata.line, metadata.column, {}
-    for obj in objs:
-        obj.release(metadata, kept)
+    if objs is None:
+        record.obj.release(metadata, kept)
+    else:
+        for obj in objs:
+            obj.release(metadata, kept)
 
 
 def _digest(doc: Document, namespace: str, reader: _Reader, references: bool = False) -> Record | Digest:
@@ -390,6 +395,7 @@ class Digester:
 def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> None:
     """Parse every relevant definition; the last one of each object wins."""
     namespace = index.settings.namespace
+    records = index.records
     for doc in documents:
         digest = doc.digest if doc.digest is not None else _digest(doc, namespace, reader)
         if digest.__class__ is Digest:
@@ -403,22 +409,12 @@ def _collect(documents: list[Document], index: KongIndex, reader: _Reader) -> No
         else:
             record = digest  # a document that gave only its record
         ref = record.obj.ref  # the records are keyed by their ResourceRef: one tuple per object, no copy
-        previous = index.records.get(ref)
-        if previous is not None:
+        previous = records.setdefault(ref, record)
+        if previous is not record:  # an earlier definition: the last one wins
             index.shadowed.setdefault(ref, []).append(previous.obj)
             if previous.obj.is_live and not record.obj.is_live:
                 index.replaced[ref] = previous
-        index.records[ref] = record
-
-
-def _makers(index: KongIndex) -> None:
-    """The Secrets that SealedSecrets and ExternalSecrets of the input make, by (namespace, name); of two
-    makers of one Secret the later in apply order counts.  A live maker (from a snapshot) makes nothing
-    more: what it made is in the cluster already, or it failed to make it."""
-    makers = [r for r in index.records.values()
-              if isinstance(r, SecretMaker) and r.target is not None and not r.obj.is_live]
-    for maker in sorted(makers, key=lambda r: r.obj.doc.order):
-        index.makers[(maker.obj.ref.namespace, maker.target)] = maker
+            records[ref] = record
 
 
 def _is_default_class(index: KongIndex) -> bool:
@@ -429,18 +425,31 @@ def _is_default_class(index: KongIndex) -> bool:
     return bool(found is not None and found.is_default)
 
 
-def _sort(index: KongIndex, reader: _Reader) -> None:
-    """Split the classed objects into processed, ignored and refused ones."""
-    index.default_class = _is_default_class(index)
-    target = index.settings.target
-    kinds: dict[str, tuple] = {}  # kind -> (its row, its refusal check, its processed list)
+def _sort(index: KongIndex, reader: _Reader) -> list[Record]:
+    """One pass over the winning records: group them by kind; note the Secrets that SealedSecrets and
+    ExternalSecrets of the input make, by (namespace, name) (of two makers of one Secret the later in apply
+    order counts; a live maker, from a snapshot, makes nothing more: what it made is in the cluster already,
+    or it failed to make it); split the classed objects into processed, ignored and refused ones.  Returns
+    the records with a CA certificate label."""
+    index.default_class = default_class = _is_default_class(index)
+    settings = index.settings
+    target = settings.target
+    kinds: dict[str, tuple] = {}  # kind -> (its row, its refusal check, its processed list, its records)
+    by_kind: dict[str, list[Record]] = {}
+    makers, labelled = [], []
     for record in index.records.values():
         kind = record.obj.ref.kind
         found = kinds.get(kind)
         if found is None:
             row = BY_KIND[kind]
-            found = kinds[kind] = (row, getattr(reader.module(row), "refused", None), [])
-        row, check, processed = found
+            found = kinds[kind] = (row, getattr(reader.module(row), "refused", None), [], [])
+            by_kind[kind] = found[3]
+        row, check, processed, records = found
+        records.append(record)
+        if getattr(record, "ca_label", None) is not None:
+            labelled.append(record)
+        if isinstance(record, SecretMaker) and record.target is not None and not record.obj.is_live:
+            makers.append(record)
         refusal = check(record, target) if check is not None else None
         if refusal is not None:
             index.refused.append(refusal)
@@ -450,36 +459,46 @@ def _sort(index: KongIndex, reader: _Reader) -> None:
         if row.since is not None and target.kic < row.since:  # whatever its class: the kind does not exist yet
             index.ignored.append(Ignored(record, missing_crd(row), True, crd_missing=True))
             continue
-        reason = ignored_reason(record, index.settings, index.default_class)
+        reason = ignored_reason(record, settings, default_class)
         if reason is not None:
             index.ignored.append(Ignored(record, *reason))
         else:
             if not processed:
                 index.processed[kind] = processed  # in the order kinds are first processed
             processed.append(record)
+    index.by_kind = by_kind
+    for maker in sorted(makers, key=lambda r: r.obj.doc.order):
+        index.makers[(maker.obj.ref.namespace, maker.target)] = maker
+    return labelled
 
 
-def _credential_type(secret: Record, settings: Settings) -> tuple[str | None, str | None]:
-    target = settings.target
-    if secret.label_type is not None and target.reads_label:
-        return secret.label_type, "label"
-    if secret.legacy_type is not None and target.reads_legacy_type:
-        return secret.legacy_type, "legacy"
+def _credential_type(secret: Record, reads_label: bool, reads_legacy_type: bool) -> tuple[str | None, str | None]:
+    """The credential type KIC reads of ``secret`` (the target's ``reads_label`` and ``reads_legacy_type``), and from where."""
+    label = secret.label_type
+    if label is not None and reads_label:
+        return label, "label"
+    legacy = secret.legacy_type
+    if legacy is not None and reads_legacy_type:
+        return legacy, "legacy"
     return None, None
 
 
 def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
+    target = index.settings.target
+    reads_label, reads_legacy_type = target.reads_label, target.reads_legacy_type  # worked out once, not per reference
+    records, group = index.records, BY_KIND["Secret"].group
     for row in BY_KIND.values():
         if row.secret_refs is None:
             continue
         for owner in index.of(row.kind):
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
-                secret = index.find("Secret", namespace, name.text)
+                secret = records.get(("Secret", namespace, name.text, group))  # index.find, without its call
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
-                    attachment = Attachment(owner, name, secret, *_credential_type(secret, index.settings))
+                    cred_type, via = _credential_type(secret, reads_label, reads_legacy_type)
+                    attachment = Attachment(owner, name, secret, cred_type, via)
                     _named(index.named_by, secret.obj.ref, attachment)
                 else:
                     refused = index.input_refused.get(("Secret", namespace, name.text))
@@ -504,19 +523,15 @@ def build(documents: list[Document], settings: Settings, unread: int = 0) -> Kon
     index = KongIndex(settings, unread=unread)
     reader = _Reader(settings)
     _collect(documents, index, reader)
-    index.by_kind = {}
-    for record in index.records.values():
-        index.by_kind.setdefault(record.obj.ref.kind, []).append(record)
-    _makers(index)
-    _sort(index, reader)
+    labelled = _sort(index, reader)
     _attach(index)
-    index.ca_certificates = _ca_certificates(index)
+    index.ca_certificates = _ca_certificates(index, labelled)
     return index
 
 
-def _ca_certificates(index: KongIndex):
-    """The CA certificates KIC builds (index/cacerts.py, imported only when some object is labelled)."""
-    labelled = [record for record in index.records.values() if getattr(record, "ca_label", None) is not None]
+def _ca_certificates(index: KongIndex, labelled: list[Record]):
+    """The CA certificates KIC builds from the ``labelled`` records (index/cacerts.py, imported only when
+    some object is labelled)."""
     if not labelled:
         return None
     from kongcheck.index import cacerts

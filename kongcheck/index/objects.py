@@ -17,6 +17,10 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 
 _new_ref = tuple.__new__
 
+# the metadata (and body) of a released object that keeps no annotation: shared, never written
+RELEASED = LMap()
+RELEASED.line, RELEASED.column, RELEASED.pos = 1, 1, {}
+
 
 class FieldError(Exception):
     """A field of the wrong type: the API server would refuse the object."""
@@ -93,17 +97,21 @@ class Obj:
         """FieldError for a label or annotation whose value is not text: the API server refuses the whole
         object (``map[string]string``), whichever of them kongcheck reads.  Returns the labels and the
         annotations (None: absent), every value of which is then text or null."""
-        return self._text_entries("labels"), self._text_entries("annotations")
+        metadata = self.metadata
+        labels, annotations = metadata.get("labels"), metadata.get("annotations")  # most objects have one of them
+        if labels is not None:
+            self._text_entries("labels", labels)
+        if annotations is not None:
+            self._text_entries("annotations", annotations)
+        return labels, annotations
 
-    def _text_entries(self, field: str) -> LMap | None:
-        entries = self.metadata.get(field)
-        if entries is not None:
-            if entries.__class__ is not LMap:
-                entries = self.get(self.metadata, field, LMap, f"metadata.{field}")
-            for name, text in entries.items():
-                if text.__class__ is not str and text is not None:
-                    self._metadata_map(field, name)  # raises the located FieldError
-        return entries
+    def _text_entries(self, field: str, entries) -> None:
+        """FieldError unless ``entries`` (metadata[field]) is a mapping of text or null values."""
+        if entries.__class__ is not LMap:
+            self.get(self.metadata, field, LMap, f"metadata.{field}")  # the type check and its error
+        for name, text in entries.items():
+            if text.__class__ is not str and text is not None:
+                self._metadata_map(field, name)  # raises the located FieldError
 
     def annotation(self, name: str) -> str | None:
         found = self._metadata_map("annotations", name)

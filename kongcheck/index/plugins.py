@@ -29,6 +29,7 @@ from kongcheck.facts import plugins as facts
 from kongcheck.facts.kube import PLUGINS_ANNOTATION
 from kongcheck.index.gateway_api import backend_services, for_kic
 from kongcheck.index.kinds.service import inconsistent_annotations
+from kongcheck.index.objects import RELEASED
 from kongcheck.index.records import Record, Value, plugin_refs
 
 
@@ -80,18 +81,16 @@ class Generated(NamedTuple):
 
 
 class PluginState:
-    __slots__ = ("instances", "missing", "refused", "global_clashes", "generated", "consumers")
+    __slots__ = ("instances", "missing", "refused", "global_clashes", "generated")
 
     def __init__(self, instances: list[Instance] | None = None, missing: list[Reference] | None = None,
                  refused: list[Reference] | None = None, global_clashes: dict[str, list[Record]] | None = None,
-                 generated: dict[str, list[Generated]] | None = None,
-                 consumers: dict[str, list[Record]] | None = None) -> None:
+                 generated: dict[str, list[Generated]] | None = None) -> None:
         self.instances = [] if instances is None else instances
         self.missing = [] if missing is None else missing  # no such KongPlugin or KongClusterPlugin
         self.refused = [] if refused is None else refused  # a namespace prefix without a ReferenceGrant
         self.global_clashes = {} if global_clashes is None else global_clashes  # type -> every global KCP of it
         self.generated = {} if generated is None else generated  # Kong route name -> plugins KIC adds
-        self.consumers = {} if consumers is None else consumers  # identifier -> processed consumers
 
 
 def _annotation(record: Record) -> Value | None:
@@ -207,10 +206,11 @@ class _Builder:
 
     def consumers(self) -> None:
         for consumer in self.index.of("KongConsumer"):
+            if consumer.obj.metadata is RELEASED:  # its tree released keeping no annotation: it has no plugins annotation
+                continue
             identifier = (consumer.username or consumer.custom_id)
             if identifier is None:
                 continue
-            self.state.consumers.setdefault(identifier.text, []).append(consumer)
             for reference in _references(consumer, _annotation(consumer)):
                 self.add(reference, "consumer", identifier.text)
         for group in self.index.of("KongConsumerGroup"):

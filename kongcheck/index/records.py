@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from kongcheck.facts.kube import KONG_ANNOTATION_PREFIX
-from kongcheck.index.objects import FieldError, Obj
+from kongcheck.index.objects import FieldError, Obj, shared_text
 from kongcheck.model import Location
 from kongcheck.parse.values import LMap, LSeq, type_name
 
@@ -167,7 +167,8 @@ class OneValue(Mapping):
 
 class Record:
     """What every record has; a kind's parser module (index/kinds/) subclasses it with the kind's own
-    fields, taken as keywords after the object.  ``FIELDS`` names the kind's own fields that hold a
+    fields, taken after the object (by position where records are made for most documents: a call with
+    keywords costs more).  ``FIELDS`` names the kind's own fields that hold a
     unique field's value (dotted path -> attribute, read as the index would read the path), so that
     the index reads those paths only once."""
 
@@ -258,10 +259,18 @@ def map_label(obj: Obj, labels: LMap | None, name: str) -> tuple[Value | None, b
     return Value(text, obj, labels.where(name)), True
 
 
+def metadata_value(obj: Obj, entries: LMap, name: str) -> Value | None:
+    """A label or annotation of a mapping Obj.check_metadata_text() returned (its values are text or null)."""
+    text = entries.get(name)
+    return None if text is None else Value(shared_text(text), obj, entries.where(name))
+
+
 def label_value(obj: Obj, name: str) -> Value | None:
-    """The label ``name`` as a located Value, if it is set."""
-    entry = obj.label_entry(name)
-    return None if entry is None else Value(entry[0], obj, entry[1])
+    """The label ``name`` as a located Value, if it is set.  A kind's parser runs once the reader has
+    checked the object's labels (Obj.check_metadata_text: a mapping, every value text or null), so the
+    label is read from them as it is."""
+    labels = obj.metadata.get("labels")
+    return None if labels is None else metadata_value(obj, labels, name)
 
 
 def text_list(obj: Obj, parent, key: str) -> tuple[Value, ...]:

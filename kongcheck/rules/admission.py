@@ -119,9 +119,9 @@ def _verdicts(index: KongIndex) -> _Verdicts:
                 found = types[key] = (webhook.secret_type(*key, kic), webhook.consumer_secret_type(*key, kic))
             cred_type = None if secret.obj.is_live else found[0]
             if cred_type is not None and _secret_checked(secret, index, on_create):
-                refused = _secret_refusal(secret, cred_type, index)
-                if refused is not None:
-                    verdicts.refused[id(secret)] = refused
+                problem = webhook.validate(cred_type, secret.data, kic)
+                if problem is not None:
+                    verdicts.refused[id(secret)] = _secret_refusal(secret, cred_type, problem, index)
                     continue
                 if found[1] == cred_type:
                     continue  # validated as the type the consumer handler reads, and passed
@@ -134,12 +134,9 @@ def secret_refusals(index: KongIndex) -> dict[int, Hit]:
     return _verdicts(index).refused
 
 
-def _secret_refusal(secret: Secret, cred_type: str, index: KongIndex) -> Hit | None:
-    """The refusal of a Secret the webhook checks as ``cred_type``, or None."""
+def _secret_refusal(secret: Secret, cred_type: str, problem: tuple[str, tuple[str, ...]], index: KongIndex) -> Hit:
+    """The refusal of a Secret the webhook checks as ``cred_type`` and finds ``problem`` with (webhook.validate's)."""
     target = index.settings.target
-    problem = webhook.validate(cred_type, secret.data, target.kic)
-    if problem is None:
-        return None
     text, fields = problem
     what = f"the KIC {show(target.kic)} webhook refuses it"
     message = f"\"{webhook.CREDENTIAL_FAILED}{text}\""

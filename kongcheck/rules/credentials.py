@@ -56,12 +56,13 @@ def _kind_location(secret: Secret) -> Location:
     return secret.obj.kind_location
 
 
-def _translator(secret: Secret, cred_type: str) -> list[Hit]:
+def _translator(secret: Secret, cred_type: str, findings: list[Hit]) -> None:
+    """Add a finding for each reason KIC's translator refuses the credential."""
     row = CREDENTIAL_TYPES.get(cred_type)
     if row is None or not row.translated:
-        return [_problem("invalid-credential", secret, _kind_location(secret),
-                         f"unsupported credential type {cred_type!r}", "KIC skips this credential")]
-    findings = []
+        findings.append(_problem("invalid-credential", secret, _kind_location(secret),
+                                 f"unsupported credential type {cred_type!r}", "KIC skips this credential"))
+        return
     get = secret.values.get
     for name in _READ_FIELDS[row.name]:
         value = get(name)
@@ -74,7 +75,6 @@ def _translator(secret: Secret, cred_type: str) -> list[Hit]:
                                      f"{name} is empty", "Kong rejects it (length must be at least 1) and with "
                                      "it the whole configuration", ": "))
     _parsed_fields(secret, findings)
-    return findings
 
 
 # the fields the translator reads of each type: those it needs, then the unique one
@@ -129,7 +129,7 @@ def _check_secret(secret: Secret, index: KongIndex, refused: bool, findings: lis
                 findings.append(_problem("invalid-credential", secret, _kind_location(secret), what,
                                          f"{rest}; {fates}" if fates else rest, sep))
         else:
-            findings += _translator(secret, cred_type)
+            _translator(secret, cred_type, findings)
     field = _UNIQUE_FIELDS.get(cred_type or secret.label_type or secret.legacy_type)
     value = secret.values.get(field) if field is not None else None
     if value is not None:
@@ -196,11 +196,15 @@ def check(index: KongIndex) -> list[Hit]:
         if not secret.obj.is_live:
             _check_secret(secret, index, id(secret) in refusals, findings)
     for maker in index.makers.values():
-        findings.append(_check_maker(maker, index))
+        hit = _check_maker(maker, index)
+        if hit is not None:
+            findings.append(hit)
     for consumer in index.of("KongConsumer"):
         if consumer.obj.is_live:
             continue
         for name, value in (("username", consumer.username), ("custom_id", consumer.custom_id)):
             if value is not None:
-                findings.append(_whitespace(consumer.obj.ref, value, name))
-    return [finding for finding in findings if finding is not None]
+                hit = _whitespace(consumer.obj.ref, value, name)
+                if hit is not None:
+                    findings.append(hit)
+    return findings

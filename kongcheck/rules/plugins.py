@@ -268,10 +268,15 @@ def _unresolved_consumers(state: PluginState, index: KongIndex) -> list[Hit]:
         for reference in instance.references:
             if reference.referrer.obj.ref.kind == "KongConsumer" and reference.referrer.username is None:
                 bound.setdefault(id(reference.referrer), (reference.referrer, []))[1].append((instance, reference))
+    by_username: dict[str, list] = {}  # username -> the processed consumers with it, in order (only when asked for)
+    if bound:
+        for consumer in index.of("KongConsumer"):
+            if consumer.username is not None:
+                by_username.setdefault(consumer.username.text, []).append(consumer)
     for consumer, pairs in bound.values():
         custom_id = consumer.custom_id.text
         shown = show(custom_id)
-        owners = [c for c in state.consumers.get(custom_id, []) if c.username is not None and c.username.text == custom_id]
+        owners = by_username.get(custom_id, [])
         references = [r for _, r in pairs]
         plugins = list({id(i.plugin): i.plugin for i, _ in pairs}.values())
         participants = [Participant(consumer.obj.ref, consumer.custom_id.location)] + _participants(references, plugins)

@@ -56,9 +56,8 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
 
 def check(index: KongIndex):
     rows = unique.by_credential_type()
-    for ref in index.named_by:  # each Secret some processed object names, in the order first named
-        group = index.naming(ref)
-        if len(group) > 1 and group[0].secret is not None and group[0].cred_type:  # one Secret: one type
+    for _, group in index.named_often():  # each Secret named more than once, in the order first named
+        if group[0].secret is not None and group[0].cred_type:  # one Secret: one type
             hit = _hit(list(group), index, rows)
             if hit is not None:
                 yield hit

@@ -50,23 +50,18 @@ def _credential_entities(row: UniqueField, holders: list[tuple]) -> list[Entity]
     return list(by_secret.values())
 
 
-def _holders(row: UniqueField, index: KongIndex):
+def _holders(row: UniqueField, index: KongIndex) -> list[tuple]:
     """(item, the object holding the value, value) for each non-empty value of the row's field, in
     order: for a credential row, the item is each consumer's reference to a Secret of the row's type
     (a Secret two consumers name comes twice); else each processed object of the row's kind."""
     if row.credential_type:
         field = row.field
-        for attachment in _attachments_by_type(index).get(row.credential_type, ()):
-            secret = attachment.secret
-            value = secret.values.get(field)
-            if value is not None and value.text != "":
-                yield attachment, secret.obj.ref, value
-    else:
-        path = row.dotted_path
-        for record in index.of(row.kind):
-            value = record.unique_value(path)
-            if value is not None and value.text:
-                yield record, record.obj.ref, value
+        return [(attachment, attachment.secret.obj.ref, value)
+                for attachment in _attachments_by_type(index).get(row.credential_type, ())
+                if (value := attachment.secret.values.get(field)) is not None and value.text != ""]
+    path = row.dotted_path
+    return [(record, record.obj.ref, value) for record in index.of(row.kind)
+            if (value := record.unique_value(path)) is not None and value.text]
 
 
 def _attachments_by_type(index: KongIndex) -> dict:

@@ -15,7 +15,7 @@ from operator import attrgetter
 
 from kongcheck.facts.kube import IGNORE_ANNOTATION as ANNOTATION
 from kongcheck.index import KongIndex
-from kongcheck.index.objects import FieldError, Obj
+from kongcheck.index.objects import RELEASED, FieldError, Obj
 from kongcheck.model import Finding, Participant
 from kongcheck.rules import CATALOG, closest
 
@@ -112,28 +112,21 @@ def _comment_warnings(obj: Obj, seen: set) -> list[str]:
 
 
 def _check_ids(index: KongIndex) -> list[str]:
-    """Warnings for unknown rule ids in every suppression of the scanned objects.  An annotation is
-    read once per metadata mapping: the definitions whose trees are released share one that holds
-    none of the annotations still read."""
+    """Warnings for unknown rule ids in every suppression of the scanned objects."""
     warnings: list[str] = []
     seen: set = set()
-    annotations: dict[int, tuple | None] = {}  # id(metadata) -> its annotation entry (every obj is held meanwhile)
     for obj in _objects(index):
-        key = id(obj.metadata)
-        annotation = annotations.get(key, _UNREAD)
-        if annotation is _UNREAD:
-            annotation = annotations[key] = _annotation(obj)
-        unknown = _unknown(annotation[0]) if annotation else []
-        if unknown:
-            line = annotation[1][0]
-            warnings.append(f"{obj.doc.source.name}:{line}: unknown rule {_named(unknown)} "
-                            f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
-        if b"kongcheck:" in obj.doc.chunk:
+        # a definition whose tree was released keeping no annotation (most) has no suppression annotation
+        annotation = _annotation(obj) if obj.metadata is not RELEASED else None
+        if annotation:
+            unknown = _unknown(annotation[0])
+            if unknown:
+                warnings.append(f"{obj.doc.source.name}:{annotation[1][0]}: unknown rule {_named(unknown)} "
+                                f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
+        text = obj.doc.text  # None: its piece's text was not kept, so it holds no kongcheck comment
+        if text is not None and b"kongcheck:" in text.chunk:
             warnings.extend(_comment_warnings(obj, seen))
     return warnings
-
-
-_UNREAD = object()
 
 
 def apply(findings: list[Finding], index: KongIndex) -> list[str]:

@@ -137,3 +137,37 @@ def test_a_text_field_of_another_type_is_refused_and_empty_text_is_kept(written,
         assert index.of("KongConsumer")[0].username.text == ""
     else:
         assert [e.message for e in index.errors] == [f"KongConsumer 'a': username must be text, not {what}"]
+
+
+def test_kong_resources_counts_the_records_is_kong_relevant_names():
+    from kongcheck.facts.kinds import BY_KIND
+    from kongcheck.index.records import Classed
+
+    stream = yaml_stream(
+        consumer("a", username="a", credentials="[s]"), consumer("b", cls=None, username="b"),
+        secret("s", "key-auth", key="k"), secret("plain", None, other="x"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: legacy\nstringData:\n  kongCredType: acl\n  group: g\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\n  labels:\n    konghq.com/ca-cert: 'true'\n"
+        "data:\n  id: x\n",
+        "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: sealed\nspec:\n  template:\n"
+        "    metadata:\n      labels:\n        konghq.com/credential: key-auth\n",
+    )
+    index = index_of(stream)
+    records = list(index.records.values())
+    assert len(records) == 7
+    assert index.kong_resources == sum(map(index.is_kong_relevant, records)) == 6
+    assert all(isinstance(r, Classed) for r in records if BY_KIND[r.obj.ref.kind].classed)
+
+
+def test_no_record_class_is_both_classed_and_a_secret_maker():
+    import importlib
+    import pkgutil
+
+    import kongcheck.index.kinds as kinds
+    from kongcheck.index.records import Classed, SecretMaker
+
+    for info in pkgutil.iter_modules(kinds.__path__):
+        module = importlib.import_module(f"kongcheck.index.kinds.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type):
+                assert not (issubclass(value, Classed) and issubclass(value, SecretMaker)), value

@@ -15,7 +15,7 @@ class Consumer(Classed):
     __slots__ = ("username", "custom_id", "credentials", "groups")
     FIELDS = MappingProxyType({"username": "username", "custom_id": "custom_id"})
 
-    def __init__(self, obj: Obj, *, username: Value | None = None, custom_id: Value | None = None,
+    def __init__(self, obj: Obj, username: Value | None = None, custom_id: Value | None = None,
                  credentials: tuple[Value, ...] = (), groups: tuple[Value, ...] = ()) -> None:
         Classed.__init__(self, obj)
         self.username = username
@@ -26,17 +26,19 @@ class Consumer(Classed):
 
 def parse(obj: Obj) -> Consumer:
     body = obj.body
-    return Consumer(
+    return Consumer(  # by position: the fields in the order __init__ takes them (a call without keywords)
         obj,
-        username=text_value(obj, body, "username", "username"),
-        custom_id=text_value(obj, body, "custom_id", "custom_id"),
-        credentials=text_list(obj, body, "credentials"),
-        groups=text_list(obj, body, "consumerGroups"),
+        text_value(obj, body, "username", "username"),  # username
+        text_value(obj, body, "custom_id", "custom_id"),  # custom_id
+        text_list(obj, body, "credentials"),  # credentials
+        text_list(obj, body, "consumerGroups"),  # groups
     )
 
 
 def refused(record: Consumer, target: Target) -> Refusal | None:
     """KIC >= 3.2 CRDs make `credentials` and `consumerGroups` sets: a repeated entry is refused."""
+    if len(record.credentials) < 2 and len(record.groups) < 2:  # nothing can repeat (most consumers)
+        return None
     if not target.credential_lists_are_sets or record.obj.is_live:  # a live object exists already
         return None
     for name, values in (("credentials", record.credentials), ("consumerGroups", record.groups)):

@@ -19,24 +19,19 @@ from kongcheck.parse.values import LMap, LSeq, type_name
 
 
 class Secret(Record):
-    __slots__ = ("type_label", "values", "ca_label")
+    __slots__ = ("type_label", "values", "ca_label", "label_type", "legacy_type")
     bad_values: tuple | list = ()  # data values the API server refuses (a BadSecret's): it refuses the Secret
 
-    def __init__(self, obj: Obj, *, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
+    def __init__(self, obj: Obj, type_label: Value | None = None, values: Mapping[str, Value] | None = None,
                  ca_label: Value | None = None) -> None:
         Record.__init__(self, obj)
         self.type_label = type_label  # konghq.com/credential (its text may be empty)
         self.values = {} if values is None else values  # stringData merged over decoded data (read-only)
         self.ca_label = ca_label  # konghq.com/ca-cert (index/cacerts.py decides what KIC makes of it)
-
-    @property
-    def label_type(self) -> str | None:
-        return self.type_label.text if self.type_label is not None else None
-
-    @property
-    def legacy_type(self) -> str | None:  # the kongCredType data key, exact bytes
-        value = self.values.get(LEGACY_TYPE_KEY)
-        return value.text if value is not None else None
+        # the credential types, read by several rules per Secret: kept as text (label and values are read-only)
+        self.label_type: str | None = type_label.text if type_label is not None else None
+        legacy = self.values.get(LEGACY_TYPE_KEY)
+        self.legacy_type: str | None = legacy.text if legacy is not None else None  # the kongCredType data key, exact bytes
 
     @property
     def data(self) -> Mapping[str, str]:
@@ -97,12 +92,12 @@ def _entry(field: str, position: tuple[int, int | None]) -> str:
 
 def parse(obj: Obj) -> Secret:
     values: dict[str, Value] = {}
-    bad: list[BadValue] = []
+    bad: list[BadValue] | None = None  # made for the first invalid value (most Secrets have none)
     body = obj.body
     data = body.get("data")
     if data.__class__ is not LMap:
-        data = obj.get(body, "data", LMap, "data") or {}
-    for key, text in data.items():
+        data = obj.get(body, "data", LMap, "data") if data is not None else None  # the type check and its error
+    for key, text in data.items() if data else ():
         position = data.where(key)
         if not isinstance(text, str):
             raise FieldError(f"Secret {obj.ref.name!r}: {_entry('data', position)} must be base64 text, not "
@@ -110,12 +105,13 @@ def parse(obj: Obj) -> Secret:
         try:
             values[key] = Decoded(decode_base64(text), obj, position)
         except ValueError:
+            bad = [] if bad is None else bad
             bad.append(BadValue(position[0], f"{_entry('data', position)} is not valid base64; the API server "
                                              "refuses it"))
     string_data = body.get("stringData")
     if string_data.__class__ is not LMap:
-        string_data = obj.get(body, "stringData", LMap, "stringData") or {}
-    for key, text in string_data.items():  # the API server merges stringData over data
+        string_data = obj.get(body, "stringData", LMap, "stringData") if string_data is not None else None
+    for key, text in string_data.items() if string_data else ():  # the API server merges stringData over data
         position = string_data.where(key)
         if not isinstance(text, str):
             hint = "" if isinstance(text, (LMap, LSeq)) else " (quote it)"
@@ -128,4 +124,4 @@ def parse(obj: Obj) -> Secret:
     ca_label = label_value(obj, CA_CERT_LABEL)
     if bad:
         return BadSecret(obj, bad, type_label=type_label, values=values, ca_label=ca_label)
-    return Secret(obj, type_label=type_label, values=values, ca_label=ca_label)
+    return Secret(obj, type_label, values, ca_label)  # by position: a call without keywords
