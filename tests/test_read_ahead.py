@@ -106,6 +106,58 @@ def test_files_a_child_that_stops_early_did_not_send_are_read_by_the_scan(tmp_pa
     _same(run, _direct(monkeypatch, str(tmp_path)))
 
 
+def _pipe(data: bytes) -> str:
+    """A path that names a pipe holding ``data`` (as ``<(kustomize build ...)`` gives one)."""
+    read_end, write_end = os.pipe()
+    os.write(write_end, data)  # less than a pipe holds: no writer needs to wait
+    os.close(write_end)
+    return f"/dev/fd/{read_end}"
+
+
+def _clashing_stream(padding: int) -> bytes:
+    """Two consumers with one username, then a comment line of ``padding`` characters."""
+    return (yaml_stream(consumer("p1", "team", username="same"), consumer("p2", "team", username="same"))
+            + "#" * padding + "\n").encode()
+
+
+@pytest.mark.parametrize("padding, refused", [(10, False), (5000, True)])
+def test_a_pipe_named_beside_a_large_tree_is_read_once_by_the_scan(tmp_path, monkeypatch, made, padding, refused):
+    _tree(tmp_path)
+    limit = ["--max-file-size", "4096"]
+    pipe = _pipe(_clashing_stream(padding))
+    try:
+        run = scan_json(str(tmp_path), pipe, *limit)
+    finally:
+        os.close(int(pipe.rsplit("/", 1)[1]))
+    assert made
+    if refused:  # over the limit: refused, not read from where a reader left it
+        assert run.code == 2 and [error["file"] for error in run.json["errors"]] == [pipe]
+    else:
+        assert run.code == 1 and "consumer-username-conflict" in {f["rule"] for f in run.json["findings"]}
+    again = _pipe(_clashing_stream(padding))
+    try:
+        direct = _direct(monkeypatch, str(tmp_path), again, *limit)
+    finally:
+        os.close(int(again.rsplit("/", 1)[1]))
+    assert direct.code == run.code
+    assert len(direct.json["findings"]) == len(run.json["findings"])
+    assert [error["message"] for error in direct.json["errors"]] == [error["message"] for error in run.json["errors"]]
+
+
+def test_a_fifo_named_beside_a_large_tree_is_not_opened_by_the_child(tmp_path, made):
+    _tree(tmp_path)
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)
+    sources = [files.FileSource(str(path)) for path in sorted(tmp_path.glob("c*.yaml"))] + [files.FileSource(str(fifo))]
+    reading = ahead.start(sources, 1 << 20)
+    try:
+        for index in range(len(sources) - 1):
+            assert reading.take(index, 1 << 20) is not None
+        assert reading.take(len(sources) - 1, 1 << 20) is None  # left to the scan: no wait for a writer here
+    finally:
+        reading.close()
+
+
 def test_a_file_taken_out_of_turn_or_with_another_limit_is_left_to_the_scan(tmp_path):
     paths = _tree(tmp_path)
     sources = [files.FileSource(str(path)) for path in paths]

@@ -10,12 +10,14 @@ Nothing else changes: a file the child could not read plainly (an error, a file 
 sent as a mark, and the scan reads that file itself and meets the error as it would have; a file
 asked for out of turn, with another limit, or after the child stopped (killed, out of memory), is
 read directly too.  The pipe holds at most one file and the pipe's buffer at a time, so memory stays
-as it was.  No child is made without ``os.fork`` (Windows), in a process with other threads, or for
-a handful of files.
+as it was.  The child reads only regular files: anything else a path may name (a pipe, standard input, a
+device) is read once, by the scan.  No child is made without ``os.fork`` (Windows), in a process with
+other threads, or for a handful of files.
 """
 from __future__ import annotations
 
 import os
+import stat
 import struct
 import threading
 
@@ -55,17 +57,16 @@ class ReadAhead:
                 return data if length >= 0 else None
 
     def close(self) -> None:
-        """Stop the child (it may still be reading) and reap it."""
+        """Stop the child and reap it: with the pipe closed, its next write fails and it leaves (after the
+        regular file it may be reading).  It is never signalled: once a SIGCHLD handler of the caller
+        reaped it, its process id may be another process's."""
         if self.stream is None:
             return
         self.stream.close()
         self.stream = None
-        import signal  # only once a child was made: not on a plain scan's start-up
-
         try:
-            os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-        except (ChildProcessError, ProcessLookupError):  # reaped already, by a SIGCHLD handler of the caller
+        except ChildProcessError:  # reaped already, by a SIGCHLD handler of the caller
             pass
 
 
@@ -102,8 +103,12 @@ def _send(names: list[str], limit: int | None, fd: int) -> None:
     with os.fdopen(fd, "wb", buffering=_BUFFER) as out:
         for name in names:
             try:
-                data = files.read_file_limited(name, limit)
-            except Exception:  # the scan reads this file itself and meets what happened here
+                # only a regular file: a pipe or device named on the command line (``<(kustomize build)``,
+                # /dev/stdin) is read once, by the scan; opening a FIFO could wait forever
+                data = files.read_file_limited(name, limit) if stat.S_ISREG(os.stat(name).st_mode) else None
+            except Exception:
+                data = None
+            if data is None:  # the scan reads this file itself and meets what happened here
                 out.write(_HEAD.pack(-1))
                 continue
             out.write(_HEAD.pack(len(data)))
