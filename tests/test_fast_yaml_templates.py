@@ -261,3 +261,34 @@ def test_short_pieces_are_read_by_templates_as_line_by_line(fresh):
             _same_as_by_lines(piece, rng.randrange(3), rng.choice([1000, 1000, 2, 3]))
             templated += not fresh
     assert templated >= 150  # the seed gives 194 (most of these are refused, or too short for a template)
+
+
+def test_scans_in_threads_share_the_tables_and_each_reads_as_line_by_line(fresh):
+    import threading
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can: every race gets its chance
+    failures = []
+
+    def read(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            for number in range(3000):  # pieces that share their first lines: moves and evictions in one bucket
+                text = "a: b\nc: d\n" + "".join(f"e{i}: f\n" for i in range(rng.randrange(12))) + f"x: y{number}\n"
+                found, expected = fast.documents(text), _BY_LINES(text, 0, 1000)
+                if [(s, _exact(v)) for s, v in found] != [(s, _exact(v)) for s, v in expected]:
+                    failures.append(text)
+                if number % 500 == 0:
+                    fast._SEEN.clear()
+        except Exception as exc:  # noqa: BLE001 (a crash in a thread is a failure of the test)
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=read, args=(seed,)) for seed in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert failures == []

@@ -99,14 +99,14 @@ def documents(text: str, line_offset: int = 0, max_depth: int = 1000) -> list | 
     end = text.find("\n", text.find("\n", begin) + 1)  # the end of the first two lines, the templates' key
     if end <= begin:  # (fewer lines: not found, or found from the start when none follows the marker)
         return _by_lines(text, line_offset, max_depth)
-    templates = _TEMPLATES.get(text[begin:end])
+    first = text[begin:end]
+    templates = _TEMPLATES.get(first)
     if templates is not None:
         for template in templates:
             match = template.match(text, end)
             if match is not None and template.depth < max_depth:  # (deeper: the line reader refuses it)
-                if template is not templates[0]:
-                    templates.remove(template)
-                    templates.insert(0, template)
+                if template is not templates[0]:  # last used first (a new tuple: scans in threads share it)
+                    _TEMPLATES[first] = (template, *(other for other in templates if other is not template))
                 if begin:
                     return [(line_offset + 1, template.build(line_offset + 1, match.groups()))]
                 return [(line_offset + template.start, template.build(line_offset, match.groups()))]
@@ -462,7 +462,7 @@ def _collection(text: str, at: int, number: int, column: int, level: int, deepes
 _TEMPLATE_WORD = r'([A-Za-z_/~][!-"$-9;-~]*+)'  # _NARROW_STARTS, then printable ASCII but " ", ":" and "#"
 _WORD_ONLY = re.compile(_TEMPLATE_WORD)
 _LITERAL = str.maketrans({char: "\\" + char for char in ".^$*+?{}[]\\|()"})  # special in a pattern (no others)
-_TEMPLATES: dict[str, list] = {}  # a piece's first lines -> templates of pieces that start so, last used first
+_TEMPLATES: dict[str, tuple] = {}  # a piece's first lines -> templates of pieces that start so, last used first
 _TEMPLATES_MOST = 64  # first lines kept at most, each with at most _BUCKET_MOST templates
 _BUCKET_MOST = 4
 _FIRST_LINES_LONGEST = 400  # pieces whose first lines are longer, and pieces longer than _TEMPLATE_LONGEST
@@ -508,14 +508,10 @@ def _learn(text: str, begin: int, end: int, line_offset: int, found: list) -> No
     template = _template(text[begin:], end - begin, line_offset + (begin > 0), found[0][1])
     if template is None:
         return
-    templates = _TEMPLATES.get(first)
-    if templates is None:
-        if len(_TEMPLATES) >= _TEMPLATES_MOST:
-            _TEMPLATES.clear()
-        templates = _TEMPLATES[first] = []
-    elif len(templates) >= _BUCKET_MOST:
-        templates.pop()
-    templates.insert(0, template)
+    templates = _TEMPLATES.get(first, ())
+    if not templates and len(_TEMPLATES) >= _TEMPLATES_MOST:
+        _TEMPLATES.clear()
+    _TEMPLATES[first] = (template, *templates[:_BUCKET_MOST - 1])  # a new tuple: scans in threads share the table
 
 
 def _template(text: str, end: int, line_offset: int, root) -> _Template | None:
