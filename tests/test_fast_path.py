@@ -328,18 +328,24 @@ def test_only_lines_that_are_more_than_a_bare_marker_need_the_separator_check():
 
 
 def test_a_kind_value_that_starts_with_a_marker_is_a_piece_the_prefilter_parses():
-    from kongcheck.loading import _MARKED, _TOP_KIND, _bounds
+    from kongcheck.loading import _MARKED, _TOP_KIND, _USUAL_KIND, _bounds
     from kongcheck.loading.prefilter import PARSE, Verdicts
 
-    marked = 0
-    for data in list(_streams()) + [b"kind: Secret\n---\nkind: 'KongPlugin'\n---\nkind: KongPluginX\n---\nkind: Sec\n"
-                                    b"---\nkind: \\u004bong\n---\nkind: ConfigMap\n"]:
+    marked = usual = 0
+    extra = [b"kind: Secret\n---\nkind: 'KongPlugin'\n---\nkind: KongPluginX\n---\nkind: Sec\n---\nkind: \\u004bong\n"
+             b"---\nkind: ConfigMap\n---\nkind: Null\n---\na: 1\nkind: Nope\n---\na: 1\nkind: Kong\n---\na: 1\nkind: S"]
+    for data in list(_streams()) + list(_kind_streams()) + extra:
         for begin, end in _bounds(data):
             kind = _TOP_KIND.search(data, begin, end)
             if kind is not None and _MARKED(data, kind.end() - 1) is not None:
                 assert Verdicts(data).piece(begin, end) == PARSE
                 marked += 1
-    assert marked > 10
+            found = _USUAL_KIND.search(data, begin, end)
+            if found is not None:  # the usual kind line, read by its bytes: a kind line, its marker one the piece holds
+                assert kind is not None, data[begin:end]
+                assert found.lastindex is None or Verdicts(data).piece(begin, end) == PARSE
+                usual += 1
+    assert marked > 10 and usual > 100
 
 
 def test_the_markers_are_found_in_a_piece_exactly_when_their_text_is_in_it():

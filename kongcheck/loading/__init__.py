@@ -34,7 +34,9 @@ _CONTENT = re.compile(rb"^(?!---|\.\.\.)[ \t]*[^\s#]", re.M)
 _TOP_KIND = re.compile(
     rb"""(?m)kind(?:(?<=^kind)|(?<=^["']kind))["']?[ \t]*:[ \t]+(?!(?:~|null|Null|NULL|""|'')[ \t]*(?:#|\r?$))[^\s#]""")
 _MARKED = MARKERS.match  # at the first character of a _TOP_KIND value: a prefilter marker starts there
-_CAPITALS = b"ABCDEFGHIJKLMOPQRSTUVWXYZ"  # no null starts with one (N: Null)
+# the usual kind line, searched for by its bytes, when its value starts with a marker (the group) or a capital
+# letter that starts no null (N: Null): a match of _TOP_KIND either way
+_USUAL_KIND = re.compile(rb"\nkind: (?:(" + MARKERS.pattern + rb")|[A-MO-Z])")
 
 
 # The API server's JSON decoder (Go encoding/json) refuses objects nested deeper than 10,000
@@ -536,13 +538,8 @@ def _load_pieces(stream: _Stream, options: LoadOptions, result: LoadResult, budg
             found = PARSE
         elif not objects:
             found = verdicts.piece(begin, end)
-        # the usual kind line, found by its bytes (ending before ``end``: its value's first byte is in the piece),
-        # is a _TOP_KIND match when its value starts with one of _CAPITALS (no null); a value that starts with a
-        # marker is one the piece holds, so its verdict is PARSE
-        elif (kind := data.find(b"\nkind: ", begin, end - 1)) >= 0 and _MARKED(data, kind + 7, end) is not None:
-            found = PARSE
-        elif kind >= 0 and data[kind + 7] in _CAPITALS:
-            found = verdicts.piece(begin, end)
+        elif (kind := _USUAL_KIND.search(data, begin, end)) is not None:  # a value that starts with a marker is
+            found = PARSE if kind.lastindex is not None else verdicts.piece(begin, end)  # one the piece holds
         elif (kind := _TOP_KIND.search(data, begin, end)) is None:  # kindless: parsed if it has content
             found = PARSE if _CONTENT.search(data, begin, end) is not None else verdicts.piece(begin, end)
         else:  # a kind value that starts with a marker is one the piece holds, so its verdict is PARSE
