@@ -3,6 +3,7 @@ is the scan's, and exit functions registered during the run still run."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -11,10 +12,13 @@ import pytest
 from kchelp import ROOT
 
 EXAMPLE = str(ROOT / "fixtures/example")
+# buffered output, as a CI log or a pipe gets it: what is not flushed before the process ends is lost
+BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
 
 
 def _command(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kongcheck", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "kongcheck", *args], capture_output=True, text=True, cwd=ROOT,
+                          env=BUFFERED)
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
@@ -46,12 +50,14 @@ def test_a_clean_scan_exits_0(tmp_path):
     assert done.returncode == 0 and "0 findings" in done.stdout
 
 
-def test_exit_functions_registered_during_the_run_still_run(tmp_path):
+def test_exit_functions_registered_during_the_run_still_run_and_what_they_print_is_written(tmp_path):
     mark = tmp_path / "ran"
     script = ("import atexit, sys\nfrom kongcheck.cli import console\n"
               f"atexit.register(lambda: open({str(mark)!r}, 'w').write('ran'))\n"
+              "atexit.register(lambda: print('said at exit'))\n"
               f"sys.argv = ['kongcheck', 'scan', '--no-config', {EXAMPLE!r}]\nconsole()\n"
               "print('never here')\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=BUFFERED)
     assert done.returncode == 1 and "never here" not in done.stdout
     assert mark.read_text() == "ran"
+    assert done.stdout.rstrip().endswith("said at exit")

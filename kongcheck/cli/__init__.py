@@ -136,15 +136,15 @@ def console() -> None:
         code = 0 if exc.code is None else exc.code
         if not isinstance(code, int):
             raise
+        import atexit
+        import os
+
+        atexit._run_exitfuncs()  # first: what they print is flushed with the rest
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         except (OSError, ValueError):  # a closed pipe or stream: the interpreter's exit deals with it
             raise exc from None
-        import atexit
-        import os
-
-        atexit._run_exitfuncs()
         os._exit(code)
 
 
