@@ -150,12 +150,14 @@ def test_files_are_read_whole(tmp_path):
     path = tmp_path / "big.yaml"
     data = b"a: 1\n" * 300_000
     path.write_bytes(data)
-    assert files.read_file(str(path)) == data
+    assert files.read_file_limited(str(path), None) == data
     read_end, write_end = os.pipe()
     os.write(write_end, b"kind: Secret\n")
     os.close(write_end)
-    assert files.read_file(f"/proc/self/fd/{read_end}") == b"kind: Secret\n"
+    assert files.read_regular(f"/proc/self/fd/{read_end}", None) is None  # a pipe: left for its reader
+    assert files.read_file_limited(f"/proc/self/fd/{read_end}", None) == b"kind: Secret\n"
     os.close(read_end)
+    assert files.read_regular(str(path), None) == data
 
 
 def test_files_are_read_whole_up_to_the_limit_and_refused_past_it(tmp_path):
@@ -190,7 +192,7 @@ def test_a_file_the_system_returns_in_short_reads_is_still_read_whole(tmp_path, 
     real_read = os.read
     monkeypatch.setattr(files.os, "read", lambda fd, count: real_read(fd, min(count, 4096)))
     assert files.FileSource(str(path)).read(len(data)) == data
-    assert files.read_file(str(path)) == data
+    assert files.read_file_limited(str(path), None) == data
     # a file whose size the system does not tell (as /proc gives): the limit holds over short reads
     monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat_result((0,) * 10))
     assert files.FileSource(str(path)).read(len(data)) == data

@@ -68,14 +68,18 @@ def test_files_read_ahead_give_the_scan_the_same_result(tmp_path, monkeypatch, m
 
 def test_a_file_the_child_cannot_read_is_read_by_the_scan_and_gives_its_error(tmp_path, monkeypatch, made):
     paths = _tree(tmp_path)
-    locked, real = str(paths[10]), files.read_file_limited
+    locked = str(paths[10])
 
-    def refuse(path, limit):  # tests run as root, so chmod 000 would not stop the read
-        if path == locked:
-            raise PermissionError(13, "Permission denied", path)
-        return real(path, limit)
+    def refusing(read):
+        def refuse(path, limit):  # tests run as root, so chmod 000 would not stop the read
+            if path == locked:
+                raise PermissionError(13, "Permission denied", path)
+            return read(path, limit)
+        return refuse
 
-    monkeypatch.setattr(files, "read_file_limited", refuse)  # in the child and in the scan alike
+    # in the child (which reads regular files only) and in the scan alike
+    monkeypatch.setattr(files, "read_regular", refusing(files.read_regular))
+    monkeypatch.setattr(files, "read_file_limited", refusing(files.read_file_limited))
     run = scan_json(str(tmp_path))
     assert made and run.code == 2
     assert run.json["errors"] == [{"file": locked, "line": None, "source": "file",

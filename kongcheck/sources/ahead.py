@@ -6,18 +6,18 @@ forked child reads them in apply order, exactly as the files are read in the sca
 (``read_file_limited`` with the scan's size limit), and sends each file's bytes down a pipe; loading
 takes them from the pipe in turn while the child reads on, on another core.
 
-Nothing else changes: a file the child could not read plainly (an error, a file over the limit) is
-sent as a mark, and the scan reads that file itself and meets the error as it would have; a file
-asked for out of turn, with another limit, or after the child stopped (killed, out of memory), is
-read directly too.  The pipe holds at most one file and the pipe's buffer at a time, so memory stays
-as it was.  The child reads only regular files: anything else a path may name (a pipe, standard input, a
-device) is read once, by the scan.  No child is made without ``os.fork`` (Windows), in a process with
-other threads, or for a handful of files.
+The result is that of a direct read: a file the child could not read plainly (an error, a file over
+the limit) is sent as a mark, and the scan reads that file itself and meets the error as it would
+have; a file asked for out of turn, with another limit, or after the child stopped (killed, out of
+memory), is read directly too.  The child holds at most one file, its write buffer and the pipe's at a
+time, so the scan's memory does not grow with the tree.  The child reads only regular files, opened
+without waiting (a FIFO's writer is never waited for): anything else a path may name (a pipe, standard
+input, a device) is read once, by the scan.  No child is made without ``os.fork`` (Windows), in a
+process with other threads, or for a handful of files.
 """
 from __future__ import annotations
 
 import os
-import stat
 import struct
 import threading
 
@@ -80,17 +80,19 @@ def start(sources: list, limit: int | None) -> ReadAhead | None:
         read_end, write_end = os.pipe()
     except OSError:
         return None
+    pid = -1
     try:
         pid = os.fork()
-    except OSError:  # no process to spare: the scan reads its files itself
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if pid == 0:  # the child: read, send, and leave without running anything of the parent's
-        try:
+        if pid == 0:  # the child: read, send, and leave without running anything of the parent's
             os.close(read_end)
             _send([source.name for source in chosen], limit, write_end)
-        finally:
+    except OSError:  # no process to spare: the scan reads its files itself
+        if pid != 0:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+    finally:
+        if pid == 0:  # whatever happened in the child (Ctrl-C as soon as it began): it leaves here
             os._exit(0)
     os.close(write_end)
     ahead = ReadAhead(pid, os.fdopen(read_end, "rb", buffering=_BUFFER), limit)
@@ -104,8 +106,8 @@ def _send(names: list[str], limit: int | None, fd: int) -> None:
         for name in names:
             try:
                 # only a regular file: a pipe or device named on the command line (``<(kustomize build)``,
-                # /dev/stdin) is read once, by the scan; opening a FIFO could wait forever
-                data = files.read_file_limited(name, limit) if stat.S_ISREG(os.stat(name).st_mode) else None
+                # /dev/stdin) is read once, by the scan
+                data = files.read_regular(name, limit)
             except Exception:
                 data = None
             if data is None:  # the scan reads this file itself and meets what happened here

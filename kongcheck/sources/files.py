@@ -26,6 +26,7 @@ import fnmatch
 import operator
 import os
 import re
+import stat
 import sys
 from typing import Iterable, NamedTuple
 
@@ -50,25 +51,36 @@ def _excluded(path: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def read_file(path: str) -> bytes:
-    """The bytes of a file, read with one system call when its size is known (the common case)."""
-    return read_file_limited(path, None)
-
-
 def read_file_limited(path: str, limit: int | None) -> bytes:
-    """Like read_file, but never reads more than ``limit`` + 1 bytes (None: no limit): a regular file over
-    the limit is refused from its size alone, any other once more than the limit is read (TooLarge)."""
+    """The bytes of a file, read with one system call when its size is known (the common case), and
+    never more than ``limit`` + 1 of them (None: no limit): a regular file over the limit is refused from
+    its size alone, any other once more than the limit is read (TooLarge)."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        size = os.fstat(fd).st_size
-        if limit is not None and size > limit:
-            raise TooLarge(limit, size)
-        data = os.read(fd, size + 1)
-        if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
-            rest = sys.maxsize if limit is None else limit + 1 - len(data)
-            data += _read_upto(lambda count: os.read(fd, count), rest)
+        return _read_open(fd, os.fstat(fd).st_size, limit)
     finally:
         os.close(fd)
+
+
+def read_regular(path: str, limit: int | None) -> bytes | None:
+    """read_file_limited() of a regular file; None for anything else, which is opened without waiting (a
+    FIFO's writer) and never read (a pipe's bytes are left for whoever reads it next)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        info = os.fstat(fd)
+        return _read_open(fd, info.st_size, limit) if stat.S_ISREG(info.st_mode) else None
+    finally:
+        os.close(fd)
+
+
+def _read_open(fd: int, size: int, limit: int | None) -> bytes:
+    """The bytes of the open file ``fd`` of ``size`` bytes as fstat gave it (read_file_limited)."""
+    if limit is not None and size > limit:
+        raise TooLarge(limit, size)
+    data = os.read(fd, size + 1)
+    if len(data) != size:  # a short read, a pipe or special file, or a file that grew: read the rest
+        rest = sys.maxsize if limit is None else limit + 1 - len(data)
+        data += _read_upto(lambda count: os.read(fd, count), rest)
     if limit is not None and len(data) > limit:
         raise TooLarge(limit)
     return data
