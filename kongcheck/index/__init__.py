@@ -93,10 +93,10 @@ class KongIndex:
         self.memo: dict = {}  # answers several rules ask for, worked out once per index
         self.by_kind: dict[str, list[Record]] | None = None  # the winning records of each kind, once all are known
 
-    def named_often(self) -> list[tuple[ResourceRef, list[Attachment]]]:
-        """(Secret ref, the attachments that name it, in order) for each Secret that several attachments
-        name, in the order first named (a Secret named once, the usual one, is left out unvisited)."""
-        return [(ref, found) for ref, found in self.named_by.items() if found.__class__ is list]
+    def named_often(self) -> list[list[Attachment]]:
+        """The attachments that name each Secret that several attachments name, in order, the Secrets in the
+        order first named (a Secret named once, the usual one, is left out unvisited)."""
+        return [found for found in self.named_by.values() if found.__class__ is list]
 
     def naming(self, ref: ResourceRef) -> list[Attachment] | tuple[Attachment, ...]:
         """The attachments that name the Secret ``ref`` (one in the input, or one some object makes), in order."""
@@ -120,15 +120,17 @@ class KongIndex:
     def is_kong_relevant(self, record: Record) -> bool:
         """Kong kinds, Secrets that are (or are used as) credentials, and CA certificates; not every
         Secret or ConfigMap."""
+        kind = record.obj.ref.kind
+        if BY_KIND[kind].classed:  # a Classed record: no SecretMaker, no Secret, no CA label (most records)
+            return True
         if getattr(record, "ca_label", None) is not None:
             return True
-        kind = record.obj.ref.kind
         if isinstance(record, SecretMaker):
             return record.type_label is not None or record.obj.ref in self.named_by
         if kind == "Secret":
             return (record.label_type is not None or record.legacy_type is not None
                     or record.obj.ref in self.named_by)
-        return BY_KIND[kind].classed
+        return False
 
     def live_version(self, record: Record) -> Record | None:
         """The object as it is in the cluster: the record itself if live, the live record a manifest
@@ -206,12 +208,7 @@ class KongIndex:
 
     @property
     def kong_resources(self) -> int:
-        """How many records are Kong-relevant (is_kong_relevant).  Once the records are grouped, every record
-        of a classed kind counts without a look: it is a Classed record, which is no SecretMaker and no Secret."""
-        if self.by_kind is None:
-            return sum(map(self.is_kong_relevant, self.records.values()))
-        return sum(len(records) if BY_KIND[kind].classed else sum(map(self.is_kong_relevant, records))
-                   for kind, records in self.by_kind.items())
+        return sum(map(self.is_kong_relevant, self.records.values()))
 
 
 def _refuse(index: KongIndex, obj: Obj | None, error: ScanError) -> None:
@@ -487,14 +484,14 @@ def _attach(index: KongIndex) -> None:
     """Resolve every processed object's Secret references in its own namespace (KIC looks nowhere else)."""
     target = index.settings.target
     reads_label, reads_legacy_type = target.reads_label, target.reads_legacy_type  # worked out once, not per reference
-    records, group = index.records, BY_KIND["Secret"].group
+    find = index.find
     for row in BY_KIND.values():
         if row.secret_refs is None:
             continue
         for owner in index.of(row.kind):
             namespace = owner.obj.ref.namespace
             for name in getattr(owner, row.secret_refs):
-                secret = records.get(("Secret", namespace, name.text, group))  # index.find, without its call
+                secret = find("Secret", namespace, name.text)
                 if secret is not None:
                     name.text = secret.obj.ref.name  # the same text: one copy of it is kept
                     cred_type, via = _credential_type(secret, reads_label, reads_legacy_type)

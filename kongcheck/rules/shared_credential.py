@@ -56,8 +56,8 @@ def _hit(attachments: list[Attachment], index: KongIndex, rows: dict) -> Hit | N
 
 def check(index: KongIndex):
     rows = unique.by_credential_type()
-    for _, group in index.named_often():  # each Secret named more than once, in the order first named
+    for group in index.named_often():  # each Secret named more than once, in the order first named
         if group[0].secret is not None and group[0].cred_type:  # one Secret: one type
-            hit = _hit(list(group), index, rows)
+            hit = _hit(group, index, rows)
             if hit is not None:
                 yield hit
