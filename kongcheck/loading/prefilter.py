@@ -60,7 +60,7 @@ class Verdicts:
     one found at or after ``begin`` starts before ``end`` (no marker spans a line end but an escaped
     one, which a piece holds whole; a piece ends at a line end or where the stream does).  Only the
     ``requires`` and ``deferred_unless`` rows whose kind the stream names are tried on its pieces (looked
-    for once a piece without a marker is asked for: in most streams that hold one, every piece does)."""
+    for once a piece without a marker is asked for: in most streams with markers, every piece holds one)."""
 
     __slots__ = ("data", "found", "rows")
 
@@ -90,6 +90,6 @@ class Verdicts:
                 for text in texts:
                     if data.find(text, begin, end) >= 0:
                         return PARSE
-                if otherwise:
+                if otherwise != SKIP:
                     verdict = otherwise
         return verdict

@@ -16,6 +16,7 @@ from operator import attrgetter
 from kongcheck.facts.kube import IGNORE_ANNOTATION as ANNOTATION
 from kongcheck.index import KongIndex
 from kongcheck.index.objects import RELEASED, FieldError, Obj
+from kongcheck.loading import SUPPRESSION_MARK
 from kongcheck.model import Finding, Participant
 from kongcheck.rules import CATALOG, closest
 
@@ -124,7 +125,7 @@ def _check_ids(index: KongIndex) -> list[str]:
                 warnings.append(f"{obj.doc.source.name}:{annotation[1][0]}: unknown rule {_named(unknown)} "
                                 f"in annotation {ANNOTATION} (`kongcheck rules` lists them)")
         text = obj.doc.text  # None: its piece's text was not kept, so it holds no kongcheck comment
-        if text is not None and b"kongcheck:" in text.chunk:
+        if text is not None and text.chunk.find(SUPPRESSION_MARK) >= 0:
             warnings.extend(_comment_warnings(obj, seen))
     return warnings
 
