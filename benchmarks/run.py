@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 
 from benchmarks.generate import Writer, _app_docs, _consumer_docs, _write_consumers, generate
@@ -57,9 +58,30 @@ def measure(args: list[str], repeat: int) -> Measure:
 def _tree(workdir: str, name: str, build) -> str:
     path = os.path.join(workdir, name)
     if not os.path.isdir(path):
-        build(path + ".tmp")
+        _apart(build, path + ".tmp")
         os.rename(path + ".tmp", path)
     return path
+
+
+def _apart(build, *args) -> None:
+    """``build(*args)`` in a child process where there is os.fork: a process started later inherits the
+    peak memory of this one as its own (Linux counts it from the fork to the exec), so generating a large
+    tree here would inflate every peak measured after it."""
+    if not hasattr(os, "fork"):
+        build(*args)
+        return
+    sys.stdout.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            build(*args)
+            sys.stdout.flush()
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+        raise SystemExit(f"generating {args[0]} failed")
 
 
 def _scan(tree: str, repeat: int, *extra: str) -> Measure:
@@ -164,7 +186,7 @@ def live(workdir: str, secrets: int, consumers: int, colliding: int, repeat: int
 
     folder = os.path.join(workdir, f"live-{secrets}-{consumers}-{colliding}")
     if not os.path.isdir(folder):
-        live_case.write(folder + ".tmp", secrets, consumers, colliding)
+        _apart(live_case.write, folder + ".tmp", secrets, consumers, colliding)
         os.rename(folder + ".tmp", folder)
     server = subprocess.Popen([sys.executable, "-m", "benchmarks.live", "serve", folder], stdout=subprocess.PIPE,
                               text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT))

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,3 +35,17 @@ def test_runner_prints_every_target_on_a_tiny_corpus(tmp_path):
     assert "findings 1 and 10" in lines["collisions"]
     assert "the same findings" in lines["correctness"]
     assert "targets met" in run.stdout
+
+
+def test_trees_are_generated_in_another_process_so_later_peaks_are_the_scans_own(tmp_path):
+    from benchmarks.run import _apart
+
+    made = tmp_path / "made-by"
+    _apart(lambda path: Path(path).write_text(str(os.getpid())), str(made))
+    assert int(made.read_text()) != os.getpid()  # its memory was never this process's
+
+    def failing(path):
+        raise OSError("disk full")
+
+    with pytest.raises(SystemExit, match="generating .*never failed"):
+        _apart(failing, str(tmp_path / "never"))
