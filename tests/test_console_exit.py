@@ -61,3 +61,14 @@ def test_exit_functions_registered_during_the_run_still_run_and_what_they_print_
     assert done.returncode == 1 and "never here" not in done.stdout
     assert mark.read_text() == "ran"
     assert done.stdout.rstrip().endswith("said at exit")
+
+
+@pytest.mark.parametrize("entry, torn_down", [("console", False), ("run", True)])
+def test_the_command_leaves_without_the_interpreter_tearing_its_objects_down(entry, torn_down):
+    script = ("import sys\nfrom kongcheck.cli import console, run\n"
+              "class Mark:\n    def __del__(self):\n        print('torn down')\n"
+              "kept = Mark()  # freed only by the interpreter's own exit\n"
+              f"sys.argv = ['kongcheck', 'scan', '--no-config', {EXAMPLE!r}]\n{entry}()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=BUFFERED)
+    assert done.returncode == 1
+    assert ("torn down" in done.stdout) is torn_down  # run() as the contrast: the check can see a teardown

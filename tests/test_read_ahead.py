@@ -62,6 +62,7 @@ def test_files_read_ahead_give_the_scan_the_same_result(tmp_path, monkeypatch, m
     _tree(tmp_path)
     run = scan_json(str(tmp_path))
     assert len(made) == 1 and made[0].stream is None  # a child read them, and is gone
+    assert made[0].next == FILES  # every file's bytes came through the pipe
     assert run.code == 1 and len(run.json["findings"]) == 1
     _same(run, _direct(monkeypatch, str(tmp_path)))
 
@@ -107,6 +108,7 @@ def test_files_a_child_that_stops_early_did_not_send_are_read_by_the_scan(tmp_pa
     monkeypatch.setattr(ahead, "_send", stop_after_five)
     run = scan_json(str(tmp_path))
     assert made and run.code == 1 and len(run.json["findings"]) == 1
+    assert made[0].next == 5  # the five it sent were taken from the pipe, the rest read by the scan
     _same(run, _direct(monkeypatch, str(tmp_path)))
 
 
